@@ -1,0 +1,45 @@
+using Restcomm.Cli.Keys;
+using Restcomm.Cli.Tap;
+
+namespace Restcomm.Cli;
+
+/// <summary>The `restcomm` tool: one command per area, each owning its own sub-commands.</summary>
+internal static class CommandLine
+{
+    private static readonly (string Name, string Summary, Func<string[], TextWriter, TextWriter, CancellationToken, Task<int>> Run)[] Commands =
+    [
+        ("tap", "inspect, validate and generate TAP3 files", TapCommand.RunAsync),
+        ("keys", "create, list and revoke REST API keys", KeysCommand.RunAsync),
+    ];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            WriteUsage(args.Length == 0 ? stderr : stdout);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        foreach (var command in Commands)
+        {
+            if (command.Name == args[0])
+            {
+                return await command.Run(args[1..], stdout, stderr, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await stderr.WriteLineAsync($"restcomm: unknown command '{args[0]}'.").ConfigureAwait(false);
+        WriteUsage(stderr);
+        return 2;
+    }
+
+    private static void WriteUsage(TextWriter writer)
+    {
+        writer.WriteLine("usage: restcomm <command> [arguments]");
+        writer.WriteLine();
+        foreach (var command in Commands)
+        {
+            writer.WriteLine($"  {command.Name,-8} {command.Summary}");
+        }
+    }
+}

@@ -51,6 +51,15 @@ public sealed class ProbeContract
         await ctx.Stub.PutStateAsync(key + "-other", Utf8(second));
     }
 
+    [SubmitTransaction]
+    public async Task PutMany(TransactionContext ctx, string prefix, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await ctx.Stub.PutStateAsync($"{prefix}{i:D4}", Utf8("v"));
+        }
+    }
+
     [EvaluateTransaction]
     public Task<List<string>> Range(TransactionContext ctx, string start, string end) => KeysAsync(ctx.Stub.GetStateByRangeAsync(start, end));
 

@@ -154,6 +154,7 @@ internal static class CryptoGenerator
             var names = san.Select(s => System.Net.IPAddress.TryParse(s, out _) ? new GeneralName(GeneralName.IPAddress, s) : new GeneralName(GeneralName.DnsName, s)).ToArray();
             gen.AddExtension(X509Extensions.SubjectAlternativeName, false, new DerSequence(names.Cast<Asn1Encodable>().ToArray()));
         }
+        var cert = gen.Generate(new Asn1SignatureFactory("SHA256WITHECDSA", ca.Key.Private, Random));
         if (attributes is { Count: > 0 })
         {
             var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -167,10 +168,45 @@ internal static class CryptoGenerator
                 attrs[k] = v;
             }
             var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, Dictionary<string, string>> { ["attrs"] = attrs });
-            gen.AddExtension(AttributesOid, false, json);
+            cert = WithRawExtension(cert, AttributesOid, json, ca.Key.Private);
         }
-        var cert = gen.Generate(new Asn1SignatureFactory("SHA256WITHECDSA", ca.Key.Private, Random));
         return new Issued(cert, key);
+    }
+
+    /// <summary>
+    /// Re-issues <paramref name="cert"/> with an extension whose extnValue is exactly <paramref name="raw"/> (Fabric CA
+    /// stores the attribute JSON itself there, not an ASN.1-wrapped copy).
+    /// </summary>
+    private static X509Certificate WithRawExtension(X509Certificate cert, string oid, byte[] raw, AsymmetricKeyParameter issuerKey)
+    {
+        var tbs = cert.CertificateStructure.TbsCertificate;
+        var extensions = new Dictionary<DerObjectIdentifier, X509Extension>();
+        var ordering = new List<DerObjectIdentifier>();
+        foreach (var id in tbs.Extensions.ExtensionOids)
+        {
+            extensions[id] = tbs.Extensions.GetExtension(id);
+            ordering.Add(id);
+        }
+        var attrOid = new DerObjectIdentifier(oid);
+        extensions[attrOid] = new X509Extension(false, new DerOctetString(raw));
+        ordering.Add(attrOid);
+        var gen = new V3TbsCertificateGenerator();
+        gen.SetSerialNumber(tbs.SerialNumber);
+        gen.SetSignature(tbs.Signature);
+        gen.SetIssuer(tbs.Issuer);
+        gen.SetStartDate(tbs.StartDate);
+        gen.SetEndDate(tbs.EndDate);
+        gen.SetSubject(tbs.Subject);
+        gen.SetSubjectPublicKeyInfo(tbs.SubjectPublicKeyInfo);
+        gen.SetExtensions(new X509Extensions(ordering, extensions));
+        var newTbs = gen.GenerateTbsCertificate();
+        var signer = new Asn1SignatureFactory("SHA256WITHECDSA", issuerKey, Random).CreateCalculator();
+        using (var stream = signer.Stream)
+        {
+            newTbs.EncodeTo(stream, Asn1Encodable.Der);
+        }
+        var signature = signer.GetResult().Collect();
+        return new X509Certificate(new X509CertificateStructure(newTbs, tbs.Signature, new DerBitString(signature)));
     }
 
     private static Issued LoadCa(string certPath, string keyPath)

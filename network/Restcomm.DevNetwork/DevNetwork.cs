@@ -11,6 +11,14 @@ using Restcomm.DevNetwork.Services;
 
 namespace Restcomm.DevNetwork;
 
+/// <summary>A host lifetime that leaves signals to the process that embeds the network.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 /// <summary>Where a dev network keeps its material and what it writes for clients.</summary>
 internal sealed class DevNetworkOptions
 {
@@ -72,6 +80,8 @@ internal sealed class DevNetwork : IAsyncDisposable
                 });
             }
         });
+        // The process owner (Program, tests) decides when to stop; no console signal handling inside the host.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = 100 * 1024 * 1024;

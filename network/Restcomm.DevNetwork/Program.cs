@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Restcomm.DevNetwork;
 using Restcomm.DevNetwork.Configuration;
 using Restcomm.DevNetwork.Crypto;
@@ -42,12 +43,16 @@ if (options.ContainsKey("crypto-only"))
 }
 
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
 {
-    e.Cancel = true;
+    context.Cancel = true;
     stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+});
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 
 var network = await DevNetwork.StartAsync(new DevNetworkOptions
 {

@@ -82,7 +82,7 @@ public sealed class EcdsaSigner : ISigner
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var publicKey = new BcX509.X509CertificateParser().ReadCertificate(certificate.RawData).GetPublicKey();
-        return publicKey is ECPublicKeyParameters ec && ec.Q.Equals(PublicKey.Q);
+        return publicKey is ECPublicKeyParameters ec && ec.Q.GetEncoded(false).AsSpan().SequenceEqual(PublicKey.Q.GetEncoded(false));
     }
 
     /// <summary>Signs <paramref name="digest"/> and returns a low-S DER signature.</summary>

@@ -1,4 +1,6 @@
-using Restcomm.Cli;
+extern alias cli;
+
+using cli::Restcomm.Cli;
 using Restcomm.Gateway.Store;
 
 namespace Restcomm.Gateway.Tests.Cli;

@@ -15,7 +15,20 @@ internal static class FabricServices
                 ? new UnconfiguredLedger()
                 : new TlsPeerProbe(connection, sp.GetRequiredService<IOptions<FabricOptions>>().Value.ConnectTimeout);
         });
-        services.AddSingleton<ILedger, UnconfiguredLedger>();
-        services.AddSingleton<IChaincodeEventFeed, Internal.NoEventFeed>();
+        services.AddSingleton(sp =>
+        {
+            var connection = sp.GetRequiredService<FabricConnectionHolder>().Connection;
+            return new LedgerHolder(connection is null ? null : new FabricLedger(connection, sp.GetRequiredService<IOptions<FabricOptions>>().Value));
+        });
+        services.AddSingleton<ILedger>(sp => (ILedger?)sp.GetRequiredService<LedgerHolder>().Fabric ?? new UnconfiguredLedger());
+        services.AddSingleton<IChaincodeEventFeed>(sp => (IChaincodeEventFeed?)sp.GetRequiredService<LedgerHolder>().Fabric ?? new Internal.NoEventFeed());
     }
+}
+
+/// <summary>Owns the Fabric connection (null when none is configured) and closes it with the host.</summary>
+internal sealed class LedgerHolder(FabricLedger? fabric) : IDisposable
+{
+    public FabricLedger? Fabric { get; } = fabric;
+
+    public void Dispose() => Fabric?.Dispose();
 }

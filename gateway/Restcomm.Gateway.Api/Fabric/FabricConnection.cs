@@ -10,7 +10,9 @@ internal sealed record FabricConnection(
     string? TlsServerName,
     string ClientCertFile,
     string ClientKeyFile,
-    IReadOnlyList<ChannelOptions> Channels)
+    IReadOnlyList<ChannelOptions> Channels,
+    string? TlsClientCertFile = null,
+    string? TlsClientKeyFile = null)
 {
     public string Host => GatewayEndpoint[..GatewayEndpoint.LastIndexOf(':')];
 
@@ -24,7 +26,7 @@ internal sealed record FabricConnection(
     /// <exception cref="InvalidOperationException">The settings are incomplete or the network file is unreadable.</exception>
     public static FabricConnection? Resolve(FabricOptions options, string mspId, string baseDirectory)
     {
-        string? endpoint = null, tlsRoot = null, serverName = null, cert = null, key = null;
+        string? endpoint = null, tlsRoot = null, serverName = null, cert = null, key = null, tlsCert = null, tlsKey = null;
         var channels = new List<ChannelOptions>();
         var networkFile = string.IsNullOrWhiteSpace(options.NetworkFile) ? null : Path.GetFullPath(Path.Combine(baseDirectory, options.NetworkFile));
         if (networkFile is not null && File.Exists(networkFile))
@@ -56,6 +58,8 @@ internal sealed record FabricConnection(
                         serverName = Str(org, "tlsServerName");
                         cert = Str(org, "clientCertFile");
                         key = Str(org, "clientKeyFile");
+                        tlsCert = Str(org, "tlsClientCertFile");
+                        tlsKey = Str(org, "tlsClientKeyFile");
                     }
                 }
 
@@ -89,6 +93,8 @@ internal sealed record FabricConnection(
         serverName = Pick(options.TlsServerName, serverName);
         cert = Pick(options.ClientCertFile, cert);
         key = Pick(options.ClientKeyFile, key);
+        tlsCert = Pick(options.TlsClientCertFile, tlsCert);
+        tlsKey = Pick(options.TlsClientKeyFile, tlsKey);
         if (options.Channels.Count > 0)
         {
             channels = options.Channels;
@@ -104,7 +110,7 @@ internal sealed record FabricConnection(
             throw new InvalidOperationException($"Fabric connection for {mspId}: ClientCertFile and ClientKeyFile are required (from the network file or Fabric:ClientCertFile/ClientKeyFile).");
         }
 
-        return new FabricConnection(mspId, endpoint, tlsRoot, serverName, cert, key, channels);
+        return new FabricConnection(mspId, endpoint, tlsRoot, serverName, cert, key, channels, tlsCert, tlsKey);
     }
 
     private static string? Pick(string? explicitValue, string? fromFile) => string.IsNullOrWhiteSpace(explicitValue) ? fromFile : explicitValue;

@@ -29,6 +29,8 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IChaincodeEventFeed, I
                     UseTls = tlsRoots is not null,
                     TlsRootCertificatesPem = tlsRoots,
                     TlsServerName = connection.TlsServerName,
+                    TlsClientCertificatePem = connection.TlsClientCertFile is { Length: > 0 } tlsCert ? File.ReadAllText(tlsCert) : null,
+                    TlsClientKeyPem = connection.TlsClientKeyFile is { Length: > 0 } tlsKey ? File.ReadAllText(tlsKey) : null,
                     ConnectTimeout = options.ConnectTimeout,
                 },
                 new Restcomm.Fabric.Client.GatewayOptions

@@ -27,6 +27,12 @@ internal sealed class FabricOptions
     /// <summary>PEM private key of that identity.</summary>
     public string? ClientKeyFile { get; set; }
 
+    /// <summary>PEM client certificate for mutual TLS with the peer, when the peer requires it.</summary>
+    public string? TlsClientCertFile { get; set; }
+
+    /// <summary>PEM key of <see cref="TlsClientCertFile"/>.</summary>
+    public string? TlsClientKeyFile { get; set; }
+
     /// <summary>Channels and chaincodes the API uses and follows; default: the organisation's channels in the network file.</summary>
     public List<ChannelOptions> Channels { get; set; } = [];
 

@@ -11,6 +11,7 @@ namespace Restcomm.Gateway.Api.Fabric;
 internal sealed class TlsPeerProbe(FabricConnection connection, TimeSpan timeout) : IPeerProbe
 {
     private readonly X509Certificate2Collection? _roots = LoadRoots(connection.TlsRootCertFile);
+    private readonly X509Certificate2? _clientCertificate = LoadClientCertificate(connection.TlsClientCertFile, connection.TlsClientKeyFile);
 
     public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +38,7 @@ internal sealed class TlsPeerProbe(FabricConnection connection, TimeSpan timeout
                 TargetHost = connection.TlsServerName ?? connection.Host,
                 ApplicationProtocols = [SslApplicationProtocol.Http2],
                 CertificateChainPolicy = policy,
+                ClientCertificates = _clientCertificate is null ? null : [_clientCertificate],
             }, deadline.Token).ConfigureAwait(false);
             return null;
         }
@@ -56,6 +58,18 @@ internal sealed class TlsPeerProbe(FabricConnection connection, TimeSpan timeout
         {
             return $"peer {connection.GatewayEndpoint} closed the connection: {ex.Message}";
         }
+    }
+
+    private static X509Certificate2? LoadClientCertificate(string? certFile, string? keyFile)
+    {
+        if (string.IsNullOrWhiteSpace(certFile) || string.IsNullOrWhiteSpace(keyFile))
+        {
+            return null;
+        }
+
+        // SslStream on Linux needs a key that outlives the PEM import.
+        using var ephemeral = X509Certificate2.CreateFromPemFile(certFile, keyFile);
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
     }
 
     private static X509Certificate2Collection? LoadRoots(string? file)

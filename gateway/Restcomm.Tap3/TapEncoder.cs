@@ -88,8 +88,8 @@ public static class TapEncoder
         ArgumentNullException.ThrowIfNull(totals);
         return new AuditControl
         {
-            EarliestCallTime = totals.EarliestUtc is DateTime earliest ? new TapTimestamp(earliest, null, 0) : null,
-            LatestCallTime = totals.LatestUtc is DateTime latest ? new TapTimestamp(latest, null, 0) : null,
+            EarliestCallTime = totals.EarliestUtc is DateTime earliest ? new TapTimestamp(DateTime.SpecifyKind(earliest, DateTimeKind.Unspecified), null, 0) : null,
+            LatestCallTime = totals.LatestUtc is DateTime latest ? new TapTimestamp(DateTime.SpecifyKind(latest, DateTimeKind.Unspecified), null, 0) : null,
             TotalCharge = totals.TotalCharge,
             TotalTaxValue = totals.TotalTax,
             TotalDiscountValue = totals.TotalDiscount,

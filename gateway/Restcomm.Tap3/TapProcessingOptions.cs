@@ -42,6 +42,9 @@ public sealed class TapRecordChunk
         Rejected = new bool[capacity];
     }
 
+    /// <summary>The file-level groups read before the call events (AuditControlInfo is not known yet).</summary>
+    public TapHeader Header { get; internal set; } = new();
+
     /// <summary>Index (in the file) of the first call event in this chunk.</summary>
     public long FirstIndex { get; internal set; }
 

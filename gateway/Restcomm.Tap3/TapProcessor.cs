@@ -27,6 +27,7 @@ public static class TapProcessor
             return DecodeNotification(input.Span[..length], input.Position, Ber.DefaultMaxDepth).Version;
         }
 
+        input.Advance(root.HeaderLength);
         var first = await MeasureAsync(input, Ber.DefaultMaxDepth, cancellationToken).ConfigureAwait(false);
         var pos = 0;
         var element = Ber.Read(input.Span[..first], ref pos, first, input.Position, 1, Ber.DefaultMaxDepth);
@@ -377,6 +378,7 @@ public static class TapProcessor
         try
         {
             var current = Take(free, chunkSize, index);
+            current.Public.Header = header;
             while (true)
             {
                 if (listEnd >= 0)
@@ -416,6 +418,7 @@ public static class TapProcessor
                     await ordered.Writer.WriteAsync(current, token).ConfigureAwait(false);
                     await work.Writer.WriteAsync(current, token).ConfigureAwait(false);
                     current = Take(free, chunkSize, index);
+                    current.Public.Header = header;
                 }
             }
 

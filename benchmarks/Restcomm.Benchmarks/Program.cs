@@ -5,5 +5,10 @@ if (args.Length > 0 && args[0] == "tap3-throughput")
     return await TapBenchmarkFiles.ThroughputAsync(args[1..]).ConfigureAwait(false);
 }
 
+if (args.Length > 0 && args[0] == "tap3-parts")
+{
+    return TapPartsProbe.Run();
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TapBenchmarkFiles).Assembly).Run(args);
 return 0;

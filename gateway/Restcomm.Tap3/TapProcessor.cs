@@ -516,9 +516,13 @@ public static class TapProcessor
             _decimalPlaces = header.Accounting?.TapDecimalPlaces ?? 0;
         }
 
+        [ThreadStatic]
+        private static DecodeScratch? t_scratch;
+
         public void Process(WorkChunk chunk)
         {
             var pub = chunk.Public;
+            var scratch = _options.KeepRecords ? null : (t_scratch ??= new DecodeScratch());
             for (var i = 0; i < pub.Count; i++)
             {
                 var data = chunk.Raw.AsSpan(chunk.RawStart[i], chunk.RawLength[i]);
@@ -529,7 +533,7 @@ public static class TapProcessor
                 chunk.SevereSeen = false;
                 try
                 {
-                    callEvent = CallEventDecoder.Decode(data, offset, _context);
+                    callEvent = CallEventDecoder.Decode(data, offset, _context, scratch);
                     if (callEvent is null)
                     {
                         var pos = 0;

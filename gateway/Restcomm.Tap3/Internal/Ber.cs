@@ -54,13 +54,9 @@ internal static class Ber
     }
 
     /// <summary>Folds class and number into the integer space used by <see cref="BerElement.Tag"/>.</summary>
-    public static int MakeTag(int tagClass, int number) => tagClass switch
-    {
-        1 => number,
-        0 => number | UniversalClassBits,
-        2 => number | ContextClassBits,
-        _ => number | PrivateClassBits,
-    };
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int MakeTag(int tagClass, int number) =>
+        tagClass == 1 ? number : number | ((tagClass == 0 ? 1 : tagClass) << 24); // universal 1, context 2, private 3
 
     public static string DescribeTag(int tag)
     {

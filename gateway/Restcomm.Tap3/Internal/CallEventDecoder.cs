@@ -27,7 +27,14 @@ internal static class CallEventDecoder
     /// Decodes the element that fills <paramref name="data"/>. Returns null for an unknown (extension) call event type.
     /// Throws <see cref="TapFormatException"/> for broken BER, <see cref="TapValueException"/> for unusable values.
     /// </summary>
-    public static CallEvent? Decode(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context)
+    public static CallEvent? Decode(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context) =>
+        Decode(data, baseOffset, context, null);
+
+    /// <summary>
+    /// As <see cref="Decode(ReadOnlySpan{byte}, long, TapDecodeContext)"/>, but refills the objects of
+    /// <paramref name="reuse"/> instead of allocating new ones (the hot path, where a record is dropped once hashed).
+    /// </summary>
+    public static CallEvent? Decode(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context, DecodeScratch? reuse)
     {
         var pos = 0;
         var element = Ber.Read(data, ref pos, data.Length, baseOffset, 1, context.MaxDepth);
@@ -41,12 +48,21 @@ internal static class CallEventDecoder
             Ber.ThrowFormat($"call event {Ber.DescribeTag(element.Tag)} is not constructed", baseOffset);
         }
 
-        var callEvent = new CallEvent { Kind = kind };
-        Walk(data, element.ContentStart, element.ContentEnd, baseOffset, 2, context, callEvent);
+        CallEvent callEvent;
+        if (reuse is null)
+        {
+            callEvent = new CallEvent { Kind = kind };
+        }
+        else
+        {
+            callEvent = reuse.Begin(kind);
+        }
+
+        Walk(data, element.ContentStart, element.ContentEnd, baseOffset, 2, context, callEvent, reuse);
         return callEvent;
     }
 
-    private static void Walk(ReadOnlySpan<byte> data, int start, int end, long baseOffset, int depth, TapDecodeContext context, CallEvent ev)
+    private static void Walk(ReadOnlySpan<byte> data, int start, int end, long baseOffset, int depth, TapDecodeContext context, CallEvent ev, DecodeScratch? reuse)
     {
         var pos = start;
         while (pos < end)
@@ -68,7 +84,7 @@ internal static class CallEventDecoder
                     or 299 /* TrackingCustomerIdList */ or 362 /* TrackingCustomerIdentification */
                     or 191 /* ScuBasicInformation */ or 430 /* ScuChargeableSubscriber */:
                     RequireConstructed(e, offset);
-                    Walk(data, e.ContentStart, e.ContentEnd, baseOffset, depth + 1, context, ev);
+                    Walk(data, e.ContentStart, e.ContentEnd, baseOffset, depth + 1, context, ev, reuse);
                     break;
 
                 case Imsi:
@@ -162,22 +178,22 @@ internal static class CallEventDecoder
                     break;
                 // A MessagingEvent carries its one charge directly: ExchangeRateCode, CallTypeGroup, Charge, TaxInformationList.
                 case ExchangeRateCode:
-                    DirectCharge(ev).ExchangeRateCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "ExchangeRateCode");
+                    DirectCharge(ev, reuse).ExchangeRateCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "ExchangeRateCode");
                     break;
                 case CallTypeGroup:
                     RequireConstructed(e, offset);
-                    ReadCallTypeGroup(data, e, baseOffset, depth + 1, context, DirectCharge(ev));
+                    ReadCallTypeGroup(data, e, baseOffset, depth + 1, context, DirectCharge(ev, reuse));
                     break;
                 case Charge:
-                    DirectCharge(ev).Details.Add(new ChargeDetail("00", Ber.ReadInteger(Primitive(value, e, offset), offset, "Charge"), null, null));
+                    DirectCharge(ev, reuse).Details.Add(new ChargeDetail("00", Ber.ReadInteger(Primitive(value, e, offset), offset, "Charge"), null, null));
                     break;
                 case TaxInformationList:
                     RequireConstructed(e, offset);
-                    ReadTaxList(data, e, baseOffset, depth + 1, context, DirectCharge(ev));
+                    ReadTaxList(data, e, baseOffset, depth + 1, context, DirectCharge(ev, reuse));
                     break;
                 case TapTags.ChargeInformation or SessionChargeInformation:
                     RequireConstructed(e, offset);
-                    ev.Charges.Add(ReadChargeInformation(data, e, baseOffset, depth + 1, context));
+                    ev.Charges.Add(ReadChargeInformation(data, e, baseOffset, depth + 1, context, reuse));
                     break;
                 default:
                     // Unmodelled group, operator-specific data or an extension: skipped by its length.
@@ -186,11 +202,11 @@ internal static class CallEventDecoder
         }
     }
 
-    private static ChargeInformation DirectCharge(CallEvent ev)
+    private static ChargeInformation DirectCharge(CallEvent ev, DecodeScratch? reuse)
     {
         if (ev.Charges.Count == 0)
         {
-            ev.Charges.Add(new ChargeInformation());
+            ev.Charges.Add(reuse?.RentCharge() ?? new ChargeInformation());
         }
 
         return ev.Charges[0];
@@ -240,9 +256,9 @@ internal static class CallEventDecoder
         }
     }
 
-    public static ChargeInformation ReadChargeInformation(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context)
+    public static ChargeInformation ReadChargeInformation(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, DecodeScratch? reuse)
     {
-        var info = new ChargeInformation();
+        var info = reuse?.RentCharge() ?? new ChargeInformation();
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
         {

@@ -9,7 +9,9 @@ namespace Restcomm.Benchmarks;
 /// with one worker per core. Records/s = 1,000,000 / mean time.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[InProcess] // building a separate benchmark process times out on the shared machine
+[WarmupCount(1)]
+[IterationCount(5)]
 public class TapDecodeBenchmark
 {
     private string _path = string.Empty;

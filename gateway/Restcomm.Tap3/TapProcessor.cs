@@ -349,7 +349,8 @@ public static class TapProcessor
             {
                 await foreach (var chunk in ordered.Reader.ReadAllAsync(token).ConfigureAwait(false))
                 {
-                    await chunk.Done.Task.ConfigureAwait(false);
+                    // Cancellable: after a failure or cancellation a queued chunk may never reach a worker.
+                    await chunk.Done.Task.WaitAsync(token).ConfigureAwait(false);
                     foreach (var error in chunk.Errors)
                     {
                         report.Add(error);

@@ -88,7 +88,9 @@ fabric_tool() {
   else
     local args=() e
     for e in "${TOOL_ENV[@]}"; do args+=(-e "$e"); done
-    docker run --rm --network "$DOCKER_NETWORK" -v "$ROOT:$ROOT" -w "$ROOT" \
+    # Generators run before the network exists; only the clients need to reach the nodes.
+    case "$tool" in cryptogen | configtxgen) ;; *) args+=(--network "$DOCKER_NETWORK") ;; esac
+    docker run --rm -v "$ROOT:$ROOT" -w "$ROOT" \
       -u "$(id -u):$(id -g)" "${args[@]}" "$TOOLS_IMAGE" "$tool" "$@"
   fi
 }

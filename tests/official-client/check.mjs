@@ -63,25 +63,37 @@ const id = `asset-${run}`;
 const roaming = ex(org1, 'roaming-emea');
 
 await step('Org1 submits CreateAsset on roaming-emea', async () =>
-  utf8.decode(await roaming.submitTransaction('CreateAsset', id, JSON.stringify({ owner: 'AAAA1', value: 100 }))));
+  utf8.decode(await roaming.submitTransaction('CreateAsset', id, 'AAAA1', '100')));
 await step('Org2 evaluates ReadAsset and sees it', async () => utf8.decode(await ex(org2, 'roaming-emea').evaluateTransaction('ReadAsset', id)));
 await step('Org1 submits UpdateAsset', async () =>
-  utf8.decode(await roaming.submitTransaction('UpdateAsset', id, JSON.stringify({ owner: 'AAAA1', value: 150 }))));
-await step('Org3 reads the update', async () => utf8.decode(await ex(org3, 'roaming-emea').evaluateTransaction('ReadAsset', id)));
+  utf8.decode(await roaming.submitTransaction('UpdateAsset', id, 'BBBB2', '150')));
+await step('Org3 reads the update', async () => {
+  const asset = utf8.decode(await ex(org3, 'roaming-emea').evaluateTransaction('ReadAsset', id));
+  if (!asset.includes('BBBB2')) throw new Error(`update not visible: ${asset}`);
+  return asset;
+});
 await step('Org1 submits three more assets', async () => {
-  for (const n of [1, 2, 3]) await roaming.submitTransaction('CreateAsset', `${id}-${n}`, JSON.stringify({ owner: 'AAAA1', value: n }));
+  for (const n of [1, 2, 3]) await roaming.submitTransaction('CreateAsset', `${id}-${n}`, 'AAAA1', String(n));
   return '3 committed';
 });
-await step('GetAssetsByRange returns the range', async () =>
-  utf8.decode(await roaming.evaluateTransaction('GetAssetsByRange', `${id}-1`, `${id}-3`)));
-await step('GetCaller reports the caller MSP', async () => utf8.decode(await ex(org2, 'numbers').evaluateTransaction('GetCaller')));
+await step('GetAssetsByRange returns [start, end)', async () => {
+  const list = JSON.parse(utf8.decode(await roaming.evaluateTransaction('GetAssetsByRange', `${id}-1`, `${id}-3`)));
+  const keys = list.map((a) => a.id ?? a.key);
+  if (keys.join() !== `${id}-1,${id}-2`) throw new Error(`unexpected range ${JSON.stringify(list)}`);
+  return JSON.stringify(list);
+});
+await step('GetCaller reports the caller MSP', async () => {
+  const caller = utf8.decode(await ex(org2, 'numbers').evaluateTransaction('GetCaller'));
+  if (!caller.includes('Org2MSP')) throw new Error(`unexpected caller ${caller}`);
+  return caller;
+});
 await step('Org1 submits DeleteAsset and the asset is gone', async () => {
   await roaming.submitTransaction('DeleteAsset', `${id}-3`);
   return refused(() => roaming.evaluateTransaction('ReadAsset', `${id}-3`), /not exist|not found|no asset/i);
 });
 
 const pair = 'pair-Org1MSP-Org2MSP';
-const secret = JSON.stringify({ peering: '10.0.0.1/30', run });
+const secret = JSON.stringify({ owner: 'AAAA1', value: `peering 10.0.0.1/30 ${run}` });
 await step(`Org1 puts private data in ${pair} (transient 'asset', endorsed by Org1 and Org2)`, async () => {
   const result = await roaming.submitAsync('PutPrivateAsset', {
     arguments: [pair, id],
@@ -109,11 +121,15 @@ await step("Org1 reads its own implicit collection write", async () => {
   return utf8.decode(await roaming.evaluateTransaction('ReadPrivateAsset', own, id));
 });
 
-await step('Org1 writes on audit', async () => utf8.decode(await ex(org1, 'audit').submitTransaction('CreateAsset', `audit-${run}`, '{"digest":"abc"}')));
+await step('Org1 writes on audit', async () => utf8.decode(await ex(org1, 'audit').submitTransaction('CreateAsset', `audit-${run}`, 'Org1MSP', 'digest abc')));
 await step('Regulator reads on audit', async () => utf8.decode(await ex(reg, 'audit').evaluateTransaction('ReadAsset', `audit-${run}`)));
 await step('Regulator is refused a write on audit (channel Writers exclude it)', () =>
-  refused(() => ex(reg, 'audit').submitTransaction('CreateAsset', `reg-${run}`, '{}'), /access denied|not satisfy|permission|FORBIDDEN|policy/i));
-await step('Regulator reads on eir', async () => utf8.decode(await ex(reg, 'eir').evaluateTransaction('GetCaller')));
+  refused(() => ex(reg, 'audit').submitTransaction('CreateAsset', `reg-${run}`, 'RegulatorMSP', 'x'), /access denied|not satisfy|permission|FORBIDDEN|policy/i));
+await step('Regulator evaluates on eir', async () => {
+  const caller = utf8.decode(await ex(reg, 'eir').evaluateTransaction('GetCaller'));
+  if (!caller.includes('RegulatorMSP')) throw new Error(`unexpected caller ${caller}`);
+  return caller;
+});
 
 for (const c of open.reverse()) c.close();
 console.log(failures === 0 ? 'ALL PASSED' : `${failures} FAILED`);

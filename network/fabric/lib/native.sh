@@ -126,7 +126,8 @@ start_chaincode_server() {
     dll="$project/bin/Release/net10.0/$(basename "$project").dll"
     cmd=(dotnet "$dll")
   fi
-  SPAWN_ENV=(CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$pid")
+  # Plain gRPC on 127.0.0.1 (connection.json says tls_required false), whatever the caller's shell holds.
+  SPAWN_ENV=(CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$pid" CORE_PEER_TLS_ENABLED=false)
   log "  chaincode server $cc on $address"
   server=$(spawn "chaincode-$cc" "${cmd[@]}")
   wait_for_port "${address%:*}" "${address##*:}" 60 "$server" ||

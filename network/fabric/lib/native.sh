@@ -18,7 +18,13 @@ SPAWN_ENV=()
 spawn() {
   local name=$1; shift
   mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
-  env "${SPAWN_ENV[@]}" setsid "$@" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null &
+  # Fabric settings exported in the caller's shell (say, a CLI session's CORE_PEER_ADDRESS) must not
+  # reach the nodes: each one gets exactly the settings listed for it.
+  local unset=() var
+  for var in $(compgen -e); do
+    case "$var" in CORE_* | ORDERER_*) unset+=(-u "$var") ;; esac
+  done
+  env "${unset[@]}" "${SPAWN_ENV[@]}" setsid "$@" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" > "$RUN_DIR/pids/$name.pid"
   echo "$pid"
@@ -136,22 +142,33 @@ start_chaincode_server() {
 
 stop_chaincode_server() { stop_process "chaincode-$1"; }
 
-# stop_process NAME: SIGTERM to the process's session, SIGKILL after 15 s.
+# stop_process NAME...: SIGTERM to each process's session, then waits; SIGKILL for any still
+# running after 15 s. Processes named together stop in parallel.
 stop_process() {
-  local file="$RUN_DIR/pids/$1.pid" pid i
-  [ -f "$file" ] || return 0
-  pid=$(cat "$file")
-  if kill -0 "$pid" 2>/dev/null; then
+  local name pid i left
+  local -A pids=()
+  for name in "$@"; do
+    [ -f "$RUN_DIR/pids/$name.pid" ] || continue
+    pid=$(cat "$RUN_DIR/pids/$name.pid")
+    pids[$name]=$pid
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 75; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  done
+  for ((i = 0; i < 75; i++)); do
+    left=0
+    for name in "${!pids[@]}"; do kill -0 "${pids[$name]}" 2>/dev/null && left=1; done
+    [ $left = 1 ] || break
+    sleep 0.2
+  done
+  for name in "${!pids[@]}"; do
+    pid=${pids[$name]}
     if kill -0 "$pid" 2>/dev/null; then
-      log "$1 (pid $pid) ignored SIGTERM; killing"
+      log "$name (pid $pid) ignored SIGTERM; killing"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
-  fi
-  # Anything left in the session (children of a wrapper) goes too.
-  pkill -KILL -s "$pid" 2>/dev/null || true
-  rm -f "$file"
+    # Anything left in the session (children of a wrapper) goes too.
+    pkill -KILL -s "$pid" 2>/dev/null || true
+    rm -f "$RUN_DIR/pids/$name.pid"
+  done
 }
 
 native_up() {
@@ -183,16 +200,16 @@ native_up() {
 }
 
 stop_all() {
-  local f name
-  if [ -d "$RUN_DIR/pids" ]; then
-    # Chaincode servers first, then peers, then the orderer.
-    for f in "$RUN_DIR/pids"/chaincode-*.pid "$RUN_DIR/pids"/peer-*.pid "$RUN_DIR/pids"/orderer.pid; do
-      [ -f "$f" ] || continue
-      name=$(basename "$f" .pid)
-      log "stopping $name"
-      stop_process "$name"
-    done
-  fi
+  [ -d "$RUN_DIR/pids" ] || return 0
+  local group f names
+  # Chaincode servers first, then the peers, then the orderer; each group in parallel.
+  for group in 'chaincode-*' 'peer-*' 'orderer'; do
+    names=()
+    for f in "$RUN_DIR/pids"/$group.pid; do [ -f "$f" ] && names+=("$(basename "$f" .pid)"); done
+    [ ${#names[@]} -gt 0 ] || continue
+    log "stopping ${names[*]}"
+    stop_process "${names[@]}"
+  done
 }
 
 native_down() {

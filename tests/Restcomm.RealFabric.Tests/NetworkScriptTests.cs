@@ -15,12 +15,17 @@ public sealed class NetworkScriptTests : IDisposable
     private readonly string _runDir = Directory.CreateTempSubdirectory("fabric-run-").FullName;
 
     /// <summary>Sources lib/common.sh with a scratch run directory and runs <paramref name="script"/>.</summary>
-    private async Task<string> CommonAsync(string script)
+    private async Task<string> CommonAsync(string script, bool chaincodeTls = false)
     {
         var result = await Repository.BashAsync(
             ["-c", "set -euo pipefail; source network/fabric/lib/common.sh; " + script],
             Timeout,
-            new Dictionary<string, string> { ["RESTCOMM_FABRIC_RUN_DIR"] = _runDir, ["FABRIC_BIN"] = "/nonexistent" });
+            new Dictionary<string, string>
+            {
+                ["RESTCOMM_FABRIC_RUN_DIR"] = _runDir,
+                ["FABRIC_BIN"] = "/nonexistent",
+                ["CHAINCODE_TLS"] = chaincodeTls ? "true" : "false",
+            });
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.Output;
     }
@@ -77,6 +82,31 @@ public sealed class NetworkScriptTests : IDisposable
         using var connection = JsonDocument.Parse(code["connection.json"]);
         Assert.Equal("127.0.0.1:7301", connection.RootElement.GetProperty("address").GetString());
         Assert.False(connection.RootElement.GetProperty("tls_required").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Ccaas_package_with_chaincode_tls_carries_the_peer_client_key_pair_and_the_server_root_as_pem()
+    {
+        var org = Path.Combine(_runDir, "crypto", "peerOrganizations", "chaincode.example.com");
+        var user = Directory.CreateDirectory(Path.Combine(org, "users", "User1@chaincode.example.com", "tls")).FullName;
+        var tlsca = Directory.CreateDirectory(Path.Combine(org, "tlsca")).FullName;
+        const string Key = "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n";
+        const string Cert = "-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n";
+        const string Root = "-----BEGIN CERTIFICATE-----\nroot\n-----END CERTIFICATE-----\n";
+        await File.WriteAllTextAsync(Path.Combine(user, "client.key"), Key);
+        await File.WriteAllTextAsync(Path.Combine(user, "client.crt"), Cert);
+        await File.WriteAllTextAsync(Path.Combine(tlsca, "tlsca.chaincode.example.com-cert.pem"), Root);
+
+        var package = (await CommonAsync("package_chaincode example 1", chaincodeTls: true)).Trim();
+
+        var code = await ReadTarGzAsync((await ReadTarGzAsync(await File.ReadAllBytesAsync(package)))["code.tar.gz"]);
+        using var connection = JsonDocument.Parse(code["connection.json"]);
+        var json = connection.RootElement;
+        Assert.True(json.GetProperty("tls_required").GetBoolean());
+        Assert.True(json.GetProperty("client_auth_required").GetBoolean());
+        Assert.Equal(Key, json.GetProperty("client_key").GetString());
+        Assert.Equal(Cert, json.GetProperty("client_cert").GetString());
+        Assert.Equal(Root, json.GetProperty("root_cert").GetString());
     }
 
     [Fact]

@@ -213,19 +213,42 @@ package_chaincode() {
   local cc=$1 version=$2 dir="$RUN_DIR/chaincode/$1/$2"
   local label="${cc}_${version}"
   rm -rf "$dir"; mkdir -p "$dir/src"
-  cat > "$dir/src/connection.json" <<JSON
+  if chaincode_tls; then
+    local user="$CHAINCODE_ORG_DIR/users/User1@chaincode.example.com/tls"
+    cat > "$dir/src/connection.json" <<JSON
+{
+  "address": "$(chaincode_address "$cc")",
+  "dial_timeout": "10s",
+  "tls_required": true,
+  "client_auth_required": true,
+  "client_key": "$(json_pem "$user/client.key")",
+  "client_cert": "$(json_pem "$user/client.crt")",
+  "root_cert": "$(json_pem "$CHAINCODE_ORG_DIR/tlsca/tlsca.chaincode.example.com-cert.pem")"
+}
+JSON
+  else
+    cat > "$dir/src/connection.json" <<JSON
 {
   "address": "$(chaincode_address "$cc")",
   "dial_timeout": "10s",
   "tls_required": false
 }
 JSON
+  fi
   printf '{"type":"ccaas","label":"%s"}\n' "$label" > "$dir/src/metadata.json"
   local tar_opts=(--sort=name --owner=0 --group=0 --numeric-owner --mtime=@0)
   tar -C "$dir/src" "${tar_opts[@]}" -cf - connection.json | gzip -n > "$dir/src/code.tar.gz"
   tar -C "$dir/src" "${tar_opts[@]}" -cf - metadata.json code.tar.gz | gzip -n > "$dir/$label.tgz"
   echo "$dir/$label.tgz"
 }
+
+# The peer-to-chaincode link uses mutual TLS unless CHAINCODE_TLS=false.
+chaincode_tls() { [ "${CHAINCODE_TLS:-true}" != false ]; }
+CHAINCODE_ORG_DIR="$CRYPTO/peerOrganizations/chaincode.example.com"
+chaincode_tls_dir() { echo "$CHAINCODE_ORG_DIR/peers/$1.chaincode.example.com/tls"; }
+
+# A PEM file as the body of a JSON string (newlines escaped).
+json_pem() { awk '{ printf "%s\\n", $0 }' "$1"; }
 
 package_id() { local f=$1 label; label=$(basename "$f" .tgz); echo "$label:$(sha256sum "$f" | cut -d' ' -f1)"; }
 

@@ -17,7 +17,7 @@ start_chaincode_server() {
   local cc=$1 pid=$2 var
   var="$(tr '[:lower:]' '[:upper:]' <<<"$cc")_CC_PACKAGE_ID"
   log "  chaincode container $cc-chaincode ($pid)"
-  env "$var=$pid" RESTCOMM_UID="$(id -u)" compose up -d --build "$cc-chaincode" >>"$RUN_DIR/logs/compose.log" 2>&1 ||
+  env "$var=$pid" CHAINCODE_TLS="${CHAINCODE_TLS:-true}" compose up -d --build "$cc-chaincode" >>"$RUN_DIR/logs/compose.log" 2>&1 ||
     { tail -n 30 "$RUN_DIR/logs/compose.log" >&2; die "could not start $cc-chaincode"; }
 }
 

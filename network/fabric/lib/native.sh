@@ -132,9 +132,17 @@ start_chaincode_server() {
     dll="$project/bin/Release/net10.0/$(basename "$project").dll"
     cmd=(dotnet "$dll")
   fi
-  # Plain gRPC on 127.0.0.1 (connection.json says tls_required false), whatever the caller's shell holds.
-  SPAWN_ENV=(CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$pid" CORE_PEER_TLS_ENABLED=false)
-  log "  chaincode server $cc on $address"
+  SPAWN_ENV=(CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$pid")
+  if chaincode_tls; then
+    # Server certificate for the address the peers dial; peers must present a certificate from
+    # the same TLS CA (connection.json's client_cert).
+    local tls; tls=$(chaincode_tls_dir "$cc")
+    SPAWN_ENV+=(CORE_PEER_TLS_ENABLED=true CORE_TLS_CLIENT_CERT_FILE="$tls/server.crt"
+      CORE_TLS_CLIENT_KEY_FILE="$tls/server.key" CORE_PEER_TLS_ROOTCERT_FILE="$tls/ca.crt")
+  else
+    SPAWN_ENV+=(CORE_PEER_TLS_ENABLED=false)
+  fi
+  log "  chaincode server $cc on $address (TLS $(chaincode_tls && echo on || echo off))"
   server=$(spawn "chaincode-$cc" "${cmd[@]}")
   wait_for_port "${address%:*}" "${address##*:}" 60 "$server" ||
     { tail -n 30 "$RUN_DIR/logs/chaincode-$cc.log" >&2; die "the $cc chaincode server did not start listening on $address"; }

@@ -2,7 +2,7 @@
 # hyperledger/fabric-peer:2.5 and fabric-orderer:2.5 images, the chaincode hosts and the REST API;
 # Fabric's CLIs run from hyperledger/fabric-tools:2.5 on the same bridge network.
 
-compose() { docker compose -p restcomm-fabric -f "$ROOT/docker-compose.yaml" --project-directory "$ROOT" "$@"; }
+compose() { RESTCOMM_ROOT="$ROOT" docker compose -p restcomm-fabric -f "$ROOT/docker-compose.yaml" --project-directory "$ROOT" "$@"; }
 
 docker_check() {
   command -v docker >/dev/null || die "no docker; install Docker or set FABRIC_BIN to Fabric 2.5 binaries (network/README.md)"

@@ -8,6 +8,9 @@ namespace Restcomm.Eir;
 /// </summary>
 public sealed record EirReport
 {
+    /// <summary>Most reports one bulk report (one transaction) accepts.</summary>
+    public const int MaxBulk = 10_000;
+
     /// <summary>Longest accepted note, in characters.</summary>
     public const int MaxNoteLength = 1000;
 

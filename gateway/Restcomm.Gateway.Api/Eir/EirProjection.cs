@@ -39,6 +39,7 @@ public sealed partial class EirProjection(
         var (entries, height) = await readModel.LoadAsync(stoppingToken).ConfigureAwait(false);
         index.Load(entries, height);
         _loaded.TrySetResult();
+        Pulse();
         Log.Loaded(logger, entries.Count, height);
 
         var backoff = TimeSpan.FromMilliseconds(200);
@@ -61,7 +62,7 @@ public sealed partial class EirProjection(
                     }
 
                     index.CompleteBlock(block.Number);
-                    Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                    Pulse();
                     backoff = TimeSpan.FromMilliseconds(200);
                 }
             }
@@ -80,6 +81,10 @@ public sealed partial class EirProjection(
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
         }
     }
+
+    /// <summary>Wakes every <see cref="WaitForHeightAsync"/> caller to look at the height again.</summary>
+    private void Pulse()
+        => Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     private static partial class Log
     {

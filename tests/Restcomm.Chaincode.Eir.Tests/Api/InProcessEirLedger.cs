@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Restcomm.Chaincode.Eir.Internal;
+using Restcomm.Chaincode.Eir.Tests.Domain;
 using Restcomm.Eir;
 using Restcomm.Fabric.Shim;
 using Restcomm.Fabric.Shim.Testing;
@@ -20,8 +21,11 @@ internal sealed class InProcessEirLedger
     private readonly List<EirBlock> _blocks = [];
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public InProcessEirLedger(TimeProvider clock)
+    private readonly ManualClock _clock;
+
+    public InProcessEirLedger(ManualClock clock)
     {
+        _clock = clock;
         _stub = new InMemoryChaincodeStub("eir") { TimeProvider = clock };
         AppendBlock([]); // the genesis block
     }
@@ -60,6 +64,8 @@ internal sealed class InProcessEirLedger
         await _gate.WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
+            // Transactions a millisecond apart, as clients' timestamps are: history is ordered by them.
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
             _stub.SetCreator(identity);
             var response = await _stub.InvokeAsync(_chaincode, function, argument).WaitAsync(TimeSpan.FromSeconds(30));
             var changes = _stub.EventName == EirChangeSet.EventName

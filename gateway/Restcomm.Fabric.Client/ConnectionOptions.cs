@@ -33,8 +33,11 @@ public sealed class ConnectionOptions
     /// <summary>PEM private key (PKCS#8 or SEC1) of <see cref="TlsClientCertificatePem"/>.</summary>
     public string? TlsClientKeyPem { get; set; }
 
-    /// <summary>How often an idle HTTP/2 connection is pinged to keep it alive (60 s).</summary>
-    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a connection may be silent before it is pinged (2 min). Fabric peers refuse pings more often
+    /// than their <c>keepalive.minInterval</c> (60 s by default), so keep this above it.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long to wait for a keep-alive ping's answer before dropping the connection (20 s).</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);

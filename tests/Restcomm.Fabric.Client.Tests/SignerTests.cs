@@ -54,6 +54,17 @@ public sealed class SignerTests
         Assert.False(signer.Verify(digest, highS));
     }
 
+    [Theory]
+    [InlineData("pkcs8")]
+    [InlineData("sec1")]
+    public void Pem_keys_are_moved_onto_the_specialised_curve_implementation(string format)
+    {
+        var user = Ca.Issue("User1@org1.example.com");
+        var signer = EcdsaSigner.FromPem(format == "pkcs8" ? user.Pkcs8KeyPem : user.Sec1KeyPem);
+
+        Assert.Equal("SecP256R1Curve", signer.PublicKey.Parameters.Curve.GetType().Name);
+    }
+
     [Fact]
     public void A_key_that_is_not_the_certificate_s_does_not_match_it()
     {

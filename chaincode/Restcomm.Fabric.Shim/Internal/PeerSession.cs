@@ -77,21 +77,23 @@ internal sealed partial class PeerSession
         finally
         {
             IsReady = false;
-            await _closed.CancelAsync().ConfigureAwait(false);
             foreach (var pending in _pending.Values)
             {
                 pending.TrySetException(new IOException("the peer connection closed"));
             }
 
+            // Flush what is queued (e.g. a final ERROR) before the stream ends.
             _outbox.Writer.TryComplete();
             try
             {
-                await writeLoop.ConfigureAwait(false);
+                await writeLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException or RpcException or InvalidOperationException)
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or IOException or RpcException or InvalidOperationException)
             {
                 // Writes after the stream ended are moot.
             }
+
+            await _closed.CancelAsync().ConfigureAwait(false);
 
         }
     }

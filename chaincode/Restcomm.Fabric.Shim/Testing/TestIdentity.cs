@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
 using Restcomm.Fabric.Protos.Msp;
@@ -49,20 +48,25 @@ public sealed class TestIdentity
     public static TestIdentity Create(string mspId, string commonName = "User1", IReadOnlyDictionary<string, string>? attributes = null, params IReadOnlyList<string> organizationalUnits)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest($"CN=ca.{mspId.ToLowerInvariant()},O={mspId}", caKey, HashAlgorithmName.SHA256);
+        var caName = new X500DistinguishedNameBuilder();
+        caName.AddCommonName($"ca.{mspId.ToLowerInvariant()}");
+        caName.AddOrganizationName(mspId);
+        var caRequest = new CertificateRequest(caName.Build(), caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         var notBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
         using var ca = caRequest.CreateSelfSigned(notBefore, notBefore.AddYears(1));
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var subject = new StringBuilder($"CN={commonName}");
+        // The builder writes the last part added first in DER (O, OUs, CN), as Fabric CA orders subjects.
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(commonName);
         foreach (var ou in organizationalUnits)
         {
-            subject.Append(",OU=").Append(ou);
+            subject.AddOrganizationalUnitName(ou);
         }
 
-        subject.Append(",O=").Append(mspId);
-        var request = new CertificateRequest(subject.ToString(), key, HashAlgorithmName.SHA256);
+        subject.AddOrganizationName(mspId);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         if (attributes is { Count: > 0 })
         {
             var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["attrs"] = attributes });

@@ -1,0 +1,298 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Restcomm.DevNetwork.Configuration;
+using Restcomm.DevNetwork.Ledger;
+using Restcomm.Fabric.Protos.Ledger.KvRwset;
+using Restcomm.Fabric.Protos.Ledger.QueryResult;
+using Restcomm.Fabric.Protos.Peer;
+
+namespace Restcomm.DevNetwork.Chaincode;
+
+/// <summary>
+/// Answers the shim's state calls for a transaction (what Fabric's core/chaincode/handler.go does): reads and writes go
+/// through the transaction's simulator; private data calls are checked against the collection's membership rules.
+/// </summary>
+internal sealed class StubHandler
+{
+    /// <summary>Results per RESPONSE batch of a range or history query (Fabric's maxResultLimit).</summary>
+    public const int BatchSize = 100;
+
+    /// <summary>Most results one query may return (Fabric's totalQueryLimit default).</summary>
+    public const int TotalQueryLimit = 100_000;
+
+    private Func<string, ChaincodeConnection?> _connections = _ => null;
+
+    public void UseConnections(Func<string, ChaincodeConnection?> connections) => _connections = connections;
+
+    public async Task<ByteString> HandleAsync(ChaincodeConnection connection, TxContext ctx, ChaincodeMessage msg, CancellationToken ct)
+    {
+        var ns = connection.Name;
+        var sim = ctx.Simulator;
+        switch (msg.Type)
+        {
+            case ChaincodeMessage.Types.Type.GetState:
+            {
+                var req = GetState.Parser.ParseFrom(msg.Payload);
+                var value = string.IsNullOrEmpty(req.Collection)
+                    ? sim.GetState(ns, req.Key)
+                    : ReadPrivate(ctx, ns, req.Collection, () => sim.GetPrivateData(ns, req.Collection, req.Key));
+                return value is null ? ByteString.Empty : ByteString.CopyFrom(value);
+            }
+            case ChaincodeMessage.Types.Type.GetPrivateDataHash:
+            {
+                var req = GetState.Parser.ParseFrom(msg.Payload);
+                RequireCollection(ctx, ns, req.Collection);
+                var hash = sim.GetPrivateDataHash(ns, req.Collection, req.Key);
+                return hash is null ? ByteString.Empty : ByteString.CopyFrom(hash);
+            }
+            case ChaincodeMessage.Types.Type.GetStateMetadata:
+            {
+                var req = GetStateMetadata.Parser.ParseFrom(msg.Payload);
+                if (!string.IsNullOrEmpty(req.Collection))
+                {
+                    throw new InvalidOperationException("private data metadata is not supported by the dev network");
+                }
+                var raw = sim.GetStateMetadata(ns, req.Key);
+                return raw is null ? new StateMetadataResult().ToByteString() : ByteString.CopyFrom(raw);
+            }
+            case ChaincodeMessage.Types.Type.PutState:
+            {
+                var req = PutState.Parser.ParseFrom(msg.Payload);
+                if (string.IsNullOrEmpty(req.Collection))
+                {
+                    sim.PutState(ns, req.Key, req.Value.ToByteArray());
+                }
+                else
+                {
+                    WritePrivate(ctx, ns, req.Collection);
+                    sim.PutPrivateData(ns, req.Collection, req.Key, req.Value.ToByteArray());
+                }
+                return ByteString.Empty;
+            }
+            case ChaincodeMessage.Types.Type.DelState:
+            {
+                var req = DelState.Parser.ParseFrom(msg.Payload);
+                if (string.IsNullOrEmpty(req.Collection))
+                {
+                    sim.PutState(ns, req.Key, null);
+                }
+                else
+                {
+                    WritePrivate(ctx, ns, req.Collection);
+                    sim.PutPrivateData(ns, req.Collection, req.Key, null);
+                }
+                return ByteString.Empty;
+            }
+            case ChaincodeMessage.Types.Type.PurgePrivateData:
+            {
+                var req = DelState.Parser.ParseFrom(msg.Payload);
+                WritePrivate(ctx, ns, req.Collection);
+                sim.PutPrivateData(ns, req.Collection, req.Key, null, purge: true);
+                return ByteString.Empty;
+            }
+            case ChaincodeMessage.Types.Type.PutStateMetadata:
+            {
+                var req = PutStateMetadata.Parser.ParseFrom(msg.Payload);
+                if (!string.IsNullOrEmpty(req.Collection))
+                {
+                    throw new InvalidOperationException("private data metadata is not supported by the dev network");
+                }
+                var existing = sim.GetStateMetadata(ns, req.Key);
+                var entries = existing is null ? new StateMetadataResult() : StateMetadataResult.Parser.ParseFrom(existing);
+                var list = entries.Entries.Where(e => e.Metakey != req.Metadata.Metakey).Select(e => new KVMetadataEntry { Name = e.Metakey, Value = e.Value }).ToList();
+                list.Add(new KVMetadataEntry { Name = req.Metadata.Metakey, Value = req.Metadata.Value });
+                sim.PutStateMetadata(ns, req.Key, list);
+                return ByteString.Empty;
+            }
+            case ChaincodeMessage.Types.Type.GetStateByRange:
+                return Range(ctx, ns, GetStateByRange.Parser.ParseFrom(msg.Payload));
+            case ChaincodeMessage.Types.Type.QueryStateNext:
+                return Next(ctx, QueryStateNext.Parser.ParseFrom(msg.Payload).Id);
+            case ChaincodeMessage.Types.Type.QueryStateClose:
+            {
+                var id = QueryStateClose.Parser.ParseFrom(msg.Payload).Id;
+                Close(ctx, id);
+                return new QueryResponse { Id = id }.ToByteString();
+            }
+            case ChaincodeMessage.Types.Type.GetHistoryForKey:
+            {
+                var req = GetHistoryForKey.Parser.ParseFrom(msg.Payload);
+                var results = sim.GetHistory(ns, req.Key).Select(h => new KeyModification
+                {
+                    TxId = h.TxId,
+                    Value = ByteString.CopyFrom(h.Value),
+                    IsDelete = h.IsDelete,
+                    Timestamp = Timestamp.FromDateTime(new DateTime(h.TimestampTicks, DateTimeKind.Utc)),
+                }.ToByteString()).ToList();
+                return Open(ctx, new QueryIterator(ns, req.Key, req.Key, false, results, null));
+            }
+            case ChaincodeMessage.Types.Type.GetQueryResult:
+                throw new InvalidOperationException("ExecuteQuery not supported for leveldb");
+            case ChaincodeMessage.Types.Type.InvokeChaincode:
+                return await InvokeAsync(ctx, ChaincodeSpec.Parser.ParseFrom(msg.Payload), ct).ConfigureAwait(false);
+            default:
+                throw new InvalidOperationException($"the dev network does not handle {msg.Type}");
+        }
+    }
+
+    private static CollectionDefinition RequireCollection(TxContext ctx, string ns, string collection)
+    {
+        var cc = ctx.Channel.Chaincodes.GetValueOrDefault(ns)
+            ?? throw new InvalidOperationException($"chaincode {ns} is not defined on channel {ctx.Channel.Name}");
+        return cc.Collection(collection)
+            ?? throw new InvalidOperationException($"collection {collection} could not be found for chaincode {ns}");
+    }
+
+    private static byte[]? ReadPrivate(TxContext ctx, string ns, string collection, Func<byte[]?> read)
+    {
+        var coll = RequireCollection(ctx, ns, collection);
+        if (coll.MemberOnlyRead && !coll.IsMember(ctx.Creator.MspId))
+        {
+            throw new InvalidOperationException($"tx creator does not have read access permission on privatedata in chaincodeName:{ns} collectionName: {collection}");
+        }
+        return read();
+    }
+
+    private static void WritePrivate(TxContext ctx, string ns, string collection)
+    {
+        var coll = RequireCollection(ctx, ns, collection);
+        if (coll.MemberOnlyWrite && !coll.IsMember(ctx.Creator.MspId))
+        {
+            throw new InvalidOperationException($"tx creator does not have write access permission on privatedata in chaincodeName:{ns} collectionName: {collection}");
+        }
+    }
+
+    private static ByteString Range(TxContext ctx, string ns, GetStateByRange req)
+    {
+        var sim = ctx.Simulator;
+        var start = req.StartKey;
+        var end = req.EndKey;
+        if (!string.IsNullOrEmpty(req.Collection))
+        {
+            var coll = RequireCollection(ctx, ns, req.Collection);
+            if (coll.MemberOnlyRead && !coll.IsMember(ctx.Creator.MspId))
+            {
+                throw new InvalidOperationException($"tx creator does not have read access permission on privatedata in chaincodeName:{ns} collectionName: {req.Collection}");
+            }
+            var pvt = sim.ScanPrivateRange(ns, req.Collection, start, end, TotalQueryLimit);
+            return Open(ctx, new QueryIterator(ns, start, end, false, pvt.Select(e => ToKv(ns, e)).ToList(), null));
+        }
+        if (!req.Metadata.IsEmpty)
+        {
+            var meta = QueryMetadata.Parser.ParseFrom(req.Metadata);
+            var pageStart = string.IsNullOrEmpty(meta.Bookmark) ? start : meta.Bookmark;
+            var size = meta.PageSize <= 0 ? TotalQueryLimit : Math.Min(meta.PageSize, TotalQueryLimit);
+            var page = sim.ScanRange(ns, pageStart, end, size + 1, paginated: true);
+            var bookmark = page.Count > size ? page[size].Key : "";
+            var delivered = page.Take(size).ToList();
+            sim.RecordRange(ns, pageStart, end, page.Count <= size, delivered);
+            var response = new QueryResponse
+            {
+                HasMore = false,
+                Id = Guid.NewGuid().ToString("N"),
+                Metadata = new QueryResponseMetadata { FetchedRecordsCount = delivered.Count, Bookmark = bookmark }.ToByteString(),
+            };
+            response.Results.AddRange(delivered.Select(e => new QueryResultBytes { ResultBytes = ToKv(ns, e) }));
+            return response.ToByteString();
+        }
+        var entries = sim.ScanRange(ns, start, end, TotalQueryLimit, paginated: false);
+        return Open(ctx, new QueryIterator(ns, start, end, true, entries.Select(e => ToKv(ns, e)).ToList(), entries));
+    }
+
+    private static ByteString ToKv(string ns, RangeEntry e) =>
+        new KV { Namespace = ns, Key = e.Key, Value = ByteString.CopyFrom(e.Value) }.ToByteString();
+
+    private static ByteString Open(TxContext ctx, QueryIterator it)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        lock (ctx.Sync)
+        {
+            ctx.Iterators[id] = it;
+        }
+        return Batch(ctx, id, it);
+    }
+
+    private static ByteString Next(TxContext ctx, string id)
+    {
+        QueryIterator? it;
+        lock (ctx.Sync)
+        {
+            ctx.Iterators.TryGetValue(id, out it);
+        }
+        return it is null ? throw new InvalidOperationException("query iterator not found") : Batch(ctx, id, it);
+    }
+
+    private static ByteString Batch(TxContext ctx, string id, QueryIterator it)
+    {
+        var response = new QueryResponse { Id = id };
+        var take = Math.Min(BatchSize, it.Results.Count - it.Position);
+        for (var i = 0; i < take; i++)
+        {
+            response.Results.Add(new QueryResultBytes { ResultBytes = it.Results[it.Position + i] });
+        }
+        it.Position += take;
+        response.HasMore = !it.Exhausted;
+        if (it.Exhausted)
+        {
+            Close(ctx, id);
+        }
+        return response.ToByteString();
+    }
+
+    /// <summary>Records what a range iterator delivered (for phantom checks) and forgets it.</summary>
+    public static void Close(TxContext ctx, string id)
+    {
+        QueryIterator? it;
+        lock (ctx.Sync)
+        {
+            if (!ctx.Iterators.Remove(id, out it))
+            {
+                return;
+            }
+        }
+        if (it.RecordRange && it.Entries is not null)
+        {
+            var exhausted = it.Exhausted && it.Entries.Count < TotalQueryLimit;
+            ctx.Simulator.RecordRange(it.Namespace, it.Start, it.End, exhausted, it.Entries.Take(it.Position));
+        }
+    }
+
+    public static void CloseAll(TxContext ctx)
+    {
+        string[] ids;
+        lock (ctx.Sync)
+        {
+            ids = [.. ctx.Iterators.Keys];
+        }
+        foreach (var id in ids)
+        {
+            Close(ctx, id);
+        }
+    }
+
+    private async Task<ByteString> InvokeAsync(TxContext ctx, ChaincodeSpec spec, CancellationToken ct)
+    {
+        var name = spec.ChaincodeId?.Name ?? "";
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            if (name[(slash + 1)..] != ctx.Channel.Name)
+            {
+                throw new InvalidOperationException("calling a chaincode on another channel is not supported by the dev network");
+            }
+            name = name[..slash];
+        }
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            name = name[..colon];
+        }
+        if (!ctx.Channel.Chaincodes.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"chaincode {name} is not defined on channel {ctx.Channel.Name}");
+        }
+        var target = _connections(name) ?? throw new InvalidOperationException($"chaincode {name} is not reachable");
+        var completed = await target.ExecuteAsync(ctx, spec.Input ?? new ChaincodeInput(), ct).ConfigureAwait(false);
+        return completed.ToByteString();
+    }
+}

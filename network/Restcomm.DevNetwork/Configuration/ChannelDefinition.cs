@@ -1,0 +1,63 @@
+namespace Restcomm.DevNetwork.Configuration;
+
+/// <summary>A private data collection as the peer enforces it.</summary>
+internal sealed class CollectionDefinition(string name, IReadOnlyList<string> members, bool memberOnlyRead, bool memberOnlyWrite, CompiledPolicy? endorsementPolicy)
+{
+    public string Name => name;
+    public IReadOnlyList<string> Members => members;
+    public bool MemberOnlyRead => memberOnlyRead;
+    public bool MemberOnlyWrite => memberOnlyWrite;
+    public CompiledPolicy? EndorsementPolicy => endorsementPolicy;
+    public bool IsMember(string mspId) => members.Contains(mspId);
+}
+
+internal sealed class ChaincodeDefinition
+{
+    private readonly Dictionary<string, CollectionDefinition> _collections = new(StringComparer.Ordinal);
+
+    public ChaincodeDefinition(ChaincodeConfig config, ChannelConfig channel)
+    {
+        Name = config.Name;
+        Version = config.Version;
+        Address = config.Address;
+        EndorsementPolicy = new CompiledPolicy(PolicyParser.Parse(config.EndorsementPolicy ?? "MAJORITY", channel.Members), config.EndorsementPolicy ?? "MAJORITY");
+        foreach (var c in config.Collections)
+        {
+            var policy = c.EndorsementPolicy is null ? null : new CompiledPolicy(PolicyParser.Parse(c.EndorsementPolicy, channel.Members), c.EndorsementPolicy);
+            _collections[c.Name] = new CollectionDefinition(c.Name, c.Members, c.MemberOnlyRead, c.MemberOnlyWrite, policy);
+        }
+        // Fabric's implicit per-organisation collections: readable and writable by anyone, stored only by that org.
+        foreach (var org in channel.AllOrgs)
+        {
+            var name = "_implicit_org_" + org;
+            _collections[name] = new CollectionDefinition(name, [org], false, false, null);
+        }
+    }
+
+    public string Name { get; }
+    public string Version { get; }
+    public string Address { get; }
+    public CompiledPolicy EndorsementPolicy { get; }
+    public IEnumerable<CollectionDefinition> Collections => _collections.Values;
+    public IEnumerable<string> ExplicitCollectionNames => _collections.Keys.Where(k => !k.StartsWith("_implicit_org_", StringComparison.Ordinal));
+
+    public CollectionDefinition? Collection(string name) => _collections.GetValueOrDefault(name);
+}
+
+internal sealed class ChannelDefinition
+{
+    public ChannelDefinition(ChannelConfig config)
+    {
+        Name = config.Name;
+        Writers = [.. config.Members];
+        Orgs = [.. config.AllOrgs];
+        Chaincodes = config.Chaincodes.ToDictionary(c => c.Name, c => new ChaincodeDefinition(c, config), StringComparer.Ordinal);
+    }
+
+    public string Name { get; }
+    /// <summary>Organisations whose transactions the orderer accepts.</summary>
+    public IReadOnlyList<string> Writers { get; }
+    /// <summary>Every organisation on the channel (writers and read-only members).</summary>
+    public IReadOnlyList<string> Orgs { get; }
+    public IReadOnlyDictionary<string, ChaincodeDefinition> Chaincodes { get; }
+}

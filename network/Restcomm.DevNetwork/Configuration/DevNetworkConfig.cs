@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Restcomm.DevNetwork.Configuration;
+
+/// <summary>The one-file description of a dev network: organisations, channels, chaincodes, collections, block cutting.</summary>
+internal sealed class DevNetworkConfig
+{
+    public List<OrgConfig> Orgs { get; set; } = [];
+    public List<ChannelConfig> Channels { get; set; } = [];
+    public BlockCuttingConfig BlockCutting { get; set; } = new();
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static DevNetworkConfig Load(string path)
+    {
+        var config = JsonSerializer.Deserialize<DevNetworkConfig>(File.ReadAllText(path), JsonOptions)
+            ?? throw new InvalidDataException($"{path}: empty configuration");
+        config.Validate();
+        return config;
+    }
+
+    public OrgConfig Org(string mspId) =>
+        Orgs.FirstOrDefault(o => o.MspId == mspId) ?? throw new KeyNotFoundException($"unknown organisation {mspId}");
+
+    /// <summary>Fills in defaults (policies, generated collections) and refuses inconsistent configurations.</summary>
+    public void Validate()
+    {
+        if (Orgs.Count == 0)
+        {
+            throw new InvalidDataException("at least one organisation is required");
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var org in Orgs)
+        {
+            if (string.IsNullOrWhiteSpace(org.MspId) || string.IsNullOrWhiteSpace(org.Domain) || string.IsNullOrWhiteSpace(org.Gateway))
+            {
+                throw new InvalidDataException("every organisation needs mspId, domain and gateway");
+            }
+            if (!ids.Add(org.MspId))
+            {
+                throw new InvalidDataException($"organisation {org.MspId} is listed twice");
+            }
+            if (org.Users.Count == 0)
+            {
+                org.Users.Add(new UserConfig { Name = "User1" });
+            }
+        }
+        foreach (var channel in Channels)
+        {
+            foreach (var member in channel.Members.Concat(channel.Readers))
+            {
+                if (!ids.Contains(member))
+                {
+                    throw new InvalidDataException($"channel {channel.Name}: unknown organisation {member}");
+                }
+            }
+            if (channel.Members.Count == 0)
+            {
+                throw new InvalidDataException($"channel {channel.Name}: at least one writing member is required");
+            }
+            foreach (var cc in channel.Chaincodes)
+            {
+                cc.EndorsementPolicy ??= $"MAJORITY";
+                _ = PolicyParser.Parse(cc.EndorsementPolicy, channel.Members);
+                if (cc.PairwiseCollections)
+                {
+                    var sorted = channel.Members.Order(StringComparer.Ordinal).ToList();
+                    for (var i = 0; i < sorted.Count; i++)
+                    {
+                        for (var j = i + 1; j < sorted.Count; j++)
+                        {
+                            var name = $"pair-{sorted[i]}-{sorted[j]}";
+                            if (cc.Collections.All(c => c.Name != name))
+                            {
+                                cc.Collections.Add(new CollectionConfig
+                                {
+                                    Name = name,
+                                    Members = [sorted[i], sorted[j]],
+                                    MemberOnlyRead = true,
+                                    MemberOnlyWrite = true,
+                                });
+                            }
+                        }
+                    }
+                }
+                foreach (var coll in cc.Collections)
+                {
+                    if (coll.Name.StartsWith("_implicit_org_", StringComparison.Ordinal))
+                    {
+                        throw new InvalidDataException($"{channel.Name}/{cc.Name}: collection names starting with _implicit_org_ are reserved");
+                    }
+                    foreach (var m in coll.Members)
+                    {
+                        if (!channel.AllOrgs.Contains(m))
+                        {
+                            throw new InvalidDataException($"{channel.Name}/{cc.Name}/{coll.Name}: {m} is not in the channel");
+                        }
+                    }
+                    if (coll.EndorsementPolicy is not null)
+                    {
+                        _ = PolicyParser.Parse(coll.EndorsementPolicy, channel.Members);
+                    }
+                }
+            }
+        }
+    }
+}
+
+internal sealed class OrgConfig
+{
+    public string MspId { get; set; } = "";
+    public string Domain { get; set; } = "";
+    /// <summary>host:port of this organisation's gateway endpoint.</summary>
+    public string Gateway { get; set; } = "";
+    public List<UserConfig> Users { get; set; } = [];
+
+    [JsonIgnore] public string PeerName => $"peer0.{Domain}";
+    [JsonIgnore] public int Port => int.Parse(Gateway[(Gateway.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    [JsonIgnore] public string Host => Gateway[..Gateway.LastIndexOf(':')];
+}
+
+internal sealed class UserConfig
+{
+    public string Name { get; set; } = "User1";
+    /// <summary>Attributes written into the certificate (OID 1.2.3.4.5.6.7.8.1) as Fabric CA does.</summary>
+    public Dictionary<string, string> Attributes { get; set; } = [];
+}
+
+internal sealed class ChannelConfig
+{
+    public string Name { get; set; } = "";
+    /// <summary>Organisations that may read and write.</summary>
+    public List<string> Members { get; set; } = [];
+    /// <summary>Organisations that may only read (evaluate, deliver, events); the orderer refuses their transactions.</summary>
+    public List<string> Readers { get; set; } = [];
+    public List<ChaincodeConfig> Chaincodes { get; set; } = [];
+
+    [JsonIgnore] public IReadOnlyList<string> AllOrgs => [.. Members, .. Readers.Where(r => !Members.Contains(r))];
+}
+
+internal sealed class ChaincodeConfig
+{
+    public string Name { get; set; } = "";
+    /// <summary>host:port of the chaincode server (CCaaS) the network dials.</summary>
+    public string Address { get; set; } = "";
+    public string Version { get; set; } = "1.0";
+    /// <summary>Signature policy: AND/OR/OutOf over 'MSP.role' principals, or MAJORITY/ANY/ALL of the channel's writing members.</summary>
+    public string? EndorsementPolicy { get; set; }
+    public List<CollectionConfig> Collections { get; set; } = [];
+    /// <summary>Adds one member-only collection per pair of writing members, named pair-&lt;MSPa&gt;-&lt;MSPb&gt;.</summary>
+    public bool PairwiseCollections { get; set; }
+}
+
+internal sealed class CollectionConfig
+{
+    public string Name { get; set; } = "";
+    public List<string> Members { get; set; } = [];
+    public bool MemberOnlyRead { get; set; } = true;
+    public bool MemberOnlyWrite { get; set; } = true;
+    public string? EndorsementPolicy { get; set; }
+}
+
+internal sealed class BlockCuttingConfig
+{
+    public int MaxTransactions { get; set; } = 200;
+    public int TimeoutMs { get; set; } = 100;
+}

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Restcomm.DevNetwork.Chaincode;
+using Restcomm.DevNetwork.Configuration;
+using Restcomm.DevNetwork.Crypto;
+using Restcomm.DevNetwork.Ledger;
+using Restcomm.DevNetwork.Services;
+
+namespace Restcomm.DevNetwork;
+
+/// <summary>A host lifetime that leaves signals to the process that embeds the network.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Where a dev network keeps its material and what it writes for clients.</summary>
+internal sealed class DevNetworkOptions
+{
+    public required DevNetworkConfig Config { get; init; }
+    /// <summary>Root of the cryptogen-style folders (peerOrganizations/...).</summary>
+    public required string CryptoRoot { get; init; }
+    /// <summary>Folder of the channel ledgers (one SQLite file per channel).</summary>
+    public required string DataDir { get; init; }
+    /// <summary>Where to write network.json for clients; nothing is written when null.</summary>
+    public string? NetworkJsonPath { get; init; }
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+}
+
+/// <summary>
+/// One process that behaves like a small Fabric network: per-organisation Gateway and Deliver endpoints with TLS,
+/// chaincode servers dialled over the chaincode protocol, ordering, validation and a persistent ledger per channel.
+/// </summary>
+internal sealed class DevNetwork : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Dictionary<string, ChannelLedger> _ledgers;
+    private readonly Dictionary<string, ChaincodeConnection> _chaincodes;
+
+    private DevNetwork(WebApplication app, Dictionary<string, ChannelLedger> ledgers, Dictionary<string, ChaincodeConnection> chaincodes, DevNetworkOptions options)
+    {
+        _app = app;
+        _ledgers = ledgers;
+        _chaincodes = chaincodes;
+        Options = options;
+    }
+
+    public DevNetworkOptions Options { get; }
+    public IReadOnlyDictionary<string, ChannelLedger> Ledgers => _ledgers;
+
+    public static async Task<DevNetwork> StartAsync(DevNetworkOptions options, CancellationToken ct)
+    {
+        var config = options.Config;
+        config.Validate();
+        CryptoGenerator.EnsureGenerated(config, options.CryptoRoot);
+        var msp = new Msp(config, options.CryptoRoot);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        var orgsByPort = new Dictionary<int, OrgConfig>();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null;
+            foreach (var org in config.Orgs)
+            {
+                var layout = new OrgLayout(options.CryptoRoot, org.Domain);
+                var cert = X509Certificate2.CreateFromPemFile(Path.Combine(layout.PeerTls, "server.crt"), Path.Combine(layout.PeerTls, "server.key"));
+                orgsByPort[org.Port] = org;
+                k.Listen(IPAddress.Parse(org.Host), org.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    listen.UseHttps(cert);
+                });
+            }
+        });
+        // The process owner (Program, tests) decides when to stop; no console signal handling inside the host.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = 100 * 1024 * 1024;
+            o.MaxSendMessageSize = 100 * 1024 * 1024;
+            o.EnableDetailedErrors = false;
+        });
+
+        var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.LogLevel).AddFilter("Microsoft", LogLevel.Warning));
+        var ledgers = config.Channels.ToDictionary(
+            c => c.Name,
+            c => new ChannelLedger(new ChannelDefinition(c), options.DataDir, msp, config.BlockCutting, loggerFactory.CreateLogger("Restcomm.DevNetwork.Ledger")),
+            StringComparer.Ordinal);
+        var handler = new StubHandler();
+        var chaincodes = new Dictionary<string, ChaincodeConnection>(StringComparer.Ordinal);
+        foreach (var cc in config.Channels.SelectMany(c => c.Chaincodes))
+        {
+            if (chaincodes.TryGetValue(cc.Name, out var existing))
+            {
+                if (existing.Address != cc.Address)
+                {
+                    throw new InvalidDataException($"chaincode {cc.Name} has two addresses: {existing.Address} and {cc.Address}");
+                }
+                continue;
+            }
+            chaincodes[cc.Name] = new ChaincodeConnection(cc.Name, cc.Address, handler, loggerFactory.CreateLogger("Restcomm.DevNetwork.Chaincode"));
+        }
+        handler.UseConnections(name => chaincodes.GetValueOrDefault(name));
+        var endorser = new Endorser(msp, ledgers, name => chaincodes.GetValueOrDefault(name));
+        builder.Services.AddSingleton(new NetworkContext(config, msp, ledgers, endorser, orgsByPort));
+
+        var app = builder.Build();
+        app.MapGrpcService<GatewayService>();
+        app.MapGrpcService<DeliverService>();
+        await app.StartAsync(ct).ConfigureAwait(false);
+
+        var network = new DevNetwork(app, ledgers, chaincodes, options);
+        if (options.NetworkJsonPath is not null)
+        {
+            network.WriteNetworkJson(options.NetworkJsonPath);
+        }
+        // Dial the chaincode servers now so the first transaction does not pay for it; failures retry on first use.
+        foreach (var cc in chaincodes.Values)
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await cc.EnsureConnectedAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ChaincodeExecutionException)
+                {
+                }
+            }, CancellationToken.None);
+        }
+        return network;
+    }
+
+    /// <summary>The chaincode servers this network dials, by chaincode name.</summary>
+    public IReadOnlyDictionary<string, ChaincodeConnection> Chaincodes => _chaincodes;
+
+    /// <summary>The network description clients read (CONTRACT.md's .run/network.json).</summary>
+    public JsonObject Describe()
+    {
+        var config = Options.Config;
+        var orgs = new JsonArray();
+        foreach (var org in config.Orgs)
+        {
+            var layout = new OrgLayout(Path.GetFullPath(Options.CryptoRoot), org.Domain);
+            var user = org.Users[0].Name;
+            orgs.Add(new JsonObject
+            {
+                ["mspId"] = org.MspId,
+                ["gatewayEndpoint"] = org.Gateway,
+                ["tlsRootCertFile"] = layout.TlsCaCert,
+                ["tlsServerName"] = org.PeerName,
+                ["clientCertFile"] = layout.UserCert(user),
+                ["clientKeyFile"] = layout.UserKey(user),
+                ["adminCertFile"] = layout.UserCert("Admin"),
+                ["adminKeyFile"] = layout.UserKey("Admin"),
+                ["users"] = new JsonArray([.. org.Users.Select(u => (JsonNode)new JsonObject
+                {
+                    ["name"] = u.Name,
+                    ["certFile"] = layout.UserCert(u.Name),
+                    ["keyFile"] = layout.UserKey(u.Name),
+                })]),
+            });
+        }
+        var channels = new JsonArray();
+        foreach (var channel in config.Channels)
+        {
+            channels.Add(new JsonObject
+            {
+                ["name"] = channel.Name,
+                ["members"] = new JsonArray([.. channel.AllOrgs.Select(m => (JsonNode)JsonValue.Create(m))]),
+                ["readers"] = new JsonArray([.. channel.Readers.Select(m => (JsonNode)JsonValue.Create(m))]),
+                ["chaincodes"] = new JsonArray([.. channel.Chaincodes.Select(c => (JsonNode)JsonValue.Create(c.Name))]),
+                ["collections"] = new JsonArray([.. channel.Chaincodes.SelectMany(c => c.Collections).Select(c => c.Name).Distinct().Select(n => (JsonNode)JsonValue.Create(n))]),
+                ["chaincodeServers"] = new JsonObject(channel.Chaincodes.Select(c => KeyValuePair.Create(c.Name, (JsonNode?)JsonValue.Create(c.Address)))),
+            });
+        }
+        return new JsonObject { ["kind"] = "dev", ["orgs"] = orgs, ["channels"] = channels };
+    }
+
+    public void WriteNetworkJson(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, Describe().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        foreach (var cc in _chaincodes.Values)
+        {
+            await cc.DisposeAsync().ConfigureAwait(false);
+        }
+        foreach (var ledger in _ledgers.Values)
+        {
+            await ledger.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,556 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Restcomm.DevNetwork.Configuration;
+using Restcomm.DevNetwork.Crypto;
+using Restcomm.Fabric.Protos.Common;
+using Restcomm.Fabric.Protos.Ledger.KvRwset;
+using Restcomm.Fabric.Protos.Ledger.Rwset;
+using Restcomm.Fabric.Protos.Peer;
+
+namespace Restcomm.DevNetwork.Ledger;
+
+/// <summary>
+/// One channel: the ordering queue and block cutter, the validator (Fabric's validation codes) and the committer on
+/// top of <see cref="ChannelStore"/>, and the notifications commit-status waiters and event streams wait on.
+/// </summary>
+internal sealed partial class ChannelLedger : IAsyncDisposable
+{
+    private readonly Msp _msp;
+    private readonly BlockCuttingConfig _cutting;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _queue = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<(int Code, ulong Block)>> _waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TxPvtReadWriteSet> _transient = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _cutter;
+    private TaskCompletionSource _blockSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[] _lastHash;
+    private long _height;
+
+    public ChannelLedger(ChannelDefinition definition, string dataDir, Msp msp, BlockCuttingConfig cutting, ILogger logger)
+    {
+        Definition = definition;
+        _msp = msp;
+        _cutting = cutting;
+        _logger = logger;
+        Store = new ChannelStore(Path.Combine(dataDir, definition.Name + ".sqlite"));
+        var (height, lastHash) = Store.Tip();
+        _height = (long)height;
+        _lastHash = lastHash ?? [];
+        if (height == 0)
+        {
+            CommitGenesis();
+        }
+        _cutter = Task.Run(CutBlocksAsync);
+    }
+
+    public ChannelDefinition Definition { get; }
+    public ChannelStore Store { get; }
+    public ulong Height => (ulong)Interlocked.Read(ref _height);
+
+    /// <summary>Private data an endorsement produced, kept until the transaction commits (Fabric's transient store).</summary>
+    public void KeepPrivateData(string txId, TxPvtReadWriteSet pvt) => _transient[txId] = pvt;
+
+    /// <summary>Accepts an envelope for ordering (already checked by the caller as the orderer would).</summary>
+    public bool Enqueue(byte[] envelope) => _queue.Writer.TryWrite(envelope);
+
+    /// <summary>Completes when <paramref name="txId"/> is committed; returns its validation code and block.</summary>
+    public async Task<(int Code, ulong Block)> WaitForCommitAsync(string txId, CancellationToken ct)
+    {
+        var tcs = _waiters.GetOrAdd(txId, _ => new TaskCompletionSource<(int, ulong)>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var committed = Store.GetTransaction(txId);
+        if (committed is not null)
+        {
+            _waiters.TryRemove(txId, out _);
+            return committed.Value;
+        }
+        return await tcs.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes when block <paramref name="number"/> exists.</summary>
+    public async Task WaitForBlockAsync(ulong number, CancellationToken ct)
+    {
+        while (Height <= number)
+        {
+            var signal = Volatile.Read(ref _blockSignal);
+            if (Height > number)
+            {
+                return;
+            }
+            await signal.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    public Block? GetBlock(ulong number)
+    {
+        var bytes = Store.GetBlock(number);
+        return bytes is null ? null : Block.Parser.ParseFrom(bytes);
+    }
+
+    private void CommitGenesis()
+    {
+        var header = new ChannelHeader
+        {
+            Type = (int)HeaderType.Config,
+            ChannelId = Definition.Name,
+            Timestamp = Timestamp.FromDateTime(DateTime.UtcNow),
+        };
+        var payload = new Payload { Header = new Header { ChannelHeader = header.ToByteString() } };
+        var envelope = new Envelope { Payload = payload.ToByteString() };
+        var block = NewBlock(0, [], [envelope.ToByteArray()], [(byte)TxValidationCode.Valid]);
+        var update = new BlockUpdate { Number = 0, Hash = BlockHashing.HeaderHash(block.Header), BlockBytes = block.ToByteArray() };
+        Store.Commit(update);
+        _lastHash = update.Hash;
+        Interlocked.Exchange(ref _height, 1);
+    }
+
+    private static Block NewBlock(ulong number, byte[] previousHash, List<byte[]> envelopes, byte[] filter)
+    {
+        var data = new BlockData();
+        foreach (var e in envelopes)
+        {
+            data.Data.Add(ByteString.CopyFrom(e));
+        }
+        var block = new Block
+        {
+            Header = new BlockHeader { Number = number, PreviousHash = ByteString.CopyFrom(previousHash), DataHash = ByteString.CopyFrom(BlockHashing.DataHash(data)) },
+            Data = data,
+            Metadata = new BlockMetadata(),
+        };
+        // SIGNATURES, LAST_CONFIG, TRANSACTIONS_FILTER, ORDERER, COMMIT_HASH — as a Fabric 2.x peer stores them.
+        var ordererMeta = new OrdererBlockMetadata { LastConfig = new LastConfig { Index = 0 } };
+        block.Metadata.Metadata.Add(new Metadata { Value = ordererMeta.ToByteString() }.ToByteString());
+        block.Metadata.Metadata.Add(new Metadata { Value = new LastConfig { Index = 0 }.ToByteString() }.ToByteString());
+        block.Metadata.Metadata.Add(ByteString.CopyFrom(filter));
+        block.Metadata.Metadata.Add(ByteString.Empty);
+        block.Metadata.Metadata.Add(ByteString.Empty);
+        return block;
+    }
+
+    private async Task CutBlocksAsync()
+    {
+        var reader = _queue.Reader;
+        var ct = _stopping.Token;
+        try
+        {
+            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                var batch = new List<byte[]>();
+                var deadline = DateTime.UtcNow.AddMilliseconds(_cutting.TimeoutMs);
+                while (batch.Count < _cutting.MaxTransactions)
+                {
+                    if (reader.TryRead(out var env))
+                    {
+                        batch.Add(env);
+                        continue;
+                    }
+                    var remaining = deadline - DateTime.UtcNow;
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        break;
+                    }
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(remaining);
+                    try
+                    {
+                        if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                }
+                if (batch.Count > 0)
+                {
+                    try
+                    {
+                        CommitBlock(batch);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogCommitFailed(_logger, Definition.Name, e);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private sealed class ParsedTx
+    {
+        public int Code { get; set; } = (int)TxValidationCode.Valid;
+        public string TxId { get; set; } = "";
+        public long TimestampTicks { get; set; }
+        public string Chaincode { get; set; } = "";
+        public TxReadWriteSet? Rwset { get; set; }
+    }
+
+    private sealed class BlockState
+    {
+        public Dictionary<(string Ns, string Key), KeyVersion> Public { get; } = [];
+        public Dictionary<(string Ns, string Coll, string KeyHash), KeyVersion> Hashed { get; } = [];
+        public HashSet<string> TxIds { get; } = new(StringComparer.Ordinal);
+    }
+
+    private void CommitBlock(List<byte[]> envelopes)
+    {
+        var number = Height;
+        var parsed = new ParsedTx[envelopes.Count];
+        // Stateless checks (structure, signatures, endorsement policy) in parallel, as Fabric's validator does.
+        Parallel.For(0, envelopes.Count, i => parsed[i] = CheckStateless(envelopes[i]));
+
+        var state = new BlockState();
+        var update = new BlockUpdate { Number = number, Hash = [], BlockBytes = [] };
+        var filter = new byte[envelopes.Count];
+        for (var i = 0; i < parsed.Length; i++)
+        {
+            var tx = parsed[i];
+            var txNum = (ulong)i;
+            if (tx.Code == (int)TxValidationCode.Valid && tx.TxId.Length > 0 && (state.TxIds.Contains(tx.TxId) || Store.TransactionExists(tx.TxId)))
+            {
+                tx.Code = (int)TxValidationCode.DuplicateTxid;
+            }
+            if (tx.Code == (int)TxValidationCode.Valid)
+            {
+                tx.Code = CheckMvcc(tx.Rwset!, state);
+            }
+            if (tx.Code == (int)TxValidationCode.Valid)
+            {
+                Apply(tx, number, txNum, state, update);
+            }
+            filter[i] = (byte)tx.Code;
+            if (tx.TxId.Length > 0 && state.TxIds.Add(tx.TxId))
+            {
+                update.Transactions.Add((tx.TxId, txNum, tx.Code));
+            }
+        }
+
+        var block = NewBlock(number, _lastHash, envelopes, filter);
+        var hash = BlockHashing.HeaderHash(block.Header);
+        var final = new BlockUpdate { Number = number, Hash = hash, BlockBytes = block.ToByteArray() };
+        final.Transactions.AddRange(update.Transactions);
+        final.State.AddRange(update.State);
+        final.Hashed.AddRange(update.Hashed);
+        final.Private.AddRange(update.Private);
+        final.History.AddRange(update.History);
+        final.PrivateRwsets.AddRange(update.PrivateRwsets);
+        Store.Commit(final);
+        _lastHash = hash;
+        Interlocked.Exchange(ref _height, (long)number + 1);
+        LogBlockCommitted(_logger, Definition.Name, number, envelopes.Count);
+
+        foreach (var (txId, _, code) in update.Transactions)
+        {
+            _transient.TryRemove(txId, out _);
+            if (_waiters.TryRemove(txId, out var waiter))
+            {
+                waiter.TrySetResult((code, number));
+            }
+        }
+        var previous = Interlocked.Exchange(ref _blockSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        previous.TrySetResult();
+    }
+
+    private ParsedTx CheckStateless(byte[] envelopeBytes)
+    {
+        var tx = new ParsedTx();
+        try
+        {
+            if (envelopeBytes.Length == 0)
+            {
+                tx.Code = (int)TxValidationCode.NilEnvelope;
+                return tx;
+            }
+            var env = Envelope.Parser.ParseFrom(envelopeBytes);
+            var payload = Payload.Parser.ParseFrom(env.Payload);
+            if (payload.Header is null)
+            {
+                tx.Code = (int)TxValidationCode.BadCommonHeader;
+                return tx;
+            }
+            var ch = ChannelHeader.Parser.ParseFrom(payload.Header.ChannelHeader);
+            var sh = SignatureHeader.Parser.ParseFrom(payload.Header.SignatureHeader);
+            tx.TxId = ch.TxId;
+            tx.TimestampTicks = ch.Timestamp?.ToDateTime().Ticks ?? DateTime.UtcNow.Ticks;
+            if (ch.Type != (int)HeaderType.EndorserTransaction)
+            {
+                tx.Code = (int)TxValidationCode.UnknownTxType;
+                return tx;
+            }
+            if (ch.ChannelId != Definition.Name)
+            {
+                tx.Code = (int)TxValidationCode.TargetChainNotFound;
+                return tx;
+            }
+            var creator = _msp.Deserialize(sh.Creator);
+            if (creator is null || !creator.Verify(env.Payload.Span, env.Signature.Span))
+            {
+                tx.Code = (int)TxValidationCode.BadCreatorSignature;
+                return tx;
+            }
+            if (sh.Nonce.IsEmpty || ch.TxId != TxIds.Compute(sh.Nonce, sh.Creator))
+            {
+                tx.Code = (int)TxValidationCode.BadProposalTxid;
+                return tx;
+            }
+            var ext = ChaincodeHeaderExtension.Parser.ParseFrom(ch.Extension);
+            if (ext.ChaincodeId is null || string.IsNullOrEmpty(ext.ChaincodeId.Name))
+            {
+                tx.Code = (int)TxValidationCode.BadHeaderExtension;
+                return tx;
+            }
+            tx.Chaincode = ext.ChaincodeId.Name;
+            if (!Definition.Chaincodes.ContainsKey(tx.Chaincode))
+            {
+                tx.Code = (int)TxValidationCode.InvalidChaincode;
+                return tx;
+            }
+            var transaction = Transaction.Parser.ParseFrom(payload.Data);
+            if (transaction.Actions.Count != 1)
+            {
+                tx.Code = (int)TxValidationCode.NilTxaction;
+                return tx;
+            }
+            var cap = ChaincodeActionPayload.Parser.ParseFrom(transaction.Actions[0].Payload);
+            if (cap.Action is null)
+            {
+                tx.Code = (int)TxValidationCode.NilTxaction;
+                return tx;
+            }
+            var prp = ProposalResponsePayload.Parser.ParseFrom(cap.Action.ProposalResponsePayload);
+            // The endorsed response must belong to this transaction's proposal.
+            var expectedHash = ProposalHashing.Compute(payload.Header.ChannelHeader, payload.Header.SignatureHeader, cap.ChaincodeProposalPayload);
+            if (!prp.ProposalHash.Span.SequenceEqual(expectedHash))
+            {
+                tx.Code = (int)TxValidationCode.BadResponsePayload;
+                return tx;
+            }
+            var action = ChaincodeAction.Parser.ParseFrom(prp.Extension);
+            tx.Rwset = TxReadWriteSet.Parser.ParseFrom(action.Results);
+
+            var signers = new List<Signer>();
+            foreach (var e in cap.Action.Endorsements)
+            {
+                var endorser = _msp.Deserialize(e.Endorser);
+                if (endorser is null)
+                {
+                    continue;
+                }
+                var signed = new byte[cap.Action.ProposalResponsePayload.Length + e.Endorser.Length];
+                cap.Action.ProposalResponsePayload.Span.CopyTo(signed);
+                e.Endorser.Span.CopyTo(signed.AsSpan(cap.Action.ProposalResponsePayload.Length));
+                if (endorser.Verify(signed, e.Signature.Span))
+                {
+                    signers.Add(new Signer(endorser.MspId, endorser.Role));
+                }
+            }
+            foreach (var policy in RequiredPolicies.For(Definition, tx.Chaincode, tx.Rwset))
+            {
+                if (!policy.IsSatisfiedBy(signers))
+                {
+                    tx.Code = (int)TxValidationCode.EndorsementPolicyFailure;
+                    return tx;
+                }
+            }
+            return tx;
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            tx.Code = tx.TxId.Length == 0 ? (int)TxValidationCode.BadPayload : (int)TxValidationCode.BadRwset;
+            return tx;
+        }
+    }
+
+    private KeyVersion? CurrentVersion(string ns, string key, BlockState state, out bool updatedInBlock)
+    {
+        updatedInBlock = state.Public.ContainsKey((ns, key));
+        return Store.GetState(ns, key)?.Version;
+    }
+
+    private int CheckMvcc(TxReadWriteSet rwset, BlockState state)
+    {
+        foreach (var ns in rwset.NsRwset)
+        {
+            var kv = KVRWSet.Parser.ParseFrom(ns.Rwset);
+            foreach (var read in kv.Reads)
+            {
+                var current = CurrentVersion(ns.Namespace, read.Key, state, out var updated);
+                if (updated || !SameVersion(read.Version, current))
+                {
+                    return (int)TxValidationCode.MvccReadConflict;
+                }
+            }
+            foreach (var range in kv.RangeQueriesInfo)
+            {
+                if (PhantomRead(ns.Namespace, range, state))
+                {
+                    return (int)TxValidationCode.PhantomReadConflict;
+                }
+            }
+            foreach (var coll in ns.CollectionHashedRwset)
+            {
+                var hashed = HashedRWSet.Parser.ParseFrom(coll.HashedRwset);
+                foreach (var read in hashed.HashedReads)
+                {
+                    var keyHashHex = Convert.ToHexString(read.KeyHash.Span);
+                    if (state.Hashed.ContainsKey((ns.Namespace, coll.CollectionName, keyHashHex)))
+                    {
+                        return (int)TxValidationCode.MvccReadConflict;
+                    }
+                    var current = Store.GetHashed(ns.Namespace, coll.CollectionName, read.KeyHash.ToByteArray())?.Version;
+                    if (!SameVersion(read.Version, current))
+                    {
+                        return (int)TxValidationCode.MvccReadConflict;
+                    }
+                }
+            }
+        }
+        return (int)TxValidationCode.Valid;
+    }
+
+    private static bool SameVersion(Restcomm.Fabric.Protos.Ledger.KvRwset.Version? read, KeyVersion? current) =>
+        read is null ? current is null : current is not null && current.Value.Block == read.BlockNum && current.Value.TxNum == read.TxNum;
+
+    /// <summary>Re-runs the range: any key added, removed or changed since simulation is a phantom read.</summary>
+    private bool PhantomRead(string ns, RangeQueryInfo range, BlockState state)
+    {
+        var reads = range.RawReads?.KvReads ?? [];
+        string end;
+        bool inclusiveEnd;
+        if (range.ItrExhausted || reads.Count == 0)
+        {
+            end = range.EndKey;
+            inclusiveEnd = false;
+        }
+        else
+        {
+            end = reads[^1].Key;
+            inclusiveEnd = true;
+        }
+        foreach (var (k, _) in state.Public.Keys.Where(k => k.Ns == ns).Select(k => (k.Key, 0)))
+        {
+            if (InRange(k, range.StartKey, end, inclusiveEnd))
+            {
+                return true;
+            }
+        }
+        var fetchEnd = inclusiveEnd ? end + "\u0000" : end;
+        var current = Store.GetRange(ns, range.StartKey, fetchEnd, reads.Count + 1);
+        if (current.Count != reads.Count)
+        {
+            return true;
+        }
+        for (var i = 0; i < reads.Count; i++)
+        {
+            if (current[i].Key != reads[i].Key || !SameVersion(reads[i].Version, current[i].Version))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool InRange(string key, string start, string end, bool inclusiveEnd)
+    {
+        if (string.CompareOrdinal(key, start) < 0)
+        {
+            return false;
+        }
+        if (end.Length == 0)
+        {
+            return true;
+        }
+        var c = string.CompareOrdinal(key, end);
+        return inclusiveEnd ? c <= 0 : c < 0;
+    }
+
+    private void Apply(ParsedTx tx, ulong block, ulong txNum, BlockState state, BlockUpdate update)
+    {
+        var version = new KeyVersion(block, txNum);
+        _transient.TryGetValue(tx.TxId, out var pvt);
+        foreach (var ns in tx.Rwset!.NsRwset)
+        {
+            var kv = KVRWSet.Parser.ParseFrom(ns.Rwset);
+            foreach (var w in kv.Writes)
+            {
+                var value = w.IsDelete ? null : w.Value.ToByteArray();
+                state.Public[(ns.Namespace, w.Key)] = version;
+                update.State.Add((new StateWrite(ns.Namespace, w.Key, value, null, false), txNum));
+                update.History.Add(new HistoryWrite(ns.Namespace, w.Key, txNum, tx.TxId, value, tx.TimestampTicks));
+            }
+            foreach (var mw in kv.MetadataWrites)
+            {
+                var result = new StateMetadataResult();
+                result.Entries.AddRange(mw.Entries.Select(e => new StateMetadata { Metakey = e.Name, Value = e.Value }));
+                state.Public[(ns.Namespace, mw.Key)] = version;
+                update.State.Add((new StateWrite(ns.Namespace, mw.Key, null, result.ToByteArray(), true), txNum));
+            }
+            var cc = Definition.Chaincodes.GetValueOrDefault(ns.Namespace);
+            foreach (var coll in ns.CollectionHashedRwset)
+            {
+                var hashed = HashedRWSet.Parser.ParseFrom(coll.HashedRwset);
+                foreach (var w in hashed.HashedWrites)
+                {
+                    state.Hashed[(ns.Namespace, coll.CollectionName, Convert.ToHexString(w.KeyHash.Span))] = version;
+                    update.Hashed.Add((new HashedWrite(ns.Namespace, coll.CollectionName, w.KeyHash.ToByteArray(), w.IsDelete ? null : w.ValueHash.ToByteArray()), txNum));
+                }
+                if (hashed.HashedWrites.Count == 0)
+                {
+                    continue;
+                }
+                var pvtColl = pvt?.NsPvtRwset.FirstOrDefault(n => n.Namespace == ns.Namespace)?.CollectionPvtRwset.FirstOrDefault(c => c.CollectionName == coll.CollectionName);
+                if (pvtColl is null || !SHA256.HashData(pvtColl.Rwset.Span).AsSpan().SequenceEqual(coll.PvtRwsetHash.Span))
+                {
+                    LogMissingPrivateData(_logger, tx.TxId, ns.Namespace, coll.CollectionName);
+                    continue;
+                }
+                update.PrivateRwsets.Add(new PrivateRwsetRecord(txNum, ns.Namespace, coll.CollectionName, pvtColl.Rwset.ToByteArray()));
+                var members = cc?.Collection(coll.CollectionName)?.Members ?? [];
+                var pvtKv = KVRWSet.Parser.ParseFrom(pvtColl.Rwset);
+                foreach (var org in members)
+                {
+                    foreach (var w in pvtKv.Writes)
+                    {
+                        update.Private.Add((new PrivateWrite(org, ns.Namespace, coll.CollectionName, w.Key, w.IsDelete ? null : w.Value.ToByteArray()), txNum));
+                    }
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _cutter.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        foreach (var w in _waiters.Values)
+        {
+            w.TrySetCanceled();
+        }
+        Store.Dispose();
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Channel {Channel}: committed block {Number} with {Count} transactions")]
+    private static partial void LogBlockCommitted(ILogger logger, string channel, ulong number, int count);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Channel {Channel}: block commit failed")]
+    private static partial void LogCommitFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Transaction {TxId}: private data for {Namespace}/{Collection} is missing; only hashes are committed")]
+    private static partial void LogMissingPrivateData(ILogger logger, string txId, string @namespace, string collection);
+}

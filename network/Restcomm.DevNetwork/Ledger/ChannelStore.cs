@@ -1,0 +1,261 @@
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Restcomm.DevNetwork.Ledger;
+
+/// <summary>A committed version of a key: the block and transaction number that wrote it (Fabric's height).</summary>
+internal readonly record struct KeyVersion(ulong Block, ulong TxNum);
+
+internal sealed record VersionedValue(byte[] Value, KeyVersion Version, byte[]? Metadata);
+
+internal sealed record RangeEntry(string Key, byte[] Value, KeyVersion Version);
+
+internal sealed record HistoryEntry(string TxId, byte[] Value, long TimestampTicks, bool IsDelete);
+
+/// <summary>One write to apply at commit: public state, hashed private state, or private state of a member org.</summary>
+internal sealed record StateWrite(string Namespace, string Key, byte[]? Value, byte[]? Metadata, bool MetadataOnly);
+
+internal sealed record HashedWrite(string Namespace, string Collection, byte[] KeyHash, byte[]? ValueHash);
+
+internal sealed record PrivateWrite(string Org, string Namespace, string Collection, string Key, byte[]? Value);
+
+internal sealed record HistoryWrite(string Namespace, string Key, ulong TxNum, string TxId, byte[]? Value, long TimestampTicks);
+
+internal sealed record PrivateRwsetRecord(ulong TxNum, string Namespace, string Collection, byte[] Rwset);
+
+/// <summary>Everything a block changes, applied in one SQLite transaction.</summary>
+internal sealed class BlockUpdate
+{
+    public required ulong Number { get; init; }
+    public required byte[] Hash { get; init; }
+    public required byte[] BlockBytes { get; init; }
+    public List<(string TxId, ulong TxNum, int Code)> Transactions { get; } = [];
+    public List<(StateWrite Write, ulong TxNum)> State { get; } = [];
+    public List<(HashedWrite Write, ulong TxNum)> Hashed { get; } = [];
+    public List<(PrivateWrite Write, ulong TxNum)> Private { get; } = [];
+    public List<HistoryWrite> History { get; } = [];
+    public List<PrivateRwsetRecord> PrivateRwsets { get; } = [];
+}
+
+/// <summary>
+/// The persistent ledger of one channel in SQLite (through Dapper): block log, transaction index, world state with
+/// versions, key history, hashed private state, and private state held per member organisation.
+/// Keys are stored as UTF-8 BLOBs so that ordering is byte-wise, like Fabric's LevelDB state database.
+/// </summary>
+internal sealed class ChannelStore : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+
+    public ChannelStore(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, Cache = SqliteCacheMode.Private }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        _writer.Execute("""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS blocks (num INTEGER PRIMARY KEY, hash BLOB NOT NULL, bytes BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS txs (txid TEXT PRIMARY KEY, block INTEGER NOT NULL, txnum INTEGER NOT NULL, code INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS state (ns TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, metadata BLOB, PRIMARY KEY (ns, key)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS hashed_state (ns TEXT NOT NULL, coll TEXT NOT NULL, keyhash BLOB NOT NULL, valuehash BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, PRIMARY KEY (ns, coll, keyhash)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS private_state (org TEXT NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, PRIMARY KEY (org, ns, coll, key)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS history (ns TEXT NOT NULL, key BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, txid TEXT NOT NULL, value BLOB, ts INTEGER NOT NULL, PRIMARY KEY (ns, key, block, txnum)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS private_rwsets (block INTEGER NOT NULL, txnum INTEGER NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, rwset BLOB NOT NULL, PRIMARY KEY (block, txnum, ns, coll)) WITHOUT ROWID;
+            """);
+    }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        return c;
+    }
+
+    private static byte[] K(string key) => Encoding.UTF8.GetBytes(key);
+
+    private sealed class StateRow
+    {
+        public byte[] Key { get; set; } = [];
+        public byte[] Value { get; set; } = [];
+        public long Block { get; set; }
+        public long TxNum { get; set; }
+        public byte[]? Metadata { get; set; }
+    }
+
+    private sealed class TxRow
+    {
+        public long Code { get; set; }
+        public long Block { get; set; }
+        public byte[]? Hash { get; set; }
+    }
+
+    private sealed class HistoryRow
+    {
+        public string TxId { get; set; } = "";
+        public byte[]? Value { get; set; }
+        public long Ts { get; set; }
+    }
+
+    private sealed class RwsetRow
+    {
+        public long TxNum { get; set; }
+        public string Ns { get; set; } = "";
+        public string Coll { get; set; } = "";
+        public byte[] Rwset { get; set; } = [];
+    }
+
+    public (ulong Height, byte[]? LastHash) Tip()
+    {
+        var row = _writer.QueryFirstOrDefault<TxRow>("SELECT num AS block, hash FROM blocks ORDER BY num DESC LIMIT 1");
+        return row is null ? (0, null) : ((ulong)row.Block + 1, row.Hash);
+    }
+
+    public VersionedValue? GetState(string ns, string key)
+    {
+        using var c = Open();
+        var row = c.QueryFirstOrDefault<StateRow>("SELECT value, block, txnum, metadata FROM state WHERE ns = @ns AND key = @key", new { ns, key = K(key) });
+        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), row.Metadata);
+    }
+
+    /// <summary>Keys in [start, end) (end empty = unbounded), at most <paramref name="limit"/>, in byte order.</summary>
+    public List<RangeEntry> GetRange(string ns, string start, string end, int limit)
+    {
+        using var c = Open();
+        var sql = end.Length == 0
+            ? "SELECT key, value, block, txnum FROM state WHERE ns = @ns AND key >= @start ORDER BY key LIMIT @limit"
+            : "SELECT key, value, block, txnum FROM state WHERE ns = @ns AND key >= @start AND key < @end ORDER BY key LIMIT @limit";
+        return c.Query<StateRow>(sql, new { ns, start = K(start), end = K(end), limit })
+            .Select(r => new RangeEntry(Encoding.UTF8.GetString(r.Key), r.Value, new KeyVersion((ulong)r.Block, (ulong)r.TxNum)))
+            .ToList();
+    }
+
+    public VersionedValue? GetPrivate(string org, string ns, string coll, string key)
+    {
+        using var c = Open();
+        var row = c.QueryFirstOrDefault<StateRow>("SELECT value, block, txnum FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key", new { org, ns, coll, key = K(key) });
+        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), null);
+    }
+
+    public List<RangeEntry> GetPrivateRange(string org, string ns, string coll, string start, string end, int limit)
+    {
+        using var c = Open();
+        var sql = end.Length == 0
+            ? "SELECT key, value, block, txnum FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key >= @start ORDER BY key LIMIT @limit"
+            : "SELECT key, value, block, txnum FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key >= @start AND key < @end ORDER BY key LIMIT @limit";
+        return c.Query<StateRow>(sql, new { org, ns, coll, start = K(start), end = K(end), limit })
+            .Select(r => new RangeEntry(Encoding.UTF8.GetString(r.Key), r.Value, new KeyVersion((ulong)r.Block, (ulong)r.TxNum)))
+            .ToList();
+    }
+
+    public VersionedValue? GetHashed(string ns, string coll, byte[] keyHash)
+    {
+        using var c = Open();
+        var row = c.QueryFirstOrDefault<StateRow>("SELECT valuehash AS value, block, txnum FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @keyHash", new { ns, coll, keyHash });
+        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), null);
+    }
+
+    /// <summary>A key's history, newest first (as Fabric 2.x returns it).</summary>
+    public List<HistoryEntry> GetHistory(string ns, string key)
+    {
+        using var c = Open();
+        return c.Query<HistoryRow>("SELECT txid, value, ts FROM history WHERE ns = @ns AND key = @key ORDER BY block DESC, txnum DESC", new { ns, key = K(key) })
+            .Select(r => new HistoryEntry(r.TxId, r.Value ?? [], r.Ts, r.Value is null))
+            .ToList();
+    }
+
+    public (int Code, ulong Block)? GetTransaction(string txId)
+    {
+        using var c = Open();
+        var row = c.QueryFirstOrDefault<TxRow>("SELECT code, block FROM txs WHERE txid = @txId", new { txId });
+        return row is null ? null : ((int)row.Code, (ulong)row.Block);
+    }
+
+    public bool TransactionExists(string txId)
+    {
+        using var c = Open();
+        return c.ExecuteScalar<long>("SELECT COUNT(1) FROM txs WHERE txid = @txId", new { txId }) > 0;
+    }
+
+    public byte[]? GetBlock(ulong number)
+    {
+        using var c = Open();
+        return c.QueryFirstOrDefault<byte[]>("SELECT bytes FROM blocks WHERE num = @n", new { n = (long)number });
+    }
+
+    public List<PrivateRwsetRecord> GetPrivateRwsets(ulong block)
+    {
+        using var c = Open();
+        return c.Query<RwsetRow>("SELECT txnum, ns, coll, rwset FROM private_rwsets WHERE block = @b ORDER BY txnum, ns, coll", new { b = (long)block })
+            .Select(r => new PrivateRwsetRecord((ulong)r.TxNum, r.Ns, r.Coll, r.Rwset))
+            .ToList();
+    }
+
+    public void Commit(BlockUpdate u)
+    {
+        using var tx = _writer.BeginTransaction();
+        var n = (long)u.Number;
+        _writer.Execute("INSERT INTO blocks (num, hash, bytes) VALUES (@n, @hash, @bytes)", new { n, hash = u.Hash, bytes = u.BlockBytes }, tx);
+        _writer.Execute("INSERT OR IGNORE INTO txs (txid, block, txnum, code) VALUES (@TxId, @Block, @TxNum, @Code)",
+            u.Transactions.Select(t => new { t.TxId, Block = n, TxNum = (long)t.TxNum, t.Code }), tx);
+        foreach (var (w, txNum) in u.State)
+        {
+            if (w.MetadataOnly)
+            {
+                _writer.Execute("UPDATE state SET metadata = @meta WHERE ns = @ns AND key = @key", new { ns = w.Namespace, key = K(w.Key), meta = w.Metadata }, tx);
+            }
+            else if (w.Value is null)
+            {
+                _writer.Execute("DELETE FROM state WHERE ns = @ns AND key = @key", new { ns = w.Namespace, key = K(w.Key) }, tx);
+            }
+            else
+            {
+                _writer.Execute("""
+                    INSERT INTO state (ns, key, value, block, txnum, metadata) VALUES (@ns, @key, @value, @n, @txNum, @meta)
+                    ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, block = excluded.block, txnum = excluded.txnum, metadata = COALESCE(excluded.metadata, state.metadata)
+                    """, new { ns = w.Namespace, key = K(w.Key), value = w.Value, n, txNum = (long)txNum, meta = w.Metadata }, tx);
+            }
+        }
+        foreach (var (w, txNum) in u.Hashed)
+        {
+            if (w.ValueHash is null)
+            {
+                _writer.Execute("DELETE FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @kh", new { ns = w.Namespace, coll = w.Collection, kh = w.KeyHash }, tx);
+            }
+            else
+            {
+                _writer.Execute("""
+                    INSERT INTO hashed_state (ns, coll, keyhash, valuehash, block, txnum) VALUES (@ns, @coll, @kh, @vh, @n, @txNum)
+                    ON CONFLICT (ns, coll, keyhash) DO UPDATE SET valuehash = excluded.valuehash, block = excluded.block, txnum = excluded.txnum
+                    """, new { ns = w.Namespace, coll = w.Collection, kh = w.KeyHash, vh = w.ValueHash, n, txNum = (long)txNum }, tx);
+            }
+        }
+        foreach (var (w, txNum) in u.Private)
+        {
+            if (w.Value is null)
+            {
+                _writer.Execute("DELETE FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key", new { org = w.Org, ns = w.Namespace, coll = w.Collection, key = K(w.Key) }, tx);
+            }
+            else
+            {
+                _writer.Execute("""
+                    INSERT INTO private_state (org, ns, coll, key, value, block, txnum) VALUES (@org, @ns, @coll, @key, @value, @n, @txNum)
+                    ON CONFLICT (org, ns, coll, key) DO UPDATE SET value = excluded.value, block = excluded.block, txnum = excluded.txnum
+                    """, new { org = w.Org, ns = w.Namespace, coll = w.Collection, key = K(w.Key), value = w.Value, n, txNum = (long)txNum }, tx);
+            }
+        }
+        _writer.Execute("INSERT OR REPLACE INTO history (ns, key, block, txnum, txid, value, ts) VALUES (@Ns, @Key, @N, @TxNum, @TxId, @Value, @Ts)",
+            u.History.Select(h => new { Ns = h.Namespace, Key = K(h.Key), N = n, TxNum = (long)h.TxNum, h.TxId, h.Value, Ts = h.TimestampTicks }), tx);
+        _writer.Execute("INSERT OR REPLACE INTO private_rwsets (block, txnum, ns, coll, rwset) VALUES (@N, @TxNum, @Ns, @Coll, @Rwset)",
+            u.PrivateRwsets.Select(p => new { N = n, TxNum = (long)p.TxNum, Ns = p.Namespace, Coll = p.Collection, p.Rwset }), tx);
+        tx.Commit();
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `make run`: builds the dev network and the chaincode servers, generates crypto on first use, starts the
+# chaincode servers (CCaaS) and the dev network on 127.0.0.1, writes .run/network.json, prints where everything
+# listens, and stays in the foreground; Ctrl-C or TERM stops every process it started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+RUN="$ROOT/.run"
+CONFIG="${DEVNET_CONFIG:-$ROOT/network/dev/devnet.json}"
+DOTNET="${DOTNET:-dotnet}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+mkdir -p "$RUN/logs"
+pids=()
+essential=()
+stop() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo "stopping: ${pids[*]}"
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  fi
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+echo "building (Release)..."
+"$DOTNET" build -c Release -v quiet -nologo network/Restcomm.DevNetwork/Restcomm.DevNetwork.csproj >"$RUN/logs/build-devnet.log" 2>&1 \
+  || { cat "$RUN/logs/build-devnet.log"; exit 1; }
+"$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Example/Restcomm.Chaincode.Example.csproj >"$RUN/logs/build-example.log" 2>&1 \
+  || { cat "$RUN/logs/build-example.log"; exit 1; }
+# The EIR chaincode host joins when its project builds (it may still be a stub while it is written).
+eir_built=0
+if "$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Eir/Restcomm.Chaincode.Eir.csproj >"$RUN/logs/build-eir.log" 2>&1; then
+  eir_built=1
+fi
+
+started=$(date +%s%N)
+DEVNET_DLL="network/Restcomm.DevNetwork/bin/Release/net10.0/Restcomm.DevNetwork.dll"
+DEVNET_ARGS=(--config "$CONFIG" --crypto "$RUN/crypto" --data "$RUN/devnet" --network-json "$RUN/network.json")
+
+# Crypto material is generated once and kept (clients keep working across restarts).
+"$DOTNET" "$DEVNET_DLL" "${DEVNET_ARGS[@]}" --crypto-only >/dev/null
+
+start_chaincode() { # name address dll essential
+  local name=$1 address=$2 dll=$3
+  CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$name:1.0" \
+    "$DOTNET" "$dll" >"$RUN/logs/chaincode-$name.log" 2>&1 &
+  pids+=($!)
+  if [ "${4:-}" = essential ]; then essential+=($!); fi
+  echo "chaincode $name: $address (log .run/logs/chaincode-$name.log)"
+}
+address_of() { # chaincode name -> its address in the configuration
+  sed -n "s/.*\"name\": *\"$1\", *\"address\": *\"\([^\"]*\)\".*/\1/p" "$CONFIG" | head -1
+}
+
+start_chaincode example "$(address_of example)" chaincode/Restcomm.Chaincode.Example/bin/Release/net10.0/Restcomm.Chaincode.Example.dll essential
+if [ "$eir_built" = 1 ] && [ -n "$(address_of eir)" ]; then
+  start_chaincode eir "$(address_of eir)" chaincode/Restcomm.Chaincode.Eir/bin/Release/net10.0/Restcomm.Chaincode.Eir.dll
+fi
+
+rm -f "$RUN/network.json"
+"$DOTNET" "$DEVNET_DLL" "${DEVNET_ARGS[@]}" > >(tee "$RUN/logs/devnet.log") 2>&1 &
+pids+=($!)
+essential+=($!)
+
+for _ in $(seq 1 300); do
+  [ -s "$RUN/network.json" ] && break
+  sleep 0.1
+done
+[ -s "$RUN/network.json" ] || { echo "the dev network did not start; see .run/logs/devnet.log"; exit 1; }
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+echo
+echo "ready in ${elapsed_ms} ms. Clients read .run/network.json; Ctrl-C stops everything."
+# A chaincode host that is still a stub exits at once; only the dev network and the example chaincode are essential.
+wait -n "${essential[@]}" || true
+echo "the dev network or the example chaincode exited; stopping the rest"

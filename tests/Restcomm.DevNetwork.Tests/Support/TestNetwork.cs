@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using Restcomm.Chaincode.Example;
+using Restcomm.DevNetwork.Configuration;
+using Restcomm.Fabric.Client;
+using Restcomm.Fabric.Shim;
+
+namespace Restcomm.DevNetwork.Tests.Support;
+
+/// <summary>
+/// A dev network on free ports in a temporary folder, with the example chaincode served in-process by the real shim,
+/// and gateway clients built from the network.json it writes (as any client would).
+/// </summary>
+internal sealed class TestNetwork : IAsyncDisposable
+{
+    public const string Channel = "roaming-emea";
+    public const string StrictChannel = "strict";
+    public const string Chaincode = "example";
+
+    private readonly string _root;
+    private readonly DevNetworkConfig _config;
+    private readonly ChaincodeServer _chaincode;
+    private readonly List<Gateway> _gateways = [];
+
+    private TestNetwork(string root, DevNetworkConfig config, ChaincodeServer chaincode, DevNetwork network)
+    {
+        _root = root;
+        _config = config;
+        _chaincode = chaincode;
+        Network = network;
+    }
+
+    public DevNetwork Network { get; private set; }
+    public string NetworkJson => Path.Combine(_root, "network.json");
+    public DevNetworkConfig Config => _config;
+    public static TimeSpan Timeout => TimeSpan.FromSeconds(30);
+
+    public static async Task<TestNetwork> StartAsync(Action<DevNetworkConfig>? customize = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "devnet-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        var chaincode = await ChaincodeServer.StartLocalAsync("example:1.0", new AssetContract()).WaitAsync(Timeout);
+        var orgs = new[] { "Org1MSP", "Org2MSP", "Org3MSP", "RegulatorMSP" };
+        var config = new DevNetworkConfig
+        {
+            Orgs = [.. orgs.Select(o => new OrgConfig
+            {
+                MspId = o,
+                Domain = o.Replace("MSP", "", StringComparison.Ordinal).ToLowerInvariant() + ".example.com",
+                Gateway = $"127.0.0.1:{FreePort()}",
+            })],
+            Channels =
+            [
+                new ChannelConfig
+                {
+                    Name = Channel,
+                    Members = ["Org1MSP", "Org2MSP", "Org3MSP"],
+                    Readers = ["RegulatorMSP"],
+                    Chaincodes = [new ChaincodeConfig { Name = Chaincode, Address = chaincode.Address, EndorsementPolicy = "MAJORITY", PairwiseCollections = true }],
+                },
+                new ChannelConfig
+                {
+                    Name = StrictChannel,
+                    Members = ["Org1MSP", "Org2MSP", "Org3MSP"],
+                    Chaincodes = [new ChaincodeConfig { Name = Chaincode, Address = chaincode.Address, EndorsementPolicy = "AND('Org1MSP.peer', 'Org2MSP.peer')" }],
+                },
+            ],
+            BlockCutting = new BlockCuttingConfig { MaxTransactions = 50, TimeoutMs = 50 },
+        };
+        customize?.Invoke(config);
+        var network = await DevNetwork.StartAsync(Options(root, config), CancellationToken.None).WaitAsync(Timeout);
+        return new TestNetwork(root, config, chaincode, network);
+    }
+
+    private static DevNetworkOptions Options(string root, DevNetworkConfig config) => new()
+    {
+        Config = config,
+        CryptoRoot = Path.Combine(root, "crypto"),
+        DataDir = Path.Combine(root, "ledger"),
+        NetworkJsonPath = Path.Combine(root, "network.json"),
+        LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+    };
+
+    /// <summary>Stops the network process and starts it again on the same data (the chaincode server keeps running).</summary>
+    public async Task RestartAsync()
+    {
+        DisposeGateways();
+        await Network.DisposeAsync();
+        Network = await DevNetwork.StartAsync(Options(_root, _config), CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    /// <summary>A gateway connection for an organisation's User1, from network.json.</summary>
+    public Gateway Connect(string mspId)
+    {
+        var description = FabricNetworkDescription.Load(NetworkJson);
+        var gateway = description.GetOrg(mspId).Connect();
+        _gateways.Add(gateway);
+        return gateway;
+    }
+
+    public Contract Contract(string mspId, string channel = Channel) =>
+        Connect(mspId).GetNetwork(channel).GetContract(Chaincode);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void DisposeGateways()
+    {
+        foreach (var g in _gateways)
+        {
+            g.Dispose();
+        }
+        _gateways.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        DisposeGateways();
+        await Network.DisposeAsync();
+        await _chaincode.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using Restcomm.Eir;
+using Restcomm.Gateway.Api.Internal;
+using Restcomm.Gateway.Store;
 
 namespace Restcomm.Gateway.Api.Eir;
 
@@ -11,24 +13,37 @@ namespace Restcomm.Gateway.Api.Eir;
 /// </summary>
 public static class EirEndpoints
 {
-    /// <summary>Problem type of malformed input (an IMEI, target, list, reason, …).</summary>
-    public const string InvalidProblem = "https://restcomm.dev/problems/eir/invalid";
+    /// <summary>Problem type URI of malformed input (an IMEI, target, list, reason, …).</summary>
+    public const string InvalidProblem = ProblemTypes.Prefix + "eir-invalid";
 
-    /// <summary>Problem type of a change the chaincode refused because the caller may not make it.</summary>
-    public const string ForbiddenProblem = "https://restcomm.dev/problems/eir/forbidden";
+    /// <summary>Problem type URI of a change the chaincode refused because the caller may not make it.</summary>
+    public const string ForbiddenProblem = ProblemTypes.Prefix + "eir-forbidden";
 
-    /// <summary>Problem type of a missing entry.</summary>
-    public const string NotFoundProblem = "https://restcomm.dev/problems/eir/not-found";
+    /// <summary>Problem type URI of a missing entry.</summary>
+    public const string NotFoundProblem = ProblemTypes.Prefix + "eir-not-found";
+
+    private static readonly ProblemType InvalidType = new("eir-invalid", 400, "Invalid EIR request");
+    private static readonly ProblemType ForbiddenType = new("eir-forbidden", 403, "Not allowed by the EIR chaincode");
+    private static readonly ProblemType NotFoundType = new("eir-not-found", 404, "No such EIR entry");
 
     private static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>Maps the read endpoints (checks, status, history) and the write endpoints; returns both groups.</summary>
-    /// <param name="endpoints">The application.</param>
-    /// <returns>The read group and the write group, for the host to attach authorisation to.</returns>
-    public static (RouteGroupBuilder Read, RouteGroupBuilder Write) MapEirEndpoints(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Maps the read endpoints (checks, status, history; scope <c>eir:read</c>) and the write endpoints (reports,
+    /// clearing, delegation; scope <c>eir:write</c>) under <c>/eir</c> of <paramref name="v1"/>.
+    /// </summary>
+    /// <param name="v1">The <c>/v1</c> group.</param>
+    /// <param name="requireScopes">False only for hosts without API-key authentication (tests).</param>
+    /// <returns>The read group and the write group.</returns>
+    public static (RouteGroupBuilder Read, RouteGroupBuilder Write) MapEirEndpoints(this IEndpointRouteBuilder v1, bool requireScopes = true)
     {
-        var read = endpoints.MapGroup("/v1/eir").WithTags("EIR");
-        var write = endpoints.MapGroup("/v1/eir").WithTags("EIR");
+        var read = v1.MapGroup("/eir").WithTags("EIR");
+        var write = v1.MapGroup("/eir").WithTags("EIR");
+        if (requireScopes)
+        {
+            read.RequireScope(ApiScopes.EirRead);
+            write.RequireScope(ApiScopes.EirWrite);
+        }
 
         read.MapGet("/check/{imei}", CheckOne).WithName("EirCheckImei");
         read.MapPost("/check", CheckMany).WithName("EirCheckImeis");
@@ -53,7 +68,7 @@ public static class EirEndpoints
 
         var height = index.BlockHeight;
         var check = index.Check(device);
-        return Results.Ok(new CheckAnswer(check.Imei, check.Status, Reason(check), check.Entry?.Owner, height));
+        return Json(new CheckAnswer(check.Imei, check.Status, Reason(check), check.Entry?.Owner, height));
     }
 
     private static async Task CheckMany(HttpContext http, ImeiIndex index)
@@ -115,7 +130,7 @@ public static class EirEndpoints
         var check = index.Check(device);
         var entries = index.EntriesCovering(device);
         var record = await Ledger(() => ledger.EvaluateAsync<EirRecord>("Get", device.ToString(), cancellationToken)).ConfigureAwait(false);
-        return record.Problem ?? Results.Ok(new DeviceAnswer(device, check.Status, check.Entry?.Id, entries, record.Value!.History, height));
+        return record.Problem ?? Json(new DeviceAnswer(device, check.Status, check.Entry?.Id, entries, record.Value!.History, height));
     }
 
     private static async Task<IResult> GetTarget(string target, ImeiIndex index, IEirLedgerClient ledger, CancellationToken cancellationToken)
@@ -127,13 +142,13 @@ public static class EirEndpoints
 
         var height = index.BlockHeight;
         var record = await Ledger(() => ledger.EvaluateAsync<EirRecord>("Get", parsed.ToString(), cancellationToken)).ConfigureAwait(false);
-        return record.Problem ?? Results.Ok(new TargetAnswer(record.Value!, height));
+        return record.Problem ?? Json(new TargetAnswer(record.Value!, height));
     }
 
     private static async Task<IResult> GetDelegation(string owner, IEirLedgerClient ledger, CancellationToken cancellationToken)
     {
         var answer = await Ledger(() => ledger.EvaluateAsync<EirDelegation>("GetDelegation", owner, cancellationToken)).ConfigureAwait(false);
-        return answer.Problem ?? Results.Ok(answer.Value);
+        return answer.Problem ?? Json(answer.Value);
     }
 
     private static async Task<IResult> Report(HttpRequest request, IEirLedgerClient ledger, EirProjection projection, ImeiIndex index, CancellationToken cancellationToken)
@@ -158,9 +173,7 @@ public static class EirEndpoints
         var c = committed.Value!;
         var height = await CatchUpAsync(projection, index, c.BlockNumber, cancellationToken).ConfigureAwait(false);
         var answer = new ReportAnswer(c.Result.Outcome, c.Result.Entry, c.TransactionId, c.BlockNumber, height);
-        return c.Result.Outcome == EirReportOutcome.Reported
-            ? Results.Created($"/v1/eir/targets/{Uri.EscapeDataString(c.Result.Entry.Target.ToString())}", answer)
-            : Results.Ok(answer);
+        return Json(answer, c.Result.Outcome == EirReportOutcome.Reported ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> ReportBulk(HttpRequest request, IEirLedgerClient ledger, EirProjection projection, ImeiIndex index, CancellationToken cancellationToken)
@@ -198,7 +211,7 @@ public static class EirEndpoints
 
         var c = committed.Value!;
         var height = await CatchUpAsync(projection, index, c.BlockNumber, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new BulkReportAnswer(c.Result.Reported, c.Result.Updated, c.Result.Unchanged, c.Result.Outcomes, c.TransactionId, c.BlockNumber, height));
+        return Json(new BulkReportAnswer(c.Result.Reported, c.Result.Updated, c.Result.Unchanged, c.Result.Outcomes, c.TransactionId, c.BlockNumber, height));
     }
 
     private static async Task<IResult> Clear(
@@ -224,7 +237,7 @@ public static class EirEndpoints
 
         var c = committed.Value!;
         var height = await CatchUpAsync(projection, index, c.BlockNumber, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new ClearAnswer(c.Result.Entry, c.TransactionId, c.BlockNumber, height));
+        return Json(new ClearAnswer(c.Result.Entry, c.TransactionId, c.BlockNumber, height));
     }
 
     private static async Task<IResult> Delegate(HttpRequest request, IEirLedgerClient ledger, CancellationToken cancellationToken)
@@ -236,13 +249,13 @@ public static class EirEndpoints
         }
 
         var committed = await Ledger(() => ledger.SubmitAsync<EirDelegation>("Delegate", delegation.Delegate, cancellationToken)).ConfigureAwait(false);
-        return committed.Problem ?? Results.Ok(committed.Value!.Result);
+        return committed.Problem ?? Json(committed.Value!.Result);
     }
 
     private static async Task<IResult> Revoke(string @delegate, IEirLedgerClient ledger, CancellationToken cancellationToken)
     {
         var committed = await Ledger(() => ledger.SubmitAsync<EirDelegation>("Revoke", @delegate, cancellationToken)).ConfigureAwait(false);
-        return committed.Problem ?? Results.Ok(committed.Value!.Result);
+        return committed.Problem ?? Json(committed.Value!.Result);
     }
 
     /// <summary>Waits (bounded) until the index reflects the block of a write, so the writer reads it back at once.</summary>
@@ -270,15 +283,16 @@ public static class EirEndpoints
         {
             return (default, e.Kind switch
             {
-                EirErrorKind.Forbidden => Results.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed by the EIR chaincode", type: ForbiddenProblem),
-                EirErrorKind.NotFound => Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "No such EIR entry", type: NotFoundProblem),
+                EirErrorKind.Forbidden => Problems.Result(ForbiddenType, e.Message),
+                EirErrorKind.NotFound => Problems.Result(NotFoundType, e.Message),
                 _ => Invalid(e.Message),
             });
         }
     }
 
-    private static IResult Invalid(string detail)
-        => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid EIR request", type: InvalidProblem);
+    private static IResult Invalid(string detail) => Problems.Result(InvalidType, detail);
+
+    private static IResult Json<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, EirJson.Options, statusCode: status);
 
     private static string? Reason(ImeiCheck check)
         => check.Entry is { Reason: { } reason } && check.Status != EquipmentStatus.WhiteListed ? EirNames.Of(reason) : null;

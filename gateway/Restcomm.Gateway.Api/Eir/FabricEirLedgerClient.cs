@@ -1,76 +1,106 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Restcomm.Eir;
 using Restcomm.Fabric.Client;
 using Restcomm.Gateway.Api.Eir.Internal;
+using Restcomm.Gateway.Api.Fabric;
+using FabricGateway = Restcomm.Fabric.Client.Gateway;
 
 namespace Restcomm.Gateway.Api.Eir;
 
-/// <summary><see cref="IEirLedgerClient"/> over the Fabric Gateway client (dev network or real Fabric).</summary>
-/// <param name="network">The <c>eir</c> channel, connected with this gateway organisation's identity.</param>
-/// <param name="chaincodeName">The chaincode name (default <c>eir</c>).</param>
-public sealed class FabricEirLedgerClient(Network network, string chaincodeName = "eir") : IEirLedgerClient
+/// <summary>
+/// <see cref="IEirLedgerClient"/> for the host: transactions go through the API's <see cref="ILedger"/> (its
+/// identity, timeouts and error translation); blocks come from a Gateway connection of the same organisation.
+/// A chaincode refusal quoted in a ledger error becomes an <see cref="EirException"/>; other ledger failures
+/// stay <see cref="LedgerException"/>s for the API's usual problem mapping.
+/// </summary>
+internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
 {
-    private readonly Contract _contract = network.GetContract(chaincodeName);
+    public const string Channel = "eir";
+    public const string Chaincode = "eir";
 
-    /// <inheritdoc />
+    private readonly ILedger _ledger;
+    private readonly Lazy<FabricGateway>? _blocks;
+
+    public FabricEirLedgerClient(ILedger ledger, FabricConnectionHolder connection, IOptions<FabricOptions> options)
+    {
+        _ledger = ledger;
+        if (connection.Connection is { } c)
+        {
+            _blocks = new Lazy<FabricGateway>(() => Connect(c, options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+    }
+
     public async Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken)
     {
         try
         {
-            var submitted = await _contract.SubmitAsync(function, new ProposalOptions().AddArguments(argument), cancellationToken).ConfigureAwait(false);
-            var status = await submitted.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-            if (!status.IsSuccessful)
-            {
-                throw new CommitException(status);
-            }
-
-            return new EirCommitted<T>(Parse<T>(submitted.GetResult()), status.TransactionId, (long)status.BlockNumber);
+            var commit = await _ledger.SubmitAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+            return new EirCommitted<T>(Parse<T>(commit.Result.Span), commit.TransactionId, commit.BlockNumber);
         }
-        catch (GatewayException e) when (Refusal(e) is { } refusal)
+        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
         {
-            throw refusal;
+            throw new EirException(kind, reason);
         }
     }
 
-    /// <inheritdoc />
     public async Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken)
     {
         try
         {
-            var bytes = await _contract.EvaluateTransactionAsync(function, new ProposalOptions().AddArguments(argument), cancellationToken).ConfigureAwait(false);
-            return Parse<T>(bytes);
+            var result = await _ledger.EvaluateAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+            return Parse<T>(result.Span);
         }
-        catch (GatewayException e) when (Refusal(e) is { } refusal)
+        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
         {
-            throw refusal;
+            throw new EirException(kind, reason);
         }
     }
 
-    /// <inheritdoc />
     public async IAsyncEnumerable<EirBlock> ReadBlocksAsync(long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var options = new EventsOptions { StartBlock = (ulong)fromBlock };
-        await foreach (var block in network.GetBlockEventsAsync(options, cancellationToken).ConfigureAwait(false))
+        if (_blocks is null)
         {
-            yield return new EirBlock((long)block.Header.Number, EirBlockReader.ChangeSets(block, chaincodeName));
+            throw new LedgerException(LedgerFailure.Unavailable, UnconfiguredLedger.Message);
+        }
+
+        var network = _blocks.Value.GetNetwork(Channel);
+        await foreach (var block in network.GetBlockEventsAsync(new EventsOptions { StartBlock = (ulong)fromBlock }, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new EirBlock((long)block.Header.Number, EirBlockReader.ChangeSets(block, Chaincode));
         }
     }
 
-    private static T Parse<T>(byte[] bytes)
+    public void Dispose()
+    {
+        if (_blocks is { IsValueCreated: true })
+        {
+            _blocks.Value.Dispose();
+        }
+    }
+
+    private static T Parse<T>(ReadOnlySpan<byte> bytes)
         => JsonSerializer.Deserialize<T>(bytes, EirJson.Options) ?? throw new InvalidOperationException("The eir chaincode answered with nothing.");
 
-    /// <summary>The chaincode's refusal quoted in a gateway error (its message or a peer's detail), if any.</summary>
-    private static EirException? Refusal(GatewayException e)
+    private static FabricGateway Connect(FabricConnection connection, FabricOptions options)
     {
-        foreach (var text in e.Details.Select(d => d.Message).Prepend(e.Status.Detail).Prepend(e.Message))
-        {
-            if (EirException.TryParse(text, out var kind, out var reason))
+        var tlsRoots = connection.TlsRootCertFile is { Length: > 0 } file ? File.ReadAllText(file) : null;
+        return FabricGateway.Connect(
+            new ConnectionOptions
             {
-                return new EirException(kind, reason);
-            }
-        }
-
-        return null;
+                Endpoint = connection.GatewayEndpoint,
+                UseTls = tlsRoots is not null,
+                TlsRootCertificatesPem = tlsRoots,
+                TlsServerName = connection.TlsServerName,
+                TlsClientCertificatePem = connection.TlsClientCertFile is { Length: > 0 } tlsCert ? File.ReadAllText(tlsCert) : null,
+                TlsClientKeyPem = connection.TlsClientKeyFile is { Length: > 0 } tlsKey ? File.ReadAllText(tlsKey) : null,
+                ConnectTimeout = options.ConnectTimeout,
+            },
+            new Restcomm.Fabric.Client.GatewayOptions
+            {
+                Identity = X509Identity.FromPemFile(connection.MspId, connection.ClientCertFile),
+                Signer = EcdsaSigner.FromPemFile(connection.ClientKeyFile),
+            });
     }
 }

@@ -36,7 +36,7 @@ internal sealed class EirApiHost : IAsyncDisposable
             return connection;
         });
         var app = builder.Build();
-        app.MapEirEndpoints();
+        app.MapGroup("/v1").MapEirEndpoints(requireScopes: false);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return new EirApiHost(app);
     }

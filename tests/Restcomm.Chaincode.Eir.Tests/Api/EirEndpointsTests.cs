@@ -68,7 +68,7 @@ public sealed class EirEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
         Assert.Contains("owned by Org1MSP", (string?)refused.Body["detail"], StringComparison.Ordinal);
-        Assert.Equal("https://restcomm.dev/problems/eir/forbidden", (string?)refused.Body["type"]);
+        Assert.Equal(Restcomm.Gateway.Api.Eir.EirEndpoints.ForbiddenProblem, (string?)refused.Body["type"]);
         Assert.Equal(HttpStatusCode.OK, cleared.Status);
         Assert.Equal("whiteListed", (string?)after["status"]);
     }

@@ -6,8 +6,10 @@ compose() { RESTCOMM_ROOT="$ROOT" docker compose -p restcomm-fabric -f "$ROOT/do
 
 docker_check() {
   command -v docker >/dev/null || die "no docker; install Docker or set FABRIC_BIN to Fabric 2.5 binaries (network/README.md)"
-  docker compose version >/dev/null 2>&1 || die "the docker compose plugin is missing"
-  docker info >/dev/null 2>&1 || die "the Docker engine is not reachable"
+  docker compose version >/dev/null 2>&1 ||
+    die "the docker compose plugin is missing; install it, or set FABRIC_BIN to Fabric 2.5 binaries (network/README.md)"
+  docker info >/dev/null 2>&1 ||
+    die "the Docker engine is not reachable; start it, or set FABRIC_BIN to Fabric 2.5 binaries (network/README.md)"
 }
 
 chaincode_server_running() { [ -n "$(compose ps -q --status running "$1-chaincode" 2>/dev/null)" ]; }

@@ -110,6 +110,9 @@ internal sealed class FakeLedger : ILedger
     /// <summary>Failures to throw on the next submits, in order.</summary>
     public ConcurrentQueue<LedgerException> SubmitFailures { get; } = new();
 
+    /// <summary>A non-ledger exception to throw from every submit (a bug).</summary>
+    public Exception? Unexpected { get; set; }
+
     public Task<ReadOnlyMemory<byte>> EvaluateAsync(LedgerCall call, CancellationToken cancellationToken)
     {
         Calls.Enqueue(call);
@@ -120,6 +123,11 @@ internal sealed class FakeLedger : ILedger
     {
         Calls.Enqueue(call);
         var n = Interlocked.Increment(ref _submits);
+        if (Unexpected is not null)
+        {
+            throw Unexpected;
+        }
+
         if (SubmitFailures.TryDequeue(out var failure))
         {
             throw failure;

@@ -53,6 +53,7 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
             ["pair-Org1MSP-Org2MSP", "pair-Org1MSP-Org3MSP", "pair-Org2MSP-Org3MSP"],
             channels["roaming-emea"].GetProperty("collections").EnumerateArray().Select(m => m.GetString()));
         Assert.All(channels.Values, c => Assert.Contains("example", c.GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString())));
+        Assert.Equal(["eir", "example"], channels["eir"].GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString()));
     }
 
     [SkippableFact]

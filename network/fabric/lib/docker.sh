@@ -6,8 +6,10 @@ compose() { RESTCOMM_ROOT="$ROOT" docker compose -p restcomm-fabric -f "$ROOT/do
 
 docker_check() {
   command -v docker >/dev/null || die "no docker; install Docker or set FABRIC_BIN to Fabric 2.5 binaries (network/README.md)"
-  docker compose version >/dev/null 2>&1 || die "the docker compose plugin is missing"
-  docker info >/dev/null 2>&1 || die "the Docker engine is not reachable"
+  docker compose version >/dev/null 2>&1 ||
+    die "the docker compose plugin is missing; install it, or set FABRIC_BIN to Fabric 2.5 binaries (network/README.md)"
+  docker info >/dev/null 2>&1 ||
+    die "the Docker engine is not reachable; start it, or set FABRIC_BIN to Fabric 2.5 binaries (network/README.md)"
 }
 
 chaincode_server_running() { [ -n "$(compose ps -q --status running "$1-chaincode" 2>/dev/null)" ]; }
@@ -38,7 +40,7 @@ docker_up() {
   for org in "${ORGS[@]}"; do wait_for_port 127.0.0.1 "${PEER_PORT[$org]}" 60 || die "peer of $org did not start"; done
   join_channels
   write_network_json
-  for cc in ${CHAINCODES:-example}; do deploy_chaincode "$cc"; done
+  for cc in ${CHAINCODES:-example eir}; do deploy_chaincode "$cc"; done
   log "starting the REST API container"
   compose up -d --build api >>"$RUN_DIR/logs/compose.log" 2>&1 || log "the REST API container did not start (see $RUN_DIR/logs/compose.log)"
   log "up: channels ${CHANNELS[*]}; $NETWORK_JSON"

@@ -1,5 +1,7 @@
 using Restcomm.Benchmarks;
 
+// Load drivers that are not BenchmarkDotNet benchmarks are named sub-commands; everything else goes to
+// BenchmarkDotNet: pick with --filter, e.g. `make bench BENCH_ARGS="--filter *Shim*"`.
 if (args.Length > 0 && args[0] == "tap3-throughput")
 {
     return await TapBenchmarkFiles.ThroughputAsync(args[1..]).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Api.Endpoints;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
@@ -59,6 +60,8 @@ internal static class GatewayHost
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.MspId,
             builder.Environment.ContentRootPath)));
         FabricServices.Add(services);
+        services.AddEir((sp, ct) => sp.GetRequiredService<GatewayStore>().OpenConnectionAsync(ct));
+        services.AddSingleton<IEirLedgerClient, FabricEirLedgerClient>();
 
         services.AddSingleton<IProjection, LedgerEventsProjection>();
         services.AddHostedService<ProjectionService>();
@@ -154,6 +157,7 @@ internal static class GatewayHost
         var v1 = app.MapGroup("/v1");
         v1.AddEndpointFilter(ExceptionMapping.LedgerFailuresAsProblems);
         LedgerEndpoints.Map(v1);
+        v1.MapEirEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ReferencePage.Map(app);

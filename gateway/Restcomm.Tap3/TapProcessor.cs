@@ -118,7 +118,7 @@ public static class TapProcessor
                     throw new TapFormatException("CallEventDetailList extends beyond the TransferBatch", listStart);
                 }
 
-                nextIndex = await ProcessEventsAsync(input, listEnd, rootEnd, nextIndex, header, options, report, totals, onChunk, cancellationToken).ConfigureAwait(false);
+                nextIndex = await ProcessEventsAsync(input, listEnd, nextIndex, header, options, report, totals, onChunk, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -297,7 +297,6 @@ public static class TapProcessor
     private static async Task<long> ProcessEventsAsync(
         StreamBuffer input,
         long listEnd,
-        long rootEnd,
         long firstIndex,
         TapHeader header,
         TapProcessingOptions options,
@@ -349,7 +348,8 @@ public static class TapProcessor
             {
                 await foreach (var chunk in ordered.Reader.ReadAllAsync(token).ConfigureAwait(false))
                 {
-                    await chunk.Done.Task.ConfigureAwait(false);
+                    // Cancellable: after a failure or cancellation a queued chunk may never reach a worker.
+                    await chunk.Done.Task.WaitAsync(token).ConfigureAwait(false);
                     foreach (var error in chunk.Errors)
                     {
                         report.Add(error);
@@ -485,7 +485,6 @@ public static class TapProcessor
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readerFailure);
         }
 
-        _ = rootEnd;
         return index;
     }
 

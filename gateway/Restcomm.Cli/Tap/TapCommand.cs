@@ -105,7 +105,7 @@ internal static class TapCommand
         await using (stream.ConfigureAwait(false))
         {
             var buffer = new ArrayBufferWriter<byte>(1 << 16);
-            var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+            var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             await using (json.ConfigureAwait(false))
             {
                 using var progress = showProgress ? new ProgressBar(stderr, stream.Length) : null;
@@ -175,7 +175,7 @@ internal static class TapCommand
         if (parsed.Flags.Contains("json"))
         {
             var buffer = new ArrayBufferWriter<byte>();
-            var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+            var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             await using (json.ConfigureAwait(false))
             {
                 json.WriteStartObject();

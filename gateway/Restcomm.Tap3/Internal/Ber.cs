@@ -44,7 +44,6 @@ internal static class Ber
     public const int DefaultMaxDepth = 32;
     private const int UniversalClassBits = 1 << 24;
     private const int ContextClassBits = 2 << 24;
-    private const int PrivateClassBits = 3 << 24;
 
     /// <summary>Result of parsing a header from a possibly incomplete buffer.</summary>
     public enum HeaderStatus

@@ -113,6 +113,22 @@ public sealed class RequestHygieneTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Concurrent_posts_with_one_idempotency_key_run_once_and_the_others_replay_or_are_told_to_retry()
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite);
+        Factory.Ledger.SubmitDelay = TimeSpan.FromMilliseconds(300);
+        const string body = """{"function":"Report","args":["x"]}""";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, "order-race")))).WaitAsync(Timeout);
+
+        Assert.Equal(1, Factory.Ledger.Submits);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK && !r.Headers.Contains("Idempotency-Replayed"));
+        Assert.All(responses, r => Assert.True(
+            r.StatusCode == HttpStatusCode.OK || (r.StatusCode == HttpStatusCode.Conflict && r.Headers.RetryAfter is not null),
+            $"unexpected {(int)r.StatusCode}"));
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_with_a_different_body_gets_409()
     {
         var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite);

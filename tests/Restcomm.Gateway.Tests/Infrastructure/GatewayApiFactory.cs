@@ -119,8 +119,16 @@ internal sealed class FakeLedger : ILedger
         return Task.FromResult<ReadOnlyMemory<byte>>(System.Text.Encoding.UTF8.GetBytes($"{{\"function\":\"{call.Function}\",\"args\":{call.Args.Count}}}"));
     }
 
-    public Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
+    /// <summary>How long a submit takes (to overlap concurrent requests).</summary>
+    public TimeSpan SubmitDelay { get; set; }
+
+    public async Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
     {
+        if (SubmitDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(SubmitDelay, cancellationToken);
+        }
+
         Calls.Enqueue(call);
         var n = Interlocked.Increment(ref _submits);
         if (Unexpected is not null)
@@ -133,7 +141,7 @@ internal sealed class FakeLedger : ILedger
             throw failure;
         }
 
-        return Task.FromResult(new LedgerCommit($"tx-{n:D4}", 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}")));
+        return new LedgerCommit($"tx-{n:D4}", 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}"));
     }
 }
 

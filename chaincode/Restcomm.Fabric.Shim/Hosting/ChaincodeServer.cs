@@ -158,10 +158,16 @@ public sealed class ChaincodeServer : IAsyncDisposable
     private static void ConfigureTls(ListenOptions listen, ChaincodeTlsOptions tls)
     {
         var certificate = tls.LoadServerCertificate();
+        var intermediates = tls.LoadIntermediates();
         var clientCas = tls.LoadClientCas();
         listen.UseHttps(https =>
         {
             https.ServerCertificate = certificate;
+            if (intermediates.Count > 0)
+            {
+                https.ServerCertificateChain = intermediates;
+            }
+
             https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
             if (clientCas.Count == 0)
             {

@@ -114,6 +114,25 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Collection_endorsement_policy_replaces_the_chaincode_policy_for_its_writes()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var contract = net.Contract("Org1MSP");
+        ProposalOptions Put() => new ProposalOptions()
+            .AddArguments(TestNetwork.GuardedCollection, Id())
+            .PutTransient("asset", """{"owner":"alice","value":"v"}""");
+
+        // Org1 and Org2 satisfy the chaincode's MAJORITY but not the collection's AND(Org1, Org3).
+        var majority = await contract.SubmitAsync("PutPrivateAsset", Put().WithEndorsingOrganizations("Org1MSP", "Org2MSP")).WaitAsync(Timeout);
+        var majorityStatus = await majority.GetStatusAsync().WaitAsync(Timeout);
+        var planned = await contract.SubmitAsync("PutPrivateAsset", Put()).WaitAsync(Timeout);
+        var plannedStatus = await planned.GetStatusAsync().WaitAsync(Timeout);
+
+        Assert.Equal(TxValidationCode.EndorsementPolicyFailure, majorityStatus.Code);
+        Assert.Equal(TxValidationCode.Valid, plannedStatus.Code);
+    }
+
+    [Fact]
     public async Task Restart_keeps_state_blocks_and_event_checkpoints()
     {
         await using var net = await TestNetwork.StartAsync();

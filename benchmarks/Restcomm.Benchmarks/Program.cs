@@ -1,4 +1,16 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using Restcomm.Benchmarks;
 
-/// <summary>Entry point: pick benchmarks with <c>--filter</c>, e.g. <c>--filter *Client*</c>.</summary>
-public partial class Program;
+// Load drivers that are not BenchmarkDotNet benchmarks are named sub-commands; everything else goes to
+// BenchmarkDotNet: pick with --filter, e.g. `make bench BENCH_ARGS="--filter *Shim*"`.
+if (args.Length > 0 && args[0] == "tap3-throughput")
+{
+    return await TapBenchmarkFiles.ThroughputAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "tap3-parts")
+{
+    return TapPartsProbe.Run();
+}
+
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TapBenchmarkFiles).Assembly).Run(args);
+return 0;

@@ -39,6 +39,31 @@ public sealed class SignerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Curves))]
+    public void Platform_signatures_verify_against_the_certificate_and_are_low_s_der(string curveName, string format)
+    {
+        var curve = curveName == "P-256" ? ECCurve.NamedCurves.nistP256 : ECCurve.NamedCurves.nistP384;
+        var user = Ca.Issue("User1@org1.example.com", curve);
+        using var signer = PlatformEcdsaSigner.FromPem(format == "pkcs8" ? user.Pkcs8KeyPem : user.Sec1KeyPem);
+        var verifier = EcdsaSigner.FromPem(user.Pkcs8KeyPem);
+        Assert.Equal(curveName, signer.CurveName);
+
+        using var publicKey = user.Certificate.GetECDsaPublicKey()!;
+        var order = Order(curveName);
+        for (var i = 0; i < 64; i++)
+        {
+            var digest = SHA256.HashData(BitConverter.GetBytes(i));
+            var signature = signer.Sign(digest);
+
+            Assert.True(publicKey.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence));
+            var (_, s) = ReadDer(signature);
+            Assert.True(s <= order / 2, "S must be in the lower half of the curve order");
+            Assert.True(verifier.Verify(digest, signature));
+        }
+
+    }
+
     [Fact]
     public void A_high_s_signature_is_rejected_by_verification()
     {

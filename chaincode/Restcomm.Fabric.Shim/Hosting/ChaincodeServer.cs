@@ -79,8 +79,8 @@ public sealed class ChaincodeServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAliveInterval ?? TimeSpan.MaxValue;
-            kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAliveInterval is null ? TimeSpan.MaxValue : options.KeepAliveTimeout;
+            kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAliveInterval ?? Timeout.InfiniteTimeSpan;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAliveInterval is null ? Timeout.InfiniteTimeSpan : options.KeepAliveTimeout;
             kestrel.Listen(endpoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Restcomm.Eir;
+using Restcomm.Fabric.Client;
+using Restcomm.Gateway.Api.Eir.Internal;
+using Restcomm.Gateway.Api.Fabric;
+using FabricGateway = Restcomm.Fabric.Client.Gateway;
+
+namespace Restcomm.Gateway.Api.Eir;
+
+/// <summary>
+/// <see cref="IEirLedgerClient"/> for the host: transactions go through the API's <see cref="ILedger"/> (its
+/// identity, timeouts and error translation); blocks come from a Gateway connection of the same organisation.
+/// A chaincode refusal quoted in a ledger error becomes an <see cref="EirException"/>; other ledger failures
+/// stay <see cref="LedgerException"/>s for the API's usual problem mapping.
+/// </summary>
+internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
+{
+    public const string Channel = "eir";
+    public const string Chaincode = "eir";
+
+    private readonly ILedger _ledger;
+    private readonly Lazy<FabricGateway>? _blocks;
+
+    public FabricEirLedgerClient(ILedger ledger, FabricConnectionHolder connection, IOptions<FabricOptions> options)
+    {
+        _ledger = ledger;
+        if (connection.Connection is { } c)
+        {
+            _blocks = new Lazy<FabricGateway>(() => Connect(c, options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+    }
+
+    public async Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var commit = await _ledger.SubmitAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+            return new EirCommitted<T>(Parse<T>(commit.Result.Span), commit.TransactionId, commit.BlockNumber);
+        }
+        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
+        {
+            throw new EirException(kind, reason);
+        }
+    }
+
+    public async Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _ledger.EvaluateAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+            return Parse<T>(result.Span);
+        }
+        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
+        {
+            throw new EirException(kind, reason);
+        }
+    }
+
+    public async IAsyncEnumerable<EirBlock> ReadBlocksAsync(long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_blocks is null)
+        {
+            throw new LedgerException(LedgerFailure.Unavailable, UnconfiguredLedger.Message);
+        }
+
+        var network = _blocks.Value.GetNetwork(Channel);
+        await foreach (var block in network.GetBlockEventsAsync(new EventsOptions { StartBlock = (ulong)fromBlock }, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new EirBlock((long)block.Header.Number, EirBlockReader.ChangeSets(block, Chaincode));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_blocks is { IsValueCreated: true })
+        {
+            _blocks.Value.Dispose();
+        }
+    }
+
+    private static T Parse<T>(ReadOnlySpan<byte> bytes)
+        => JsonSerializer.Deserialize<T>(bytes, EirJson.Options) ?? throw new InvalidOperationException("The eir chaincode answered with nothing.");
+
+    private static FabricGateway Connect(FabricConnection connection, FabricOptions options)
+    {
+        var tlsRoots = connection.TlsRootCertFile is { Length: > 0 } file ? File.ReadAllText(file) : null;
+        return FabricGateway.Connect(
+            new ConnectionOptions
+            {
+                Endpoint = connection.GatewayEndpoint,
+                UseTls = tlsRoots is not null,
+                TlsRootCertificatesPem = tlsRoots,
+                TlsServerName = connection.TlsServerName,
+                TlsClientCertificatePem = connection.TlsClientCertFile is { Length: > 0 } tlsCert ? File.ReadAllText(tlsCert) : null,
+                TlsClientKeyPem = connection.TlsClientKeyFile is { Length: > 0 } tlsKey ? File.ReadAllText(tlsKey) : null,
+                ConnectTimeout = options.ConnectTimeout,
+            },
+            new Restcomm.Fabric.Client.GatewayOptions
+            {
+                Identity = X509Identity.FromPemFile(connection.MspId, connection.ClientCertFile),
+                Signer = EcdsaSigner.FromPemFile(connection.ClientKeyFile),
+            });
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+
+namespace Restcomm.Gateway.Api.Fabric;
+
+/// <summary>A resolved connection: one organisation's gateway peer, TLS trust and signing identity.</summary>
+internal sealed record FabricConnection(
+    string MspId,
+    string GatewayEndpoint,
+    string? TlsRootCertFile,
+    string? TlsServerName,
+    string ClientCertFile,
+    string ClientKeyFile,
+    IReadOnlyList<ChannelOptions> Channels,
+    string? TlsClientCertFile = null,
+    string? TlsClientKeyFile = null)
+{
+    public string Host => GatewayEndpoint[..GatewayEndpoint.LastIndexOf(':')];
+
+    public int Port => int.Parse(GatewayEndpoint[(GatewayEndpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Resolves the connection of <paramref name="mspId"/>: the network file's entry, overridden by
+    /// explicit settings. Null when neither gives an endpoint (the API then runs without a ledger and
+    /// reports not ready).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The settings are incomplete or the network file is unreadable.</exception>
+    public static FabricConnection? Resolve(FabricOptions options, string mspId, string baseDirectory)
+    {
+        string? endpoint = null, tlsRoot = null, serverName = null, cert = null, key = null, tlsCert = null, tlsKey = null;
+        var channels = new List<ChannelOptions>();
+        var networkFile = string.IsNullOrWhiteSpace(options.NetworkFile) ? null : Path.GetFullPath(Path.Combine(baseDirectory, options.NetworkFile));
+        if (networkFile is not null && File.Exists(networkFile))
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(File.ReadAllBytes(networkFile), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidOperationException($"The network file {networkFile} is not valid JSON: {ex.Message}", ex);
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                if (root.TryGetProperty("orgs", out var orgs))
+                {
+                    foreach (var org in orgs.EnumerateArray())
+                    {
+                        if (Str(org, "mspId") != mspId)
+                        {
+                            continue;
+                        }
+
+                        endpoint = Str(org, "gatewayEndpoint");
+                        tlsRoot = Str(org, "tlsRootCertFile");
+                        serverName = Str(org, "tlsServerName");
+                        cert = Str(org, "clientCertFile");
+                        key = Str(org, "clientKeyFile");
+                        tlsCert = Str(org, "tlsClientCertFile");
+                        tlsKey = Str(org, "tlsClientKeyFile");
+                    }
+                }
+
+                if (root.TryGetProperty("channels", out var channelList))
+                {
+                    foreach (var channel in channelList.EnumerateArray())
+                    {
+                        var members = channel.TryGetProperty("members", out var m) ? m.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+                        if (!members.Contains(mspId))
+                        {
+                            continue;
+                        }
+
+                        channels.Add(new ChannelOptions
+                        {
+                            Name = Str(channel, "name") ?? "",
+                            Chaincodes = channel.TryGetProperty("chaincodes", out var c) ? c.EnumerateArray().Select(x => x.GetString() ?? "").Where(x => x.Length > 0).ToList() : [],
+                        });
+                    }
+                }
+            }
+        }
+
+        endpoint = Pick(options.GatewayEndpoint, endpoint);
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        tlsRoot = Pick(options.TlsRootCertFile, tlsRoot);
+        serverName = Pick(options.TlsServerName, serverName);
+        cert = Pick(options.ClientCertFile, cert);
+        key = Pick(options.ClientKeyFile, key);
+        tlsCert = Pick(options.TlsClientCertFile, tlsCert);
+        tlsKey = Pick(options.TlsClientKeyFile, tlsKey);
+        if (options.Channels.Count > 0)
+        {
+            channels = options.Channels;
+        }
+
+        if (!endpoint.Contains(':', StringComparison.Ordinal) || !int.TryParse(endpoint[(endpoint.LastIndexOf(':') + 1)..], out _))
+        {
+            throw new InvalidOperationException($"Fabric:GatewayEndpoint '{endpoint}' must be host:port.");
+        }
+
+        if (cert is null || key is null)
+        {
+            throw new InvalidOperationException($"Fabric connection for {mspId}: ClientCertFile and ClientKeyFile are required (from the network file or Fabric:ClientCertFile/ClientKeyFile).");
+        }
+
+        return new FabricConnection(mspId, endpoint, tlsRoot, serverName, cert, key, channels, tlsCert, tlsKey);
+    }
+
+    private static string? Pick(string? explicitValue, string? fromFile) => string.IsNullOrWhiteSpace(explicitValue) ? fromFile : explicitValue;
+
+    private static string? Str(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
+
+/// <summary>The resolved Fabric connection, or null when none is configured.</summary>
+internal sealed record FabricConnectionHolder(FabricConnection? Connection);

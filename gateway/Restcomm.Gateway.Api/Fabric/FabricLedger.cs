@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Restcomm.Fabric.Client;
+using FabricGateway = Restcomm.Fabric.Client.Gateway;
+using StoreEvents = Restcomm.Gateway.Store.Projections;
+
+namespace Restcomm.Gateway.Api.Fabric;
+
+/// <summary>
+/// The ledger over the Fabric Gateway client: one gRPC connection to the organisation's gateway peer,
+/// signing with the organisation's identity. Client errors are translated into <see cref="LedgerException"/>
+/// so the REST layer can answer with the right problem type.
+/// </summary>
+internal sealed class FabricLedger : ILedger, StoreEvents.IChaincodeEventFeed, IDisposable
+{
+    private readonly Lazy<FabricGateway> _gateway;
+
+    public FabricLedger(FabricConnection connection, FabricOptions options)
+    {
+        _gateway = new Lazy<FabricGateway>(() =>
+        {
+            var identity = X509Identity.FromPemFile(connection.MspId, connection.ClientCertFile);
+            var signer = EcdsaSigner.FromPemFile(connection.ClientKeyFile);
+            var tlsRoots = connection.TlsRootCertFile is { Length: > 0 } file ? File.ReadAllText(file) : null;
+            return FabricGateway.Connect(
+                new ConnectionOptions
+                {
+                    Endpoint = connection.GatewayEndpoint,
+                    UseTls = tlsRoots is not null,
+                    TlsRootCertificatesPem = tlsRoots,
+                    TlsServerName = connection.TlsServerName,
+                    TlsClientCertificatePem = connection.TlsClientCertFile is { Length: > 0 } tlsCert ? File.ReadAllText(tlsCert) : null,
+                    TlsClientKeyPem = connection.TlsClientKeyFile is { Length: > 0 } tlsKey ? File.ReadAllText(tlsKey) : null,
+                    ConnectTimeout = options.ConnectTimeout,
+                },
+                new Restcomm.Fabric.Client.GatewayOptions
+                {
+                    Identity = identity,
+                    Signer = signer,
+                    EvaluateTimeout = options.EvaluateTimeout,
+                    EndorseTimeout = options.SubmitTimeout,
+                    SubmitTimeout = options.SubmitTimeout,
+                    CommitStatusTimeout = options.SubmitTimeout,
+                });
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public async Task<ReadOnlyMemory<byte>> EvaluateAsync(LedgerCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var contract = _gateway.Value.GetNetwork(call.Channel).GetContract(call.Chaincode);
+            return await contract.EvaluateTransactionAsync(call.Function, Options(call), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Translate(ex) is { } ledger)
+        {
+            throw ledger;
+        }
+    }
+
+    public async Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var contract = _gateway.Value.GetNetwork(call.Channel).GetContract(call.Chaincode);
+            var submitted = await contract.SubmitAsync(call.Function, Options(call), cancellationToken).ConfigureAwait(false);
+            var status = await submitted.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            if (!status.IsSuccessful)
+            {
+                throw new LedgerException(LedgerFailure.NotCommitted,
+                    $"Transaction {status.TransactionId} was invalidated at commit in block {status.BlockNumber}: {status.Code}.", status.TransactionId);
+            }
+
+            return new LedgerCommit(status.TransactionId, (long)status.BlockNumber, submitted.GetResult());
+        }
+        catch (Exception ex) when (Translate(ex) is { } ledger)
+        {
+            throw ledger;
+        }
+    }
+
+    public async IAsyncEnumerable<StoreEvents.ChaincodeEvent> ReadAsync(
+        string channel, string chaincode, StoreEvents.EventCheckpoint? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = after is null
+            ? new EventsOptions { StartBlock = 0 }
+            : new EventsOptions { Checkpoint = new Checkpoint((ulong)after.BlockNumber, after.TransactionId) };
+        var events = _gateway.Value.GetNetwork(channel).GetChaincodeEventsAsync(chaincode, options, cancellationToken);
+        await foreach (var e in events.ConfigureAwait(false))
+        {
+            yield return new StoreEvents.ChaincodeEvent(channel, e.ChaincodeName, (long)e.BlockNumber, e.TransactionId, e.EventName, e.Payload);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_gateway.IsValueCreated)
+        {
+            _gateway.Value.Dispose();
+        }
+    }
+
+    private static ProposalOptions Options(LedgerCall call)
+    {
+        var options = new ProposalOptions().AddArguments(call.Args);
+        foreach (var (key, value) in call.Transient ?? new Dictionary<string, byte[]>())
+        {
+            options.PutTransient(key, value);
+        }
+
+        if (call.EndorsingOrganisations is { Count: > 0 } orgs)
+        {
+            options.WithEndorsingOrganizations(orgs);
+        }
+
+        return options;
+    }
+
+    /// <summary>Maps client failures to what a REST caller can act on; null leaves the exception alone.</summary>
+    internal static LedgerException? Translate(Exception exception) => exception switch
+    {
+        LedgerException => null,
+        CommitException commit => new LedgerException(LedgerFailure.NotCommitted,
+            $"Transaction {commit.TransactionId} was invalidated at commit in block {commit.BlockNumber}: {commit.Code}.", commit.TransactionId, commit),
+        TransactionException tx => new LedgerException(Classify(tx.StatusCode), Describe(tx), tx.TransactionId, tx),
+        GatewayException gateway => new LedgerException(Classify(gateway.StatusCode), Describe(gateway), null, gateway),
+        RpcException rpc => new LedgerException(Classify(rpc.StatusCode), rpc.Status.Detail, null, rpc),
+        HttpRequestException http => new LedgerException(LedgerFailure.Unavailable, $"The gateway peer cannot be reached: {http.Message}", null, http),
+        FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException =>
+            new LedgerException(LedgerFailure.Unavailable, $"The organisation's Fabric identity cannot be loaded: {exception.Message}", null, exception),
+        _ => null,
+    };
+
+    private static LedgerFailure Classify(StatusCode code) => code switch
+    {
+        StatusCode.Unavailable or StatusCode.Internal or StatusCode.ResourceExhausted or StatusCode.Unimplemented => LedgerFailure.Unavailable,
+        StatusCode.DeadlineExceeded => LedgerFailure.Timeout,
+        _ => LedgerFailure.Rejected,
+    };
+
+    private static string Describe(GatewayException exception)
+    {
+        // Per-peer messages carry the chaincode's own words ("chaincode response 500, ...").
+        var peers = exception.Details.Select(d => $"{d.MspId}: {d.Message}").Distinct().ToList();
+        var reason = peers.Count > 0 ? string.Join("; ", peers) : exception.Status.Detail;
+        return string.IsNullOrWhiteSpace(reason) ? exception.Message : reason;
+    }
+
+    private sealed record Checkpoint(ulong? BlockNumber, string? TransactionId) : ICheckpoint;
+}

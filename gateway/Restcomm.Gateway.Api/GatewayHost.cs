@@ -1,0 +1,174 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Restcomm.Gateway.Api.Eir;
+using Restcomm.Gateway.Api.Endpoints;
+using Restcomm.Gateway.Api.Fabric;
+using Restcomm.Gateway.Api.Internal;
+using Restcomm.Gateway.Store;
+using Restcomm.Gateway.Store.Projections;
+
+namespace Restcomm.Gateway.Api;
+
+/// <summary>Builds the REST API host: services, middleware order and endpoint groups.</summary>
+internal static class GatewayHost
+{
+    // Framework endpoints mapped for every method are narrowed to GET/HEAD: anonymous means read-only.
+    private static readonly Microsoft.AspNetCore.Routing.HttpMethodMetadata ReadOnlyMethods = new(["GET", "HEAD"]);
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        ConfigureServices(builder);
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section));
+        services.AddOptions<FabricOptions>().Bind(builder.Configuration.GetSection(FabricOptions.Section));
+        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        ConfigureLogging(builder, gateway);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+            var location = StoreLocation.Parse(options.Store, dataDirectory);
+            return GatewayStore.OpenAsync(location, CancellationToken.None, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
+        });
+
+        // Fabric: resolved once; without a connection the API still serves keys, docs and health (not ready).
+        services.AddSingleton(sp => new FabricConnectionHolder(FabricConnection.Resolve(
+            sp.GetRequiredService<IOptions<FabricOptions>>().Value,
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.MspId,
+            builder.Environment.ContentRootPath)));
+        FabricServices.Add(services);
+        services.AddEir((sp, ct) => sp.GetRequiredService<GatewayStore>().OpenConnectionAsync(ct));
+        services.AddSingleton<IEirLedgerClient, FabricEirLedgerClient>();
+
+        services.AddSingleton<IProjection, LedgerEventsProjection>();
+        services.AddHostedService<ProjectionService>();
+        services.AddHostedService<IdempotencyPurgeService>();
+
+        services.AddAuthentication(ApiKeyClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
+        services.AddAuthorization();
+        services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi("v1", OpenApiSetup.Configure);
+
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<PeerHealthCheck>("peer", tags: ["ready"]);
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("restcomm-gateway-api", serviceInstanceId: gateway.MspId))
+            .WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter(GatewayMetrics.MeterName, ProjectionRunner.MeterName)
+            .AddPrometheusExporter());
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, GatewayOptions gateway)
+    {
+        builder.Logging.ClearProviders();
+        if (string.Equals(gateway.LogFormat, "text", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        // The framework's request lines carry raw paths and query strings, which may hold IMEIs or
+        // numbers; RequestLogMiddleware logs route templates instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Mvc", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authentication", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authorization", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Critical);
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseMiddleware<RequestLogMiddleware>();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = ExceptionMapping.HandleAsync,
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException or LedgerException,
+        });
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Response.ContentLength is null or 0 && string.IsNullOrEmpty(http.Response.ContentType))
+            {
+                var type = ProblemTypes.ForStatus(http.Response.StatusCode);
+                await Problems.WriteAsync(http, type, type.Status switch
+                {
+                    404 => $"Nothing is served at {http.Request.Path}; see /docs for the API reference.",
+                    405 => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+                    _ => type.Title + ".",
+                }).ConfigureAwait(false);
+            }
+        });
+        app.UseMiddleware<RequestLimitsMiddleware>();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        var v1 = app.MapGroup("/v1");
+        v1.AddEndpointFilter(ExceptionMapping.LedgerFailuresAsProblems);
+        LedgerEndpoints.Map(v1);
+        v1.MapEirEndpoints();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        ReferencePage.Map(app);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous().WithMetadata(ReadOnlyMethods);
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous().WithMetadata(ReadOnlyMethods);
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().WithMetadata(ReadOnlyMethods);
+
+        var violations = EndpointAudit.FindViolations(((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints));
+        if (violations.Count > 0)
+        {
+            throw new InvalidOperationException("Endpoint rules violated:\n" + string.Join('\n', violations));
+        }
+    }
+}

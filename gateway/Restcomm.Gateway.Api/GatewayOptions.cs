@@ -1,0 +1,32 @@
+using Restcomm.Gateway.Store;
+
+namespace Restcomm.Gateway.Api;
+
+/// <summary>Settings of one API instance (configuration section <c>Gateway</c>).</summary>
+internal sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>MSP ID of the organisation this instance acts for; keys of other organisations are refused.</summary>
+    public string MspId { get; set; } = "Org1MSP";
+
+    /// <summary>Directory for the default SQLite store and other local state.</summary>
+    public string DataDirectory { get; set; } = ".run/api";
+
+    /// <summary>Store: empty for <c>gateway.db</c> in <see cref="DataDirectory"/>, a file path, or a PostgreSQL connection string.</summary>
+    public string? Store { get; set; }
+
+    /// <summary>Organisations whose keys may only read (a regulator).</summary>
+    public List<string> ReadOnlyOrganisations { get; set; } = [.. ApiScopes.DefaultReadOnlyOrganisations];
+
+    /// <summary>Largest request body accepted, in bytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long stored idempotent responses are kept.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Log format on the console: <c>json</c> (structured, the default) or <c>text</c>.</summary>
+    public string LogFormat { get; set; } = "json";
+
+    public bool IsReadOnly(string organisation) => ReadOnlyOrganisations.Contains(organisation, StringComparer.Ordinal);
+}

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Restcomm.Gateway.Api.Fabric;
+
+namespace Restcomm.Gateway.Api.Internal;
+
+/// <summary>
+/// Turns exceptions that reach the pipeline into problem documents: bad input becomes a 4xx with what
+/// was wrong, ledger failures their own types, anything else a 500 without internals.
+/// </summary>
+internal static partial class ExceptionMapping
+{
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Restcomm.Gateway.Api.Errors");
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                var type = bad.StatusCode switch
+                {
+                    413 => ProblemTypes.PayloadTooLarge,
+                    415 => ProblemTypes.UnsupportedMediaType,
+                    _ => ProblemTypes.MalformedRequest,
+                };
+                await Problems.WriteAsync(context, type, Describe(bad)).ConfigureAwait(false);
+                break;
+            case LedgerException ledger:
+                LogLedgerFailure(logger, ledger.Failure, ledger.TransactionId);
+                await ToResult(ledger).ExecuteAsync(context).ConfigureAwait(false);
+                break;
+            default:
+                // The type and stack say where it failed; the message is left out because it may
+                // quote request data (an IMSI, a number) and the logs must not carry personal data.
+                LogUnhandled(logger, exception?.GetType().FullName ?? "unknown", exception?.StackTrace);
+                await Problems.WriteAsync(context, ProblemTypes.Internal, "The request failed on the server; the trace ID identifies it in the logs.").ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Endpoint filter for the /v1 group: ledger failures become problem responses inside the endpoint,
+    /// so the idempotency layer stores a chaincode rejection (4xx) like any other answer.
+    /// </summary>
+    public static async ValueTask<object?> LedgerFailuresAsProblems(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (LedgerException ledger)
+        {
+            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Restcomm.Gateway.Api.Errors");
+            LogLedgerFailure(logger, ledger.Failure, ledger.TransactionId);
+            return ToResult(ledger);
+        }
+    }
+
+    private static IResult ToResult(LedgerException ledger)
+    {
+        var type = ledger.Failure switch
+        {
+            LedgerFailure.Rejected => ProblemTypes.ChaincodeRejected,
+            LedgerFailure.NotCommitted => ProblemTypes.TransactionNotCommitted,
+            LedgerFailure.Timeout => ProblemTypes.LedgerTimeout,
+            _ => ProblemTypes.PeerUnavailable,
+        };
+        var extensions = ledger.TransactionId is null ? null : new Dictionary<string, object?> { ["transactionId"] = ledger.TransactionId };
+        return Problems.Result(type, ledger.Message, extensions);
+    }
+
+    private static string Describe(BadHttpRequestException bad)
+    {
+        // The framework's message names the parameter; the JSON reader's says where the body is wrong.
+        var json = bad.InnerException as System.Text.Json.JsonException;
+        return json is null ? bad.Message : $"{bad.Message} {json.Message}";
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving a request: {StackTrace}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string? stackTrace);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Ledger call failed: {Failure} (transaction {TransactionId})")]
+    private static partial void LogLedgerFailure(ILogger logger, LedgerFailure failure, string? transactionId);
+}

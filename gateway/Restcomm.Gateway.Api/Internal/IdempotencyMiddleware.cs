@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Restcomm.Gateway.Store;
+
+namespace Restcomm.Gateway.Api.Internal;
+
+/// <summary>
+/// Every POST to a keyed endpoint carries an <c>Idempotency-Key</c>. The first request with a key runs
+/// and its response is stored; a repeat with the same method, path and body gets the stored response
+/// (marked <c>Idempotency-Replayed: true</c>) without running again; a repeat with a different request
+/// is a 409. Keys are scoped to the API key. Server errors (5xx) are not stored, so they can be retried.
+/// </summary>
+internal sealed partial class IdempotencyMiddleware(RequestDelegate next, GatewayStore store, IOptions<GatewayOptions> options, ILogger<IdempotencyMiddleware> logger)
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotency-Replayed";
+    public const int MaxKeyLength = 200;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (!HttpMethods.IsPost(context.Request.Method) || endpoint?.Metadata.GetMetadata<ScopeMetadata>() is null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var key = context.Request.Headers[HeaderName].ToString();
+        if (key.Length == 0)
+        {
+            await Problems.WriteAsync(context, ProblemTypes.MissingIdempotencyKey,
+                $"Every POST needs an '{HeaderName}' header (e.g. a UUID); repeating the request with the same key returns the first result.").ConfigureAwait(false);
+            return;
+        }
+
+        if (key.Length > MaxKeyLength || key.Any(c => c < 0x21 || c > 0x7e))
+        {
+            await Problems.WriteAsync(context, ProblemTypes.ValidationFailed,
+                $"The '{HeaderName}' header must be 1 to {MaxKeyLength} visible ASCII characters.").ConfigureAwait(false);
+            return;
+        }
+
+        var scope = context.User.FindFirst(ApiKeyClaims.KeyId)?.Value ?? throw new InvalidOperationException("Idempotency runs after authorization.");
+        var hash = await HashRequestAsync(context.Request, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
+        if (hash is null)
+        {
+            await Problems.WriteAsync(context, ProblemTypes.PayloadTooLarge, $"At most {options.Value.MaxRequestBodyBytes} bytes are accepted.").ConfigureAwait(false);
+            return;
+        }
+
+        var claim = await store.Idempotency.BeginAsync(scope, key, hash, context.RequestAborted).ConfigureAwait(false);
+        switch (claim.Decision)
+        {
+            case IdempotencyDecision.Replay:
+                GatewayMetrics.IdempotentReplays.Add(1);
+                var stored = claim.Response!;
+                context.Response.StatusCode = stored.StatusCode;
+                if (stored.ContentType is not null)
+                {
+                    context.Response.ContentType = stored.ContentType;
+                }
+
+                context.Response.Headers[ReplayedHeader] = "true";
+                await context.Response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
+                return;
+            case IdempotencyDecision.Mismatch:
+                await Problems.WriteAsync(context, ProblemTypes.IdempotencyKeyReused,
+                    $"The '{HeaderName}' '{key}' was first used for a different request (method, path or body); use a new key for a new request.").ConfigureAwait(false);
+                return;
+            case IdempotencyDecision.InProgress:
+                context.Response.Headers.RetryAfter = "1";
+                await Problems.WriteAsync(context, ProblemTypes.IdempotencyInProgress,
+                    "The first request with this key has not finished; retry shortly to get its result.").ConfigureAwait(false);
+                return;
+        }
+
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            context.Response.Body = original;
+            await store.Idempotency.AbandonAsync(scope, key, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        context.Response.Body = original;
+        var body = buffer.ToArray();
+        if (context.Response.StatusCode >= 500)
+        {
+            await store.Idempotency.AbandonAsync(scope, key, CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            await store.Idempotency.CompleteAsync(scope, key, new IdempotentResponse(context.Response.StatusCode, context.Response.ContentType, body), CancellationToken.None).ConfigureAwait(false);
+            LogStored(logger, context.Response.StatusCode);
+        }
+
+        await original.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>SHA-256 over method, path, query and body; null when the body exceeds the limit.</summary>
+    private static async Task<byte[]?> HashRequestAsync(HttpRequest request, long maxBytes)
+    {
+        request.EnableBuffering();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}\n{request.QueryString}\n"));
+        var chunk = new byte[16 * 1024];
+        long total = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > maxBytes)
+            {
+                return null;
+            }
+
+            hash.AppendData(chunk, 0, read);
+        }
+
+        request.Body.Position = 0;
+        return hash.GetHashAndReset();
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Stored idempotent response with status {StatusCode}")]
+    private static partial void LogStored(ILogger logger, int statusCode);
+}

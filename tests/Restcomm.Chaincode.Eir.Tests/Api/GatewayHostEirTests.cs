@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Restcomm.Chaincode.Eir.Tests.Domain;
+using Restcomm.Fabric.Shim.Testing;
+using Restcomm.Gateway.Api.Eir;
+using Restcomm.Gateway.Store;
+
+namespace Restcomm.Chaincode.Eir.Tests.Api;
+
+/// <summary>
+/// The real API host (API keys, scopes, store, projection) of two operators, in memory, over one in-process
+/// ledger running the real eir contract.
+/// </summary>
+public sealed class GatewayHostEirTests : IAsyncLifetime
+{
+    private const string Device = "352099001761481";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly InProcessEirLedger _ledger;
+    private readonly OperatorApi _operatorA;
+    private readonly OperatorApi _operatorB;
+
+    public GatewayHostEirTests()
+    {
+        _ledger = new InProcessEirLedger(_clock);
+        _operatorA = new OperatorApi(_ledger.As(TestIdentity.Create("Org1MSP")), "Org1MSP");
+        _operatorB = new OperatorApi(_ledger.As(TestIdentity.Create("Org2MSP")), "Org2MSP");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _operatorA.DisposeAsync();
+        await _operatorB.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Check_without_an_api_key_is_401()
+    {
+        using var client = _operatorA.CreateClient();
+
+        using var response = await client.GetAsync(new Uri($"/v1/eir/check/{Device}", UriKind.Relative)).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Read_only_key_cannot_report()
+    {
+        using var client = await _operatorA.ClientAsync("eir:read");
+
+        using var response = await client.PostAsJsonAsync("/v1/eir/entries", new { target = Device, reason = "stolen" }).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, _ledger.Height - 1);
+    }
+
+    [Fact]
+    public async Task Operator_A_reports_B_sees_it_black_listed_B_cannot_clear_it_A_can()
+    {
+        using var a = await _operatorA.ClientAsync("eir:read", "eir:write");
+        using var b = await _operatorB.ClientAsync("eir:read", "eir:write");
+
+        using var reported = await a.PostAsJsonAsync("/v1/eir/entries", new { target = Device, reason = "stolen" }).WaitAsync(Timeout);
+        await _operatorB.CaughtUpAsync(_ledger.Height);
+        var seen = await Json(await b.GetAsync(new Uri($"/v1/eir/check/{Device}", UriKind.Relative)).WaitAsync(Timeout));
+        using var refused = await b.DeleteAsync(new Uri($"/v1/eir/entries/{Device}", UriKind.Relative)).WaitAsync(Timeout);
+        var refusal = await Json(refused);
+        using var cleared = await a.DeleteAsync(new Uri($"/v1/eir/entries/{Device}", UriKind.Relative)).WaitAsync(Timeout);
+        await _operatorB.CaughtUpAsync(_ledger.Height);
+        var after = await Json(await b.GetAsync(new Uri($"/v1/eir/check/{Device}", UriKind.Relative)).WaitAsync(Timeout));
+
+        Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
+        Assert.Equal("blackListed", (string?)seen["status"]);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(EirEndpoints.ForbiddenProblem, (string?)refusal["type"]);
+        Assert.Contains("owned by Org1MSP", (string?)refusal["detail"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Equal("whiteListed", (string?)after["status"]);
+    }
+
+    private static async Task<JsonNode> Json(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync().WaitAsync(Timeout))!;
+        }
+    }
+
+    /// <summary>Gives every POST a fresh Idempotency-Key, as the API requires.</summary>
+    private sealed class IdempotencyKeys : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Post)
+            {
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class OperatorApi(IEirLedgerClient ledger, string mspId) : WebApplicationFactory<EirProjection>
+    {
+        private readonly string _dataDirectory = Directory.CreateTempSubdirectory("eir-host-").FullName;
+
+        public async Task<HttpClient> ClientAsync(params string[] scopes)
+        {
+            var store = Services.GetRequiredService<GatewayStore>();
+            var key = await store.ApiKeys.CreateAsync(mspId, "test", scopes, [], CancellationToken.None).WaitAsync(Timeout);
+            var client = CreateDefaultClient(new IdempotencyKeys());
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Token);
+            return client;
+        }
+
+        public Task CaughtUpAsync(long height)
+            => Services.GetRequiredService<EirProjection>().WaitForHeightAsync(height, CancellationToken.None).WaitAsync(Timeout);
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Gateway:DataDirectory", _dataDirectory);
+            builder.UseSetting("Gateway:MspId", mspId);
+            builder.UseSetting("Gateway:LogFormat", "text");
+            builder.UseSetting("Fabric:NetworkFile", Path.Combine(_dataDirectory, "no-network.json"));
+            builder.ConfigureTestServices(services => services.AddSingleton(ledger));
+        }
+    }
+}

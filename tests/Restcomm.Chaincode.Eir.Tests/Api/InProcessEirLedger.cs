@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Restcomm.Chaincode.Eir.Internal;
+using Restcomm.Chaincode.Eir.Tests.Domain;
+using Restcomm.Eir;
+using Restcomm.Fabric.Shim;
+using Restcomm.Fabric.Shim.Testing;
+using Restcomm.Gateway.Api.Eir;
+
+namespace Restcomm.Chaincode.Eir.Tests.Api;
+
+/// <summary>
+/// A one-channel ledger in the test process: the real eir contract on the shim's in-memory stub, one block per
+/// submitted transaction, and a block stream like the peer's. Each organisation gets its own client view.
+/// </summary>
+internal sealed class InProcessEirLedger
+{
+    private readonly InMemoryChaincodeStub _stub;
+    private readonly ContractChaincode _chaincode = EirChaincode.Create(new EirPolicy());
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<EirBlock> _blocks = [];
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly ManualClock _clock;
+
+    public InProcessEirLedger(ManualClock clock)
+    {
+        _clock = clock;
+        _stub = new InMemoryChaincodeStub("eir") { TimeProvider = clock };
+        AppendBlock([]); // the genesis block
+    }
+
+    public long Height
+    {
+        get
+        {
+            lock (_blocks)
+            {
+                return _blocks.Count;
+            }
+        }
+    }
+
+    public IEirLedgerClient As(TestIdentity identity) => new Client(this, identity);
+
+    /// <summary>A block without EIR changes (e.g. another chaincode's transaction).</summary>
+    public void AppendEmptyBlock() => AppendBlock([]);
+
+    private long AppendBlock(IReadOnlyList<EirChangeSet> changeSets)
+    {
+        long number;
+        lock (_blocks)
+        {
+            number = _blocks.Count;
+            _blocks.Add(new EirBlock(number, changeSets));
+        }
+
+        Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return number;
+    }
+
+    private async Task<(ChaincodeResponse Response, string TxId, EirChangeSet? Event)> RunAsync(TestIdentity identity, string function, string argument)
+    {
+        await _gate.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            // Transactions a millisecond apart, as clients' timestamps are: history is ordered by them.
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+            _stub.SetCreator(identity);
+            var response = await _stub.InvokeAsync(_chaincode, function, argument).WaitAsync(TimeSpan.FromSeconds(30));
+            var changes = _stub.EventName == EirChangeSet.EventName
+                ? JsonSerializer.Deserialize<EirChangeSet>(_stub.EventPayload.Span, EirJson.Options)
+                : null;
+            return (response, _stub.TxId, changes);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static T Answer<T>(ChaincodeResponse response)
+    {
+        if (!response.IsSuccess)
+        {
+            throw EirException.TryParse(response.Message, out var kind, out var reason)
+                ? new EirException(kind, reason)
+                : new InvalidOperationException(response.ToString());
+        }
+
+        return JsonSerializer.Deserialize<T>(response.Payload.Span, EirJson.Options)!;
+    }
+
+    private sealed class Client(InProcessEirLedger ledger, TestIdentity identity) : IEirLedgerClient
+    {
+        public async Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken)
+        {
+            var (response, txId, changes) = await ledger.RunAsync(identity, function, argument);
+            var answer = Answer<T>(response);
+            var block = ledger.AppendBlock(changes is null ? [] : [changes]);
+            return new EirCommitted<T>(answer, txId, block);
+        }
+
+        public async Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken)
+            => Answer<T>((await ledger.RunAsync(identity, function, argument)).Response);
+
+        public async IAsyncEnumerable<EirBlock> ReadBlocksAsync(long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var next = fromBlock;
+            while (true)
+            {
+                Task appended;
+                EirBlock? block = null;
+                lock (ledger._blocks)
+                {
+                    appended = ledger._appended.Task;
+                    if (next < ledger._blocks.Count)
+                    {
+                        block = ledger._blocks[(int)next];
+                    }
+                }
+
+                if (block is null)
+                {
+                    await appended.WaitAsync(cancellationToken);
+                    continue;
+                }
+
+                next++;
+                yield return block;
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Grpc.Core;
+using Restcomm.Fabric.Client;
+using Restcomm.Gateway.Api.Fabric;
+
+namespace Restcomm.Gateway.Tests.Api;
+
+public sealed class FabricConnectionTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("restcomm-fabric-conn-").FullName;
+
+    [Fact]
+    public void The_organisations_entry_and_channels_come_from_the_network_file()
+    {
+        var file = WriteNetworkFile();
+
+        var connection = FabricConnection.Resolve(new FabricOptions { NetworkFile = file }, "Org2MSP", _directory);
+
+        Assert.NotNull(connection);
+        Assert.Equal("127.0.0.1:7102", connection.GatewayEndpoint);
+        Assert.Equal("peer0.org2.example.com", connection.TlsServerName);
+        Assert.Equal("/crypto/org2/cert.pem", connection.ClientCertFile);
+        Assert.Equal(["roaming-emea", "eir"], connection.Channels.Select(c => c.Name));
+        Assert.Equal(["example", "eir"], connection.Channels[1].Chaincodes);
+    }
+
+    [Fact]
+    public void Explicit_settings_override_the_network_file_so_a_real_peer_uses_the_same_shape()
+    {
+        var file = WriteNetworkFile();
+
+        var connection = FabricConnection.Resolve(
+            new FabricOptions { NetworkFile = file, GatewayEndpoint = "peer0.org1.example.com:7051", TlsServerName = "peer0.org1.example.com" },
+            "Org1MSP",
+            _directory);
+
+        Assert.NotNull(connection);
+        Assert.Equal("peer0.org1.example.com:7051", connection.GatewayEndpoint);
+        Assert.Equal(("peer0.org1.example.com", 7051), (connection.Host, connection.Port));
+        Assert.Equal("/crypto/org1/key.pem", connection.ClientKeyFile);
+    }
+
+    [Fact]
+    public void No_network_file_and_no_endpoint_means_no_connection()
+    {
+        Assert.Null(FabricConnection.Resolve(new FabricOptions { NetworkFile = Path.Combine(_directory, "absent.json") }, "Org1MSP", _directory));
+    }
+
+    [Fact]
+    public void An_endpoint_without_identity_files_is_a_configuration_error_naming_the_settings()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            FabricConnection.Resolve(new FabricOptions { NetworkFile = null, GatewayEndpoint = "127.0.0.1:7051" }, "Org1MSP", _directory));
+
+        Assert.Contains("ClientCertFile", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unavailable, "Unavailable")]
+    [InlineData(StatusCode.DeadlineExceeded, "Timeout")]
+    [InlineData(StatusCode.Unknown, "Rejected")]
+    [InlineData(StatusCode.Aborted, "Rejected")]
+    public void Client_errors_map_to_ledger_failures_with_the_chaincode_message(StatusCode code, string failure)
+    {
+        var expected = Enum.Parse<LedgerFailure>(failure);
+        var details = new[] { new PeerErrorDetail("127.0.0.1:7101", "Org1MSP", "chaincode response 500, IMEI fails the Luhn check") };
+        var error = new EndorseException("Endorse failed", "tx1", new Status(code, "endorse failed"), details, null);
+
+        var ledger = FabricLedger.Translate(error);
+
+        Assert.NotNull(ledger);
+        Assert.Equal(expected, ledger.Failure);
+        Assert.Equal("tx1", ledger.TransactionId);
+        Assert.Contains("Luhn", ledger.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string WriteNetworkFile()
+    {
+        var path = Path.Combine(_directory, "network.json");
+        File.WriteAllText(path, """
+        {
+          "kind": "dev",
+          "orgs": [
+            { "mspId": "Org1MSP", "gatewayEndpoint": "127.0.0.1:7101", "tlsRootCertFile": "/crypto/org1/tlsca.pem", "tlsServerName": "peer0.org1.example.com",
+              "clientCertFile": "/crypto/org1/cert.pem", "clientKeyFile": "/crypto/org1/key.pem" },
+            { "mspId": "Org2MSP", "gatewayEndpoint": "127.0.0.1:7102", "tlsRootCertFile": "/crypto/org2/tlsca.pem", "tlsServerName": "peer0.org2.example.com",
+              "clientCertFile": "/crypto/org2/cert.pem", "clientKeyFile": "/crypto/org2/key.pem", "extra": true }
+          ],
+          "channels": [
+            { "name": "roaming-emea", "members": ["Org1MSP","Org2MSP","Org3MSP"], "chaincodes": ["example"] },
+            { "name": "eir", "members": ["Org1MSP","Org2MSP","Org3MSP","RegulatorMSP"], "chaincodes": ["example","eir"] },
+            { "name": "numbers", "members": ["Org1MSP","Org3MSP"], "chaincodes": ["example"] }
+          ]
+        }
+        """);
+        return path;
+    }
+}

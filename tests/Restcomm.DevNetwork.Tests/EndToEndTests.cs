@@ -46,6 +46,25 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Unreachable_chaincode_server_fails_endorsement_with_the_peer_in_the_details()
+    {
+        await using var net = await TestNetwork.StartAsync(config => config.Channels.Add(new Configuration.ChannelConfig
+        {
+            Name = "down",
+            Members = ["Org1MSP", "Org2MSP"],
+            Chaincodes = [new Configuration.ChaincodeConfig { Name = "absent", Address = "127.0.0.1:1", EndorsementPolicy = "ANY" }],
+        }));
+        var contract = net.Connect("Org1MSP").GetNetwork("down").GetContract("absent");
+
+        var error = await Assert.ThrowsAsync<EndorseException>(() => contract.SubmitTransactionAsync("Anything").WaitAsync(Timeout));
+
+        Assert.Equal(StatusCode.Aborted, error.StatusCode);
+        var detail = Assert.Single(error.Details);
+        Assert.Equal("Org1MSP", detail.MspId);
+        Assert.Contains("127.0.0.1:1", detail.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_conflicting_concurrent_transactions_commit_exactly_one_and_the_other_is_an_MVCC_read_conflict()
     {
         await using var net = await TestNetwork.StartAsync();

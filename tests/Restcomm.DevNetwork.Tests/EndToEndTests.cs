@@ -152,6 +152,27 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Write_to_an_orgs_implicit_collection_needs_only_that_orgs_endorsement()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var contract = net.Contract("Org1MSP");
+        ProposalOptions Put(string collection, params string[] endorsers) => new ProposalOptions()
+            .AddArguments(collection, Id())
+            .PutTransient("asset", """{"owner":"alice","value":"v"}""")
+            .WithEndorsingOrganizations(endorsers);
+
+        // Org1 alone does not satisfy the chaincode's MAJORITY, but Fabric validates implicit-collection
+        // writes against the owning org's own endorsement policy.
+        var own = await contract.SubmitAsync("PutPrivateAsset", Put("_implicit_org_Org1MSP", "Org1MSP")).WaitAsync(Timeout);
+        var ownStatus = await own.GetStatusAsync().WaitAsync(Timeout);
+        var other = await contract.SubmitAsync("PutPrivateAsset", Put("_implicit_org_Org2MSP", "Org1MSP")).WaitAsync(Timeout);
+        var otherStatus = await other.GetStatusAsync().WaitAsync(Timeout);
+
+        Assert.Equal(TxValidationCode.Valid, ownStatus.Code);
+        Assert.Equal(TxValidationCode.EndorsementPolicyFailure, otherStatus.Code);
+    }
+
+    [Fact]
     public async Task Restart_keeps_state_blocks_and_event_checkpoints()
     {
         await using var net = await TestNetwork.StartAsync();

@@ -1,10 +1,10 @@
-// Independent check of the real Fabric network with Hyperledger's official Node gateway client
+// Independent check of a Fabric network (real Fabric or the embedded dev network) with Hyperledger's official Node gateway client
 // (@hyperledger/fabric-gateway): drives the example chaincode through every path the C# shim
 // and client must also get right, and prints one line per step. Exit status 0 = every step passed.
 //
 //   node check.mjs [path/to/.run/network.json]
 //
-// Needs `network.sh up` first (FABRIC_BIN set) and `npm install` in this folder.
+// Needs `network.sh up` (FABRIC_BIN set) or `make run` first, and `npm install` in this folder.
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -12,7 +12,7 @@ import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 
 const networkFile = process.argv[2] ?? new URL('../../.run/network.json', import.meta.url).pathname;
 const network = JSON.parse(readFileSync(networkFile, 'utf8'));
-if (network.kind !== 'fabric') throw new Error(`${networkFile} describes a '${network.kind}' network, not real Fabric`);
+if (!['fabric', 'dev'].includes(network.kind)) throw new Error(`${networkFile}: unknown network kind '${network.kind}'`);
 const org = (msp) => network.orgs.find((o) => o.mspId === msp);
 const utf8 = new TextDecoder();
 const deadline = (s) => ({ deadline: Date.now() + s * 1000 });

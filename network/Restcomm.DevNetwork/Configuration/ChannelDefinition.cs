@@ -27,10 +27,14 @@ internal sealed class ChaincodeDefinition
             _collections[c.Name] = new CollectionDefinition(c.Name, c.Members, c.MemberOnlyRead, c.MemberOnlyWrite, policy);
         }
         // Fabric's implicit per-organisation collections: readable and writable by anyone, stored only by that org.
+        // Writes to one are validated against that org's own endorsement policy rather than the chaincode's
+        // (Fabric uses /Channel/Application/<Org>/Endorsement, by default any member of the org), so the org
+        // alone can endorse them.
         foreach (var org in channel.AllOrgs)
         {
             var name = "_implicit_org_" + org;
-            _collections[name] = new CollectionDefinition(name, [org], false, false, null);
+            var orgPolicy = $"OR('{org}.member')";
+            _collections[name] = new CollectionDefinition(name, [org], false, false, new CompiledPolicy(PolicyParser.Parse(orgPolicy, channel.AllOrgs), orgPolicy));
         }
     }
 

@@ -1,11 +1,22 @@
-// `eir-load …` drives a running REST API (see EirLoad/EirLoadDriver.cs); anything else picks benchmarks.
+using Restcomm.Benchmarks;
+
+// Load drivers that are not BenchmarkDotNet benchmarks are named sub-commands; everything else goes to
+// BenchmarkDotNet: pick with --filter, e.g. `make bench BENCH_ARGS="--filter *Shim*"`.
+if (args.Length > 0 && args[0] == "tap3-throughput")
+{
+    return await TapBenchmarkFiles.ThroughputAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "tap3-parts")
+{
+    return TapPartsProbe.Run();
+}
+
+// `eir-load setup|single|bulk …` drives a running REST API (see EirLoad/EirLoadDriver.cs).
 if (args.Length > 0 && args[0] == "eir-load")
 {
     return await Restcomm.Benchmarks.EirLoad.EirLoadDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TapBenchmarkFiles).Assembly).Run(args);
 return 0;
-
-/// <summary>Entry point: pick benchmarks with <c>--filter</c>, e.g. <c>--filter *Client*</c>.</summary>
-public partial class Program;

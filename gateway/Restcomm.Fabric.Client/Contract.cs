@@ -147,6 +147,6 @@ public sealed class Contract
         };
         proposed.EndorsingOrganizations.AddRange(options.EndorsingOrganizations);
         var targets = options.TargetOrganizations.Count > 0 ? options.TargetOrganizations : options.EndorsingOrganizations;
-        return new Proposal(_context, proposed, ChannelName, targets);
+        return new Proposal(_context, proposed, ChannelName, [.. targets]);
     }
 }

@@ -6,7 +6,7 @@ namespace Restcomm.Fabric.Client;
 /// <summary>
 /// The description of a running network written to <c>.run/network.json</c> by <c>make run</c> and
 /// <c>make network-up</c>: each organisation's Gateway endpoint, TLS root, server name and user/admin
-/// credentials, and the channels. Use <see cref="FabricOrgDescription.Connect"/> to act as an organisation.
+/// credentials, and the channels. Use <see cref="FabricOrgDescription.Connect(FabricUserRole, Action{GatewayOptions})"/> to act as an organisation.
 /// </summary>
 public sealed class FabricNetworkDescription
 {
@@ -166,6 +166,10 @@ public sealed class FabricOrgDescription
     [JsonPropertyName("tlsClientKeyFile")]
     public string? TlsClientKeyFile { get; init; }
 
+    /// <summary>Optional (extension field): further named users with their own credentials, e.g. with attributes.</summary>
+    [JsonPropertyName("users")]
+    public IReadOnlyList<FabricUserDescription> Users { get; init; } = [];
+
     /// <summary>Loads the user's or admin's X.509 identity from its certificate file.</summary>
     /// <param name="role">Which identity.</param>
     public X509Identity LoadIdentity(FabricUserRole role = FabricUserRole.User) =>
@@ -208,10 +212,50 @@ public sealed class FabricOrgDescription
         return Gateway.Connect(CreateConnectionOptions(), options);
     }
 
+    /// <summary>Gateway options acting as the named user from <see cref="Users"/> (e.g. <c>User1</c>).</summary>
+    /// <param name="userName">The user's name.</param>
+    /// <exception cref="KeyNotFoundException">No such user.</exception>
+    public GatewayOptions CreateGatewayOptions(string userName)
+    {
+        var user = Users.FirstOrDefault(u => string.Equals(u.Name, userName, StringComparison.Ordinal))
+            ?? throw new KeyNotFoundException($"No user '{userName}' for {MspId} in the network description.");
+        return new GatewayOptions
+        {
+            Identity = X509Identity.FromPemFile(MspId, user.CertFile),
+            Signer = EcdsaSigner.FromPemFile(user.KeyFile),
+        };
+    }
+
+    /// <summary>Connects to this organisation's Gateway as the named user from <see cref="Users"/>.</summary>
+    /// <param name="userName">The user's name.</param>
+    /// <param name="configure">Adjusts the options (e.g. timeouts) before connecting.</param>
+    public Gateway Connect(string userName, Action<GatewayOptions>? configure = null)
+    {
+        var options = CreateGatewayOptions(userName);
+        configure?.Invoke(options);
+        return Gateway.Connect(CreateConnectionOptions(), options);
+    }
+
     private string Required(string? path, FabricUserRole role, string what) =>
         string.IsNullOrEmpty(path)
             ? throw new InvalidOperationException($"The network description gives no {role.ToString().ToLowerInvariant()} {what} file for {MspId}.")
             : path;
+}
+
+/// <summary>A named user of an organisation in <c>.run/network.json</c> (extension field <c>users</c>).</summary>
+public sealed class FabricUserDescription
+{
+    /// <summary>The user's name, e.g. <c>User1</c>.</summary>
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = "";
+
+    /// <summary>Absolute path of the user's PEM signing certificate.</summary>
+    [JsonPropertyName("certFile")]
+    public string CertFile { get; init; } = "";
+
+    /// <summary>Absolute path of the user's PEM private key.</summary>
+    [JsonPropertyName("keyFile")]
+    public string KeyFile { get; init; } = "";
 }
 
 /// <summary>One channel in <c>.run/network.json</c>.</summary>

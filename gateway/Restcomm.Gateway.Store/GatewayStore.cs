@@ -105,8 +105,10 @@ public sealed class GatewayStore : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Writers wait for each other instead of failing with SQLITE_BUSY.
-            await connection.ExecuteAsync(new CommandDefinition("PRAGMA busy_timeout=30000", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            // Writers wait for each other instead of failing with SQLITE_BUSY. In WAL mode NORMAL sync
+            // survives a process crash (kill -9) intact; only a power cut can drop the last commits,
+            // and those are atomic with their checkpoints, so projections re-apply them.
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
             return connection;
         }
         catch

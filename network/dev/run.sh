@@ -30,6 +30,10 @@ echo "building (Release)..."
   || { cat "$RUN/logs/build-devnet.log"; exit 1; }
 "$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Example/Restcomm.Chaincode.Example.csproj >"$RUN/logs/build-example.log" 2>&1 \
   || { cat "$RUN/logs/build-example.log"; exit 1; }
+"$DOTNET" build -c Release -v quiet -nologo gateway/Restcomm.Gateway.Api/Restcomm.Gateway.Api.csproj >"$RUN/logs/build-api.log" 2>&1 \
+  || { cat "$RUN/logs/build-api.log"; exit 1; }
+"$DOTNET" build -c Release -v quiet -nologo gateway/Restcomm.Cli/Restcomm.Cli.csproj >"$RUN/logs/build-cli.log" 2>&1 \
+  || { cat "$RUN/logs/build-cli.log"; exit 1; }
 # The EIR chaincode host joins when its project builds (it may still be a stub while it is written).
 eir_built=0
 if "$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Eir/Restcomm.Chaincode.Eir.csproj >"$RUN/logs/build-eir.log" 2>&1; then
@@ -70,7 +74,44 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -s "$RUN/network.json" ] || { echo "the dev network did not start; see .run/logs/devnet.log"; exit 1; }
+# One REST API per operator organisation, each with its own store under .run/api/<org>/ and a key with
+# every scope (rotated on each start) written to .run/api-keys.json.
+API_DLL="gateway/Restcomm.Gateway.Api/bin/Release/net10.0/Restcomm.Gateway.Api.dll"
+CLI_DLL="gateway/Restcomm.Cli/bin/Release/net10.0/restcomm.dll"
+API_ORGS=(Org1MSP:8080 Org2MSP:8081 Org3MSP:8082)
+json_field() { sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -1; }
+keys_json="{"
+for entry in "${API_ORGS[@]}"; do
+  org=${entry%%:*} port=${entry##*:}
+  dir="$RUN/api/$(echo "$org" | tr '[:upper:]' '[:lower:]')"
+  mkdir -p "$dir"
+  created=$("$DOTNET" "$CLI_DLL" keys create --org "$org" --scopes all --name make-run --rotate --store "$dir/gateway.db" --json)
+  key=$(printf '%s\n' "$created" | json_field key)
+  id=$(printf '%s\n' "$created" | json_field id)
+  keys_json+=$'\n'"  \"$org\": { \"url\": \"http://127.0.0.1:$port\", \"keyId\": \"$id\", \"key\": \"$key\" },"
+  "$DOTNET" "$API_DLL" --urls "http://127.0.0.1:$port" --Gateway:MspId "$org" --Gateway:DataDirectory "$dir" \
+    --Fabric:NetworkFile "$RUN/network.json" >"$RUN/logs/api-$org.log" 2>&1 &
+  pids+=($!)
+done
+printf '%s\n}\n' "${keys_json%,}" >"$RUN/api-keys.json"
+chmod 600 "$RUN/api-keys.json"
+
+api_ready() { # port -> 0 once /readyz answers 200
+  if command -v curl >/dev/null; then curl -sf -o /dev/null "http://127.0.0.1:$1/readyz"; else (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; fi
+}
+for entry in "${API_ORGS[@]}"; do
+  port=${entry##*:}
+  for _ in $(seq 1 300); do api_ready "$port" && break; sleep 0.1; done
+  api_ready "$port" || echo "warning: the API on :$port is not ready yet; see .run/logs/api-${entry%%:*}.log"
+done
+
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+echo
+for entry in "${API_ORGS[@]}"; do
+  echo "REST API ${entry%%:*}: http://127.0.0.1:${entry##*:}  (reference: http://127.0.0.1:${entry##*:}/docs, log .run/logs/api-${entry%%:*}.log)"
+done
+echo "API keys with every scope: .run/api-keys.json, e.g."
+echo "  curl -H \"Authorization: Bearer \$(sed -n 's/.*\"Org1MSP\".*\"key\": \"\([^\"]*\)\".*/\1/p' .run/api-keys.json)\" http://127.0.0.1:8080/v1/me"
 echo
 echo "ready in ${elapsed_ms} ms. Clients read .run/network.json; Ctrl-C stops everything."
 # A chaincode host that is still a stub exits at once; only the dev network and the example chaincode are essential.

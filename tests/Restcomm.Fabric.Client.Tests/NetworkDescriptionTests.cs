@@ -79,6 +79,7 @@ public sealed class NetworkDescriptionTests : IDisposable
     {
         var org = TestOrg.Org1;
         var admin = org.Ca.Issue("Admin@org1.example.com");
+        var reporter = org.Ca.Issue("Reporter@org1.example.com");
         await using var peer = await FakePeer.StartAsync(new FakePeerTls(org.PeerTls));
         var description = FabricNetworkDescription.Parse(JsonSerializer.Serialize(new
         {
@@ -95,6 +96,7 @@ public sealed class NetworkDescriptionTests : IDisposable
                     clientKeyFile = Write("user-priv_sk", org.User.Pkcs8KeyPem),
                     adminCertFile = Write("admin-cert.pem", admin.CertificatePem),
                     adminKeyFile = Write("admin-priv_sk", admin.Sec1KeyPem),
+                    users = new[] { new { name = "Reporter", certFile = Write("reporter-cert.pem", reporter.CertificatePem), keyFile = Write("reporter-priv_sk", reporter.Pkcs8KeyPem) } },
                 },
             },
             channels = Array.Empty<object>(),
@@ -107,6 +109,10 @@ public sealed class NetworkDescriptionTests : IDisposable
         Assert.Equal("Org1MSP", gateway.Identity.MspId);
         var expectedCertificate = role == FabricUserRole.Admin ? admin.CertificatePem : org.User.CertificatePem;
         Assert.Equal(expectedCertificate, Encoding.ASCII.GetString(gateway.Identity.Credentials.Span));
+        using var named = description.GetOrg("Org1MSP").Connect("Reporter");
+        await named.GetNetwork("eir").GetContract("example").EvaluateTransactionAsync("Read", "y").WaitAsync(Bound);
+        Assert.Equal(reporter.CertificatePem, Encoding.ASCII.GetString(named.Identity.Credentials.Span));
+        Assert.Throws<KeyNotFoundException>(() => description.GetOrg("Org1MSP").Connect("Nobody"));
         Assert.Empty(peer.State.Checks.Violations);
     }
 

@@ -5,7 +5,8 @@ namespace Restcomm.Fabric.Client.Tests;
 
 /// <summary>
 /// The same scenarios end to end against a running network (dev network or real Fabric) described by
-/// <c>.run/network.json</c> with the <c>example</c> chaincode on <c>roaming-emea</c>; skipped when no network runs.
+/// <c>.run/network.json</c> (or the file named by <c>RESTCOMM_NETWORK_JSON</c>) with the <c>example</c> chaincode on
+/// <c>roaming-emea</c>; skipped when no network runs.
 /// </summary>
 public sealed class NetworkScenarioTests
 {
@@ -131,7 +132,9 @@ public sealed class NetworkScenarioTests
 
     private static FabricNetworkDescription? Load()
     {
-        var path = FabricNetworkDescription.FindFile(AppContext.BaseDirectory) ?? FabricNetworkDescription.FindFile();
+        var path = Environment.GetEnvironmentVariable("RESTCOMM_NETWORK_JSON") is { Length: > 0 } given
+            ? given
+            : FabricNetworkDescription.FindFile(AppContext.BaseDirectory) ?? FabricNetworkDescription.FindFile();
         return path is null ? null : FabricNetworkDescription.Load(path);
     }
 

@@ -112,6 +112,28 @@ public sealed class OfflineSigningTests : PeerTestBase
         Assert.Contains("does not verify", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_valid_but_high_s_signature_is_refused_as_a_peer_would()
+    {
+        using var gateway = Connect(TestOrg.Org1.Options(withSigner: false));
+        var unsigned = gateway.GetNetwork("roaming-emea").GetContract("example").NewProposal("Read");
+        var (r, s) = SignerTests.ReadDer(OfflineKey.Sign(unsigned.GetDigest()));
+        var order = System.Numerics.BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(r);
+            writer.WriteInteger(order - s);
+        }
+
+        var e = await Assert.ThrowsAsync<EvaluateException>(
+            () => gateway.NewSignedProposal(unsigned.ToBytes(), writer.Encode()).EvaluateAsync().WaitAsync(Bound));
+
+        Assert.Contains("high S", e.Message, StringComparison.Ordinal);
+        Assert.Empty(State.Calls);
+    }
+
     protected override bool ExpectedViolation(string violation) =>
-        violation.Contains("altered", StringComparison.Ordinal) || violation.Contains("does not verify", StringComparison.Ordinal);
+        violation.Contains("altered", StringComparison.Ordinal) || violation.Contains("does not verify", StringComparison.Ordinal)
+        || violation.Contains("high S", StringComparison.Ordinal);
 }

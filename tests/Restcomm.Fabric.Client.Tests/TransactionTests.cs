@@ -156,5 +156,46 @@ public sealed class TransactionTests : PeerTestBase
         Assert.Contains("does not verify", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_pluggable_signer_signs_the_proposal_the_envelope_and_the_commit_status_request()
+    {
+        var remote = new CountingSigner(TestOrg.Org1.Signer);
+        var options = TestOrg.Org1.Options();
+        options.Signer = remote;
+        using var gateway = Connect(options);
+
+        await gateway.GetNetwork("roaming-emea").GetContract("example").SubmitTransactionAsync("Put", "k").WaitAsync(Bound);
+
+        Assert.Equal(3, remote.Count);
+    }
+
+    [Fact]
+    public async Task Options_changed_after_building_a_proposal_do_not_change_it()
+    {
+        var options = new ProposalOptions().AddArguments("a").WithEndorsingOrganizations("Org1MSP");
+        var proposal = Contract.NewProposal("Read", options);
+        options.AddArguments("b").WithEndorsingOrganizations("Org2MSP");
+
+        await proposal.EvaluateAsync().WaitAsync(Bound);
+
+        var call = Assert.Single(State.Calls);
+        Assert.Equal(["a"], call.Invocation.StringArgs);
+        Assert.Equal(["Org1MSP"], call.Organizations);
+    }
+
+    private sealed class CountingSigner(ISigner inner) : ISigner
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public async ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> digest, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            await Task.Yield();
+            return await inner.SignAsync(digest, cancellationToken);
+        }
+    }
+
     protected override bool ExpectedViolation(string violation) => violation.Contains("does not verify", StringComparison.Ordinal);
 }

@@ -163,4 +163,17 @@ public sealed class BatchingTests(ChaincodeServerFixture fixture) : IClassFixtur
         Assert.Equal((MessageType.GetState, "b"), (second.Type, GetState.Parser.ParseFrom(second.Payload).Key));
         Assert.Equal(["A", "B"], JsonSerializer.Deserialize<List<string>>(response.Payload.Span));
     }
+
+    [Fact]
+    public async Task Ready_params_that_offer_nothing_keep_single_calls()
+    {
+        await using var peer = await TestPeer.ConnectAsync(fixture.Server.Address, new ChaincodeAdditionalParams { MaxSizeWriteBatch = 1000, MaxSizeGetMultipleKeys = 1000 });
+
+        await peer.StartTransactionAsync(Channel, "off", ["probe:Put", "k", "v"]);
+        var put = await peer.NextAsync(Channel, "off");
+        await peer.RespondAsync(put);
+        await peer.ResponseAsync(Channel, "off");
+
+        Assert.Equal(MessageType.PutState, put.Type);
+    }
 }

@@ -8,6 +8,13 @@ public sealed class ContractApiTests
 {
     public sealed record Tariff(string Service, long RateMinorUnits, int DecimalPlaces);
 
+    public enum ListColour
+    {
+        White,
+        Grey,
+        Black,
+    }
+
     [Contract(Name = "rates", Title = "Rates", Version = "2.1")]
     public sealed class RatesContract : ContractBase
     {
@@ -56,6 +63,12 @@ public sealed class ContractApiTests
 
         [EvaluateTransaction]
         public List<Tariff> All() => [new("voice", 10, 2)];
+
+        [EvaluateTransaction]
+        public string Describe(ListColour colour, DateTimeOffset since) => $"{colour}@{since.ToUnixTimeSeconds()}";
+
+        [EvaluateTransaction]
+        public ListColour Colour() => ListColour.Grey;
 
         public string NotATransaction() => "hidden";
     }
@@ -176,7 +189,7 @@ public sealed class ContractApiTests
         var response = await _stub.InvokeAsync(Chaincode(), "rates:Delete");
 
         Assert.Equal(400, response.Status);
-        Assert.Equal("function 'Delete' does not exist in contract 'rates'; it has: All, Echo, Raw, Refused, SetTariff, Sum", response.Message);
+        Assert.Equal("function 'Delete' does not exist in contract 'rates'; it has: All, Colour, Describe, Echo, Raw, Refused, SetTariff, Sum", response.Message);
     }
 
     [Fact]
@@ -249,7 +262,7 @@ public sealed class ContractApiTests
         Assert.Equal("2.1", rates.GetProperty("info").GetProperty("version").GetString());
 
         var transactions = rates.GetProperty("transactions").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
-        Assert.Equal(["All", "Echo", "Raw", "Refused", "SetTariff", "Sum"], transactions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["All", "Colour", "Describe", "Echo", "Raw", "Refused", "SetTariff", "Sum"], transactions.Keys.Order(StringComparer.Ordinal));
         var setTariff = transactions["SetTariff"];
         Assert.Equal(["SUBMIT", "submitTx"], setTariff.GetProperty("tag").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("Sets a tariff", setTariff.GetProperty("description").GetString());
@@ -261,6 +274,10 @@ public sealed class ContractApiTests
         Assert.Equal("int64", transactions["Sum"].GetProperty("returns").GetProperty("format").GetString());
         Assert.Equal(2, transactions["Sum"].GetProperty("parameters").GetArrayLength()); // the CancellationToken is not an argument
         Assert.Equal("array", transactions["All"].GetProperty("returns").GetProperty("type").GetString());
+
+        var system = root.GetProperty("contracts").GetProperty("org.hyperledger.fabric");
+        Assert.Equal("GetMetadata", system.GetProperty("transactions")[0].GetProperty("name").GetString());
+        Assert.Equal(["Black", "Grey", "White"], transactions["Describe"].GetProperty("parameters")[0].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Order(StringComparer.Ordinal));
 
         var tariff = root.GetProperty("components").GetProperty("schemas").GetProperty("Tariff");
         Assert.Equal("string", tariff.GetProperty("properties").GetProperty("service").GetProperty("type").GetString());
@@ -282,5 +299,16 @@ public sealed class ContractApiTests
         var error = Assert.Throws<ArgumentException>(() => new ContractChaincode(new PlainContract(), new PlainContract()));
 
         Assert.Contains("'plain'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enums_and_dates_may_be_passed_as_bare_text_or_as_json()
+    {
+        var chaincode = Chaincode();
+
+        Assert.Equal("Black@1700000000", Text(await _stub.InvokeAsync(chaincode, "rates:Describe", "black", "2023-11-14T22:13:20Z")));
+        Assert.Equal("Grey@1700000000", Text(await _stub.InvokeAsync(chaincode, "rates:Describe", "\"Grey\"", "\"2023-11-14T22:13:20+00:00\"")));
+        Assert.Equal(400, (await _stub.InvokeAsync(chaincode, "rates:Describe", "purple", "2023-11-14T22:13:20Z")).Status);
+        Assert.Equal("\"Grey\"", Text(await _stub.InvokeAsync(chaincode, "rates:Colour")));
     }
 }

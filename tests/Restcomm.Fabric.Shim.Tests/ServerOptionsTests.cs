@@ -80,4 +80,27 @@ public sealed class ServerOptionsTests
 
         await Assert.ThrowsAnyAsync<Exception>(() => peer.NextUntargetedAsync());
     }
+
+    [Fact]
+    public async Task A_server_with_http2_pings_off_still_serves_transactions()
+    {
+        var options = new ChaincodeServerOptions { Address = "127.0.0.1:0", ChaincodeId = "example:nopings", KeepAliveInterval = null };
+        await using var server = await ChaincodeServer.StartAsync(options, new ContractChaincode(new ProbeContract())).WaitAsync(TestPeer.Timeout);
+        await using var peer = await TestPeer.ConnectAsync(server.Address);
+
+        await peer.StartTransactionAsync("ch", "t", ["Fail", "pong"]);
+
+        Assert.Equal("pong", (await peer.ResponseAsync("ch", "t")).Message);
+    }
+
+    [Fact]
+    public async Task Connected_peers_are_counted_once_past_the_handshake()
+    {
+        await using var server = await ChaincodeServer.StartLocalAsync("example:1", new ProbeContract()).WaitAsync(TestPeer.Timeout);
+        await using var peer = await TestPeer.ConnectAsync(server.Address);
+        await peer.StartTransactionAsync("ch", "t", ["Fail", "x"]);
+        await peer.ResponseAsync("ch", "t");
+
+        Assert.Equal(1, server.ConnectedPeers);
+    }
 }

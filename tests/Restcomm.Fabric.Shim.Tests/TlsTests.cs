@@ -14,10 +14,16 @@ public sealed class TlsTests
 {
     private sealed record Pki(X509Certificate2 Ca, string CaPem, string ServerCertPem, string ServerKeyPem, X509Certificate2 Client);
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool server, out string keyPem)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool server, out string keyPem, bool isCa = false)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        if (isCa)
+        {
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
+        }
+
         if (server)
         {
             var san = new SubjectAlternativeNameBuilder();
@@ -73,9 +79,18 @@ public sealed class TlsTests
         {
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                RemoteCertificateValidationCallback = (_, certificate, sent, _) =>
                 {
                     using var chain = new X509Chain();
+                    // Only what the server sent (its intermediates) may complete the chain to the trusted CA.
+                    if (sent is not null)
+                    {
+                        foreach (var element in sent.ChainElements)
+                        {
+                            chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                        }
+                    }
+
                     chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                     chain.ChainPolicy.CustomTrustStore.Add(trustedCa);
                     chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
@@ -173,5 +188,22 @@ public sealed class TlsTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Intermediate_certificates_after_the_server_certificate_are_sent_to_the_peer()
+    {
+        var root = CreateCa("root-ca");
+        var intermediate = Issue(root, "CN=intermediate-ca", server: false, out _, isCa: true);
+        var server = Issue(intermediate, "CN=example.chaincode", server: true, out var serverKey);
+        var options = new ChaincodeServerOptions
+        {
+            Address = "127.0.0.1:0",
+            ChaincodeId = "example:chain",
+            Tls = new ChaincodeTlsOptions { CertificatePem = server.ExportCertificatePem() + "\n" + intermediate.ExportCertificatePem(), KeyPem = serverKey },
+        };
+        await using var chaincodeServer = await ChaincodeServer.StartAsync(options, new ContractChaincode(new AssetContract())).WaitAsync(TestPeer.Timeout);
+
+        Assert.Equal(MessageType.Register, await FirstMessageAsync(chaincodeServer.Address, Client(root, null)));
     }
 }

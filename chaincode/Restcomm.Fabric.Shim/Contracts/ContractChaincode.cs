@@ -14,9 +14,12 @@ public sealed class ContractChaincodeOptions
 
     /// <summary>
     /// How non-string arguments are parsed and non-string results written. Defaults to web conventions
-    /// (camelCase names, case-insensitive reading).
+    /// (camelCase names, case-insensitive reading) with enums written as their names.
     /// </summary>
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 }
 
 /// <summary>

@@ -79,8 +79,8 @@ public sealed class ChaincodeServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAliveInterval ?? TimeSpan.MaxValue;
-            kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAliveInterval is null ? TimeSpan.MaxValue : options.KeepAliveTimeout;
+            kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAliveInterval ?? Timeout.InfiniteTimeSpan;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAliveInterval is null ? Timeout.InfiniteTimeSpan : options.KeepAliveTimeout;
             kestrel.Listen(endpoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -158,10 +158,16 @@ public sealed class ChaincodeServer : IAsyncDisposable
     private static void ConfigureTls(ListenOptions listen, ChaincodeTlsOptions tls)
     {
         var certificate = tls.LoadServerCertificate();
+        var intermediates = tls.LoadIntermediates();
         var clientCas = tls.LoadClientCas();
         listen.UseHttps(https =>
         {
             https.ServerCertificate = certificate;
+            if (intermediates.Count > 0)
+            {
+                https.ServerCertificateChain = intermediates;
+            }
+
             https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
             if (clientCas.Count == 0)
             {

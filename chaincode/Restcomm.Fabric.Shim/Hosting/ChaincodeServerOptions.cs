@@ -130,6 +130,20 @@ public sealed class ChaincodeTlsOptions
         return X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
     }
 
+    // Certificates after the first one in CertificatePem (intermediates), sent with the server certificate.
+    internal X509Certificate2Collection LoadIntermediates()
+    {
+        var all = new X509Certificate2Collection();
+        all.ImportFromPem(CertificatePem);
+        var intermediates = new X509Certificate2Collection();
+        for (var i = 1; i < all.Count; i++)
+        {
+            intermediates.Add(all[i]);
+        }
+
+        return intermediates;
+    }
+
     internal X509Certificate2Collection LoadClientCas()
     {
         var collection = new X509Certificate2Collection();

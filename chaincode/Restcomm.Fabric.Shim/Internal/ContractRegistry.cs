@@ -332,6 +332,12 @@ internal sealed class TransactionDescriptor
 
         try
         {
+            // Values JSON writes as strings (enums, dates, GUIDs) may come bare, as clients pass plain text arguments.
+            if (IsStringLike(type) && (raw.Length == 0 || raw[0] != (byte)'"'))
+            {
+                raw = JsonSerializer.SerializeToUtf8Bytes(Encoding.UTF8.GetString(raw));
+            }
+
             var value = JsonSerializer.Deserialize(raw, type, json);
             if (value is null && type.IsValueType && Nullable.GetUnderlyingType(type) is null)
             {
@@ -347,6 +353,13 @@ internal sealed class TransactionDescriptor
                 $"argument '{parameter.Name}' of {Name} is not a valid {ContractMetadata.DescribeType(type)}: '{shown}' ({e.Message})",
                 ChaincodeResponse.BadRequest);
         }
+    }
+
+    private static bool IsStringLike(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsEnum || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(Guid) ||
+            type == typeof(DateOnly) || type == typeof(TimeOnly) || type == typeof(TimeSpan);
     }
 
     public async Task<object?> InvokeAsync(object instance, object?[] arguments)
@@ -443,6 +456,14 @@ internal static class ContractMetadata
                 ["default"] = contract.Name == defaultName,
             };
         }
+
+        contractsNode[ContractChaincode.SystemContractName] = new JsonObject
+        {
+            ["name"] = ContractChaincode.SystemContractName,
+            ["info"] = new JsonObject { ["title"] = string.Empty, ["version"] = string.Empty },
+            ["transactions"] = new JsonArray(new JsonObject { ["name"] = "GetMetadata", ["tag"] = new JsonArray("EVALUATE") }),
+            ["default"] = false,
+        };
 
         var document = new JsonObject
         {

@@ -73,6 +73,7 @@ internal static class KeysCommand
 
         await using var store = await GatewayStore.OpenAsync(location, cancellationToken).ConfigureAwait(false);
         CreatedApiKey created;
+        var rotated = 0;
         try
         {
             var readOnly = options.ReadOnlyOrgs ?? ApiScopes.DefaultReadOnlyOrganisations;
@@ -84,6 +85,16 @@ internal static class KeysCommand
             return 2;
         }
 
+        if (options.Rotate)
+        {
+            // The new key exists before the old ones stop working, so callers can switch without a gap.
+            var previous = await store.ApiKeys.ListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var old in previous.Where(k => !k.IsRevoked && k.Id != created.Key.Id && k.Organisation == created.Key.Organisation && k.Name == created.Key.Name))
+            {
+                rotated += await store.ApiKeys.RevokeAsync(old.Id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+
         if (options.Json)
         {
             await stdout.WriteLineAsync(JsonSerializer.Serialize(new
@@ -93,11 +104,17 @@ internal static class KeysCommand
                 created.Key.Name,
                 created.Key.Scopes,
                 Key = created.Token,
+                Revoked = rotated,
             }, Json)).ConfigureAwait(false);
             return 0;
         }
 
         await stdout.WriteLineAsync($"Created key {created.Key.Id} for {created.Key.Organisation} ({created.Key.Name}) with scopes {string.Join(',', created.Key.Scopes)} in {location.Describe()}.").ConfigureAwait(false);
+        if (rotated > 0)
+        {
+            await stdout.WriteLineAsync($"Revoked {rotated} earlier key(s) named '{created.Key.Name}'.").ConfigureAwait(false);
+        }
+
         await stdout.WriteLineAsync("The key is shown only now; send it as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>':").ConfigureAwait(false);
         await stdout.WriteLineAsync(created.Token).ConfigureAwait(false);
         return 0;
@@ -166,11 +183,12 @@ internal static class KeysCommand
 
     private static void WriteUsage(TextWriter writer)
     {
-        writer.WriteLine("usage: restcomm keys create --org <MSP ID> --scopes <scope,...|all> [--name <label>] [--store <path or connection>] [--json]");
+        writer.WriteLine("usage: restcomm keys create --org <MSP ID> --scopes <scope,...|all> [--name <label>] [--rotate] [--store <path or connection>] [--json]");
         writer.WriteLine("       restcomm keys list [--store <path or connection>] [--json]");
         writer.WriteLine("       restcomm keys revoke <key ID> [--store <path or connection>]");
         writer.WriteLine();
         writer.WriteLine($"scopes: {string.Join(", ", ApiScopes.All)} ('all' grants every one; read-only organisations such as RegulatorMSP get :read scopes only)");
+        writer.WriteLine("--rotate: revoke the organisation's other active keys with the same name once the new one exists");
         writer.WriteLine($"store:  a SQLite file path, 'Data Source=...', 'Host=...;Database=...' or postgres://...; default $RESTCOMM_STORE, else {DefaultStore}");
     }
 
@@ -187,6 +205,8 @@ internal static class KeysCommand
         public IReadOnlyList<string>? ReadOnlyOrgs { get; private set; }
 
         public bool Json { get; private set; }
+
+        public bool Rotate { get; private set; }
 
         public List<string> Positional { get; } = [];
 
@@ -221,6 +241,7 @@ internal static class KeysCommand
                     case "--store": options.Store = Value(); break;
                     case "--read-only-orgs": options.ReadOnlyOrgs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                     case "--json": options.Json = true; break;
+                    case "--rotate": options.Rotate = true; break;
                     default:
                         if (arg.StartsWith("--", StringComparison.Ordinal))
                         {

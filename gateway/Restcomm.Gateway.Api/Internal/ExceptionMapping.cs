@@ -29,6 +29,9 @@ internal static partial class ExceptionMapping
                 await ToResult(ledger).ExecuteAsync(context).ConfigureAwait(false);
                 break;
             default:
+                // The type and stack say where it failed; the message is left out because it may
+                // quote request data (an IMSI, a number) and the logs must not carry personal data.
+                LogUnhandled(logger, exception?.GetType().FullName ?? "unknown", exception?.StackTrace);
                 await Problems.WriteAsync(context, ProblemTypes.Internal, "The request failed on the server; the trace ID identifies it in the logs.").ConfigureAwait(false);
                 break;
         }
@@ -71,6 +74,9 @@ internal static partial class ExceptionMapping
         var json = bad.InnerException as System.Text.Json.JsonException;
         return json is null ? bad.Message : $"{bad.Message} {json.Message}";
     }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving a request: {StackTrace}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string? stackTrace);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Ledger call failed: {Failure} (transaction {TransactionId})")]
     private static partial void LogLedgerFailure(ILogger logger, LedgerFailure failure, string? transactionId);

@@ -13,15 +13,41 @@ public sealed class RequestHygieneTests : ApiTestBase
     [InlineData("""{"function": 42}""")]
     [InlineData("""{"function": "Report", "args": "not-an-array"}""")]
     [InlineData("[]")]
+    [InlineData("null")]
     public async Task A_malformed_body_gets_400_problem_json_saying_what_is_wrong(string body)
     {
         var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite);
 
         var response = await client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, Guid.NewGuid().ToString())).WaitAsync(Timeout);
 
-        var problem = await ReadProblemAsync(response, 400, "malformed-request");
-        Assert.Contains("JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ReadProblemAsync(response, 400, "malformed-request");
         Assert.Equal(0, Factory.Ledger.Submits);
+    }
+
+    [Fact]
+    public async Task A_query_parameter_of_the_wrong_type_gets_400_naming_the_parameter()
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerRead);
+
+        var response = await client.GetAsync("/v1/events?limit=many").WaitAsync(Timeout);
+
+        var problem = await ReadProblemAsync(response, 400, "malformed-request");
+        Assert.Contains("limit", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_problem_without_internals_and_is_logged_without_its_message()
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite);
+        Factory.Ledger.Unexpected = new InvalidOperationException("subscriber 262011234567890 broke it");
+
+        var response = await client.SendAsync(Post("/v1/ledger/eir/eir/submit", """{"function":"Report"}""", "k-500")).WaitAsync(Timeout);
+
+        var problem = await ReadProblemAsync(response, 500, "internal-error");
+        Assert.DoesNotContain("262011234567890", problem.GetRawText(), StringComparison.Ordinal);
+        var logs = string.Join('\n', Factory.LogLines);
+        Assert.Contains("System.InvalidOperationException", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("262011234567890", logs, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,6 +110,22 @@ public sealed class RequestHygieneTests : ApiTestBase
         Assert.False(first.Headers.Contains("Idempotency-Replayed"));
         Assert.Equal("true", second.Headers.GetValues("Idempotency-Replayed").Single());
         Assert.Equal(first.Content.Headers.ContentType, second.Content.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task Concurrent_posts_with_one_idempotency_key_run_once_and_the_others_replay_or_are_told_to_retry()
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite);
+        Factory.Ledger.SubmitDelay = TimeSpan.FromMilliseconds(300);
+        const string body = """{"function":"Report","args":["x"]}""";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, "order-race")))).WaitAsync(Timeout);
+
+        Assert.Equal(1, Factory.Ledger.Submits);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK && !r.Headers.Contains("Idempotency-Replayed"));
+        Assert.All(responses, r => Assert.True(
+            r.StatusCode == HttpStatusCode.OK || (r.StatusCode == HttpStatusCode.Conflict && r.Headers.RetryAfter is not null),
+            $"unexpected {(int)r.StatusCode}"));
     }
 
     [Fact]

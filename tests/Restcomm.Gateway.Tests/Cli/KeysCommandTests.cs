@@ -53,6 +53,23 @@ public sealed class KeysCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Keys_create_with_rotate_revokes_the_earlier_key_of_the_same_name_only()
+    {
+        var (_, oldJson, _) = await RunAsync("keys", "create", "--org", "Org1MSP", "--scopes", "all", "--name", "make-run", "--store", StorePath, "--json");
+        var (_, otherJson, _) = await RunAsync("keys", "create", "--org", "Org1MSP", "--scopes", "eir:read", "--name", "billing", "--store", StorePath, "--json");
+
+        var (code, newJson, _) = await RunAsync("keys", "create", "--org", "Org1MSP", "--scopes", "all", "--name", "make-run", "--rotate", "--store", StorePath, "--json");
+
+        Assert.Equal(0, code);
+        await using var store = await GatewayStore.OpenAsync(StoreLocation.Sqlite(StorePath), CancellationToken.None).WaitAsync(Timeout);
+        Assert.Null(await store.ApiKeys.VerifyAsync(Token(oldJson), CancellationToken.None).WaitAsync(Timeout));
+        Assert.NotNull(await store.ApiKeys.VerifyAsync(Token(otherJson), CancellationToken.None).WaitAsync(Timeout));
+        var fresh = await store.ApiKeys.VerifyAsync(Token(newJson), CancellationToken.None).WaitAsync(Timeout);
+        Assert.NotNull(fresh);
+        Assert.Equal(ApiScopes.All, fresh.Scopes);
+    }
+
+    [Fact]
     public async Task Keys_create_refuses_write_scopes_for_the_regulator()
     {
         var (code, stdout, stderr) = await RunAsync("keys", "create", "--org", "RegulatorMSP", "--scopes", "audit:read,eir:write", "--store", StorePath);
@@ -97,6 +114,8 @@ public sealed class KeysCommandTests : IDisposable
         {
         }
     }
+
+    private static string Token(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("key").GetString()!;
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {

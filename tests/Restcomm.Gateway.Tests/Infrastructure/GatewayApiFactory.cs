@@ -110,22 +110,38 @@ internal sealed class FakeLedger : ILedger
     /// <summary>Failures to throw on the next submits, in order.</summary>
     public ConcurrentQueue<LedgerException> SubmitFailures { get; } = new();
 
+    /// <summary>A non-ledger exception to throw from every submit (a bug).</summary>
+    public Exception? Unexpected { get; set; }
+
     public Task<ReadOnlyMemory<byte>> EvaluateAsync(LedgerCall call, CancellationToken cancellationToken)
     {
         Calls.Enqueue(call);
         return Task.FromResult<ReadOnlyMemory<byte>>(System.Text.Encoding.UTF8.GetBytes($"{{\"function\":\"{call.Function}\",\"args\":{call.Args.Count}}}"));
     }
 
-    public Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
+    /// <summary>How long a submit takes (to overlap concurrent requests).</summary>
+    public TimeSpan SubmitDelay { get; set; }
+
+    public async Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
     {
+        if (SubmitDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(SubmitDelay, cancellationToken);
+        }
+
         Calls.Enqueue(call);
         var n = Interlocked.Increment(ref _submits);
+        if (Unexpected is not null)
+        {
+            throw Unexpected;
+        }
+
         if (SubmitFailures.TryDequeue(out var failure))
         {
             throw failure;
         }
 
-        return Task.FromResult(new LedgerCommit($"tx-{n:D4}", 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}")));
+        return new LedgerCommit($"tx-{n:D4}", 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}"));
     }
 }
 

@@ -1,0 +1,300 @@
+# Shared by network.sh and its helpers: the consortium's topology (CONTRACT.md), paths, logging,
+# crypto and channel artefacts, chaincode packages, collection configs and .run/network.json.
+# Sourced, never run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+FABRIC_DIR="$ROOT/network/fabric"
+RUN_DIR="${RESTCOMM_FABRIC_RUN_DIR:-$ROOT/.run/fabric}"
+NETWORK_JSON="$ROOT/.run/network.json"
+CRYPTO="$RUN_DIR/crypto"
+ARTEFACTS="$RUN_DIR/config"
+
+# --- topology ------------------------------------------------------------------------------
+ORGS=(org1 org2 org3 regulator)
+declare -A MSP=([org1]=Org1MSP [org2]=Org2MSP [org3]=Org3MSP [regulator]=RegulatorMSP)
+declare -A DOMAIN=([org1]=org1.example.com [org2]=org2.example.com [org3]=org3.example.com [regulator]=regulator.example.com)
+declare -A PEER_PORT=([org1]=7051 [org2]=9051 [org3]=11051 [regulator]=13051)
+# Ports a peer needs besides its own (chaincode listener, operations); CONTRACT.md's 17500-17999.
+declare -A PEER_CC_PORT=([org1]=17521 [org2]=17522 [org3]=17523 [regulator]=17524)
+declare -A PEER_OPS_PORT=([org1]=17511 [org2]=17512 [org3]=17513 [regulator]=17514)
+# Operators can write; the regulator only reads.
+declare -A OPERATOR=([org1]=1 [org2]=1 [org3]=1)
+
+ORDERER_PORT=7050
+ORDERER_ADMIN_PORT=7053
+ORDERER_OPS_PORT=17500
+
+CHANNELS=(roaming-emea eir numbers audit)
+declare -A CHANNEL_PROFILE=([roaming-emea]=RoamingEmea [eir]=Eir [numbers]=Numbers [audit]=Audit)
+declare -A CHANNEL_ORGS=(
+  [roaming-emea]="org1 org2 org3"
+  [eir]="org1 org2 org3 regulator"
+  [numbers]="org1 org2 org3"
+  [audit]="org1 org2 org3 regulator")
+
+# Chaincodes: the channels each one is defined on, and its chaincode server port (native mode).
+declare -A CC_CHANNELS=(
+  [example]="roaming-emea eir numbers audit"
+  [eir]="eir"
+  [roaming]="roaming-emea"
+  [numbers]="numbers"
+  [audit]="audit")
+declare -A CC_PORT=([example]=7301 [eir]=7302 [roaming]=7303 [numbers]=7304 [audit]=7305)
+declare -A CC_PROJECT=(
+  [example]=chaincode/Restcomm.Chaincode.Example
+  [eir]=chaincode/Restcomm.Chaincode.Eir
+  [roaming]=chaincode/Restcomm.Chaincode.Roaming
+  [numbers]=chaincode/Restcomm.Chaincode.Numbers
+  [audit]=chaincode/Restcomm.Chaincode.Audit)
+
+# Any two operators' peers endorse; the regulator's peer never does.
+ENDORSEMENT_POLICY="OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
+
+# --- mode ----------------------------------------------------------------------------------
+if [ -n "${FABRIC_BIN:-}" ]; then MODE=native; else MODE=docker; fi
+DOCKER_NETWORK=restcomm_fabric
+TOOLS_IMAGE="${FABRIC_TOOLS_IMAGE:-hyperledger/fabric-tools:2.5}"
+
+log() { printf '[fabric] %s\n' "$*" >&2; }
+die() { printf '[fabric] error: %s\n' "$*" >&2; exit 1; }
+
+# Where a node is reached from the other nodes and from the CLI.
+peer_host() { if [ "$MODE" = native ]; then echo 127.0.0.1; else echo "peer0.${DOMAIN[$1]}"; fi; }
+peer_endpoint() { echo "$(peer_host "$1"):${PEER_PORT[$1]}"; }
+orderer_host() { if [ "$MODE" = native ]; then echo 127.0.0.1; else echo orderer.example.com; fi; }
+orderer_endpoint() { echo "$(orderer_host):$ORDERER_PORT"; }
+chaincode_address() {
+  if [ "$MODE" = native ]; then echo "127.0.0.1:${CC_PORT[$1]}"; else echo "$1-chaincode:${CC_PORT[$1]}"; fi
+}
+
+org_dir() { echo "$CRYPTO/peerOrganizations/${DOMAIN[$1]}"; }
+peer_dir() { echo "$(org_dir "$1")/peers/peer0.${DOMAIN[$1]}"; }
+admin_msp() { echo "$(org_dir "$1")/users/Admin@${DOMAIN[$1]}/msp"; }
+tlsca_cert() { echo "$(org_dir "$1")/tlsca/tlsca.${DOMAIN[$1]}-cert.pem"; }
+ORDERER_ORG_DIR="$CRYPTO/ordererOrganizations/example.com"
+ORDERER_DIR="$ORDERER_ORG_DIR/orderers/orderer.example.com"
+ORDERER_TLSCA="$ORDERER_ORG_DIR/tlsca/tlsca.example.com-cert.pem"
+ORDERER_ADMIN_TLS="$ORDERER_ORG_DIR/users/Admin@example.com/tls"
+
+# fabric_tool TOOL [ARGS...]: runs a Fabric CLI (peer, osnadmin, configtxgen, cryptogen) with the
+# environment in the array TOOL_ENV ("NAME=value" items). Native: FABRIC_BIN's binary. Docker: the
+# fabric-tools image on the network's bridge, with the repository mounted at the same path so every
+# path means the same thing inside and out.
+TOOL_ENV=()
+fabric_tool() {
+  local tool=$1; shift
+  if [ "$MODE" = native ]; then
+    env FABRIC_CFG_PATH="$FABRIC_CFG" "${TOOL_ENV[@]}" "$FABRIC_BIN/$tool" "$@"
+  else
+    local args=() e
+    for e in "${TOOL_ENV[@]}"; do args+=(-e "$e"); done
+    # Generators run before the network exists; only the clients need to reach the nodes.
+    case "$tool" in cryptogen | configtxgen) ;; *) args+=(--network "$DOCKER_NETWORK") ;; esac
+    docker run --rm -v "$ROOT:$ROOT" -w "$ROOT" \
+      -u "$(id -u):$(id -g)" "${args[@]}" "$TOOLS_IMAGE" "$tool" "$@"
+  fi
+}
+
+# as_admin ORG: sets TOOL_ENV so `peer` acts as ORG's admin against ORG's peer.
+as_admin() {
+  TOOL_ENV=(
+    CORE_PEER_LOCALMSPID="${MSP[$1]}"
+    CORE_PEER_MSPCONFIGPATH="$(admin_msp "$1")"
+    CORE_PEER_ADDRESS="$(peer_endpoint "$1")"
+    CORE_PEER_TLS_ENABLED=true
+    CORE_PEER_TLS_ROOTCERT_FILE="$(peer_dir "$1")/tls/ca.crt"
+  )
+}
+
+# Arguments every command that talks to the orderer needs.
+orderer_args() {
+  echo "-o $(orderer_endpoint) --ordererTLSHostnameOverride orderer.example.com --tls --cafile $ORDERER_TLSCA"
+}
+
+# wait_for_port HOST PORT SECONDS [PID]: waits until something accepts connections; fails early
+# if PID (the process expected to listen) has exited.
+wait_for_port() {
+  local host=$1 port=$2 seconds=$3 pid=${4:-} i
+  for ((i = 0; i < seconds * 5; i++)); do
+    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# retry N SECONDS COMMAND...: runs COMMAND until it succeeds, at most N times.
+retry() {
+  local n=$1 pause=$2 i; shift 2
+  for ((i = 1; i <= n; i++)); do
+    if "$@"; then return 0; fi
+    [ "$i" -lt "$n" ] && sleep "$pause"
+  done
+  return 1
+}
+
+# --- artefacts -----------------------------------------------------------------------------
+generate_crypto() {
+  log "generating crypto material (cryptogen, NodeOUs on)"
+  rm -rf "$CRYPTO"
+  mkdir -p "$CRYPTO"
+  TOOL_ENV=()
+  fabric_tool cryptogen generate --config="$FABRIC_DIR/crypto-config.yaml" --output="$CRYPTO" >/dev/null
+  # CONTRACT.md names every user's certificate signcerts/cert.pem; cryptogen names it after the user.
+  # (An MSP reads whatever file is in signcerts, so renaming changes nothing for Fabric.)
+  local cert
+  for cert in "$CRYPTO"/*Organizations/*/users/*/msp/signcerts/*-cert.pem; do
+    mv "$cert" "$(dirname "$cert")/cert.pem"
+  done
+}
+
+# The configtx.yaml template with this mode's endpoints filled in, next to the crypto material.
+render_configtx() {
+  mkdir -p "$ARTEFACTS"
+  local o
+  sed -e "s|\${ORDERER_HOST}|$(orderer_host)|g" -e "s|\${ORDERER_PORT}|$ORDERER_PORT|g" \
+    -e "s|\${ORG1_PEER_HOST}|$(peer_host org1)|g" -e "s|\${ORG1_PEER_PORT}|${PEER_PORT[org1]}|g" \
+    -e "s|\${ORG2_PEER_HOST}|$(peer_host org2)|g" -e "s|\${ORG2_PEER_PORT}|${PEER_PORT[org2]}|g" \
+    -e "s|\${ORG3_PEER_HOST}|$(peer_host org3)|g" -e "s|\${ORG3_PEER_PORT}|${PEER_PORT[org3]}|g" \
+    -e "s|\${REGULATOR_PEER_HOST}|$(peer_host regulator)|g" -e "s|\${REGULATOR_PEER_PORT}|${PEER_PORT[regulator]}|g" \
+    "$FABRIC_DIR/configtx.yaml" > "$ARTEFACTS/configtx.yaml"
+  if o=$(grep -v '^ *#' "$ARTEFACTS/configtx.yaml" | grep -n '\${'); then die "unfilled placeholder in configtx.yaml: $o"; fi
+}
+
+generate_channel_blocks() {
+  render_configtx
+  local ch
+  for ch in "${CHANNELS[@]}"; do
+    log "channel $ch: genesis block (profile ${CHANNEL_PROFILE[$ch]})"
+    TOOL_ENV=()
+    fabric_tool configtxgen -configPath "$ARTEFACTS" -profile "${CHANNEL_PROFILE[$ch]}" \
+      -channelID "$ch" -outputBlock "$ARTEFACTS/$ch.block" 2>"$ARTEFACTS/configtxgen-$ch.log" ||
+      { cat "$ARTEFACTS/configtxgen-$ch.log" >&2; die "configtxgen failed for $ch"; }
+  done
+}
+
+# Operators of a channel, and the pairwise collection names on it (MSP IDs sorted ordinally).
+channel_operators() { local o; for o in ${CHANNEL_ORGS[$1]}; do [ -n "${OPERATOR[$o]:-}" ] && echo "${MSP[$o]}"; done; }
+channel_collections() {
+  case "$1" in roaming-*) ;; *) return 0 ;; esac
+  local msps i j
+  mapfile -t msps < <(channel_operators "$1" | LC_ALL=C sort)
+  for ((i = 0; i < ${#msps[@]}; i++)); do
+    for ((j = i + 1; j < ${#msps[@]}; j++)); do echo "pair-${msps[i]}-${msps[j]}"; done
+  done
+}
+
+# Collection config for CHANNEL: one member-only collection per pair of operators. Fabric adds
+# each org's implicit collection (_implicit_org_<MSPID>) itself. Prints the file, or nothing when
+# the channel has no collections.
+collections_config() {
+  local ch=$1 names name a b first=1 file="$ARTEFACTS/collections-$1.json"
+  mapfile -t names < <(channel_collections "$ch")
+  [ "${#names[@]}" -gt 0 ] || return 0
+  {
+    echo "["
+    for name in "${names[@]}"; do
+      a=${name#pair-}; b=${a#*-}; a=${a%%-*}
+      [ $first = 1 ] || echo ","
+      first=0
+      printf '  {\n    "name": "%s",\n    "policy": "OR('"'"'%s.member'"'"', '"'"'%s.member'"'"')",\n' "$name" "$a" "$b"
+      printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n'
+      printf '    "memberOnlyRead": true,\n    "memberOnlyWrite": true\n  }'
+    done
+    echo
+    echo "]"
+  } > "$file"
+  echo "$file"
+}
+
+# package_chaincode NAME VERSION: a ccaas package (metadata.json + code.tar.gz holding
+# connection.json) with a reproducible hash; prints its path.
+package_chaincode() {
+  local cc=$1 version=$2 dir="$RUN_DIR/chaincode/$1/$2"
+  local label="${cc}_${version}"
+  rm -rf "$dir"; mkdir -p "$dir/src"
+  if chaincode_tls; then
+    local user="$CHAINCODE_ORG_DIR/users/User1@chaincode.example.com/tls"
+    cat > "$dir/src/connection.json" <<JSON
+{
+  "address": "$(chaincode_address "$cc")",
+  "dial_timeout": "10s",
+  "tls_required": true,
+  "client_auth_required": true,
+  "client_key": "$(json_pem "$user/client.key")",
+  "client_cert": "$(json_pem "$user/client.crt")",
+  "root_cert": "$(json_pem "$CHAINCODE_ORG_DIR/tlsca/tlsca.chaincode.example.com-cert.pem")"
+}
+JSON
+  else
+    cat > "$dir/src/connection.json" <<JSON
+{
+  "address": "$(chaincode_address "$cc")",
+  "dial_timeout": "10s",
+  "tls_required": false
+}
+JSON
+  fi
+  printf '{"type":"ccaas","label":"%s"}\n' "$label" > "$dir/src/metadata.json"
+  local tar_opts=(--sort=name --owner=0 --group=0 --numeric-owner --mtime=@0)
+  tar -C "$dir/src" "${tar_opts[@]}" -cf - connection.json | gzip -n > "$dir/src/code.tar.gz"
+  tar -C "$dir/src" "${tar_opts[@]}" -cf - metadata.json code.tar.gz | gzip -n > "$dir/$label.tgz"
+  echo "$dir/$label.tgz"
+}
+
+# The peer-to-chaincode link uses mutual TLS unless CHAINCODE_TLS=false.
+chaincode_tls() { [ "${CHAINCODE_TLS:-true}" != false ]; }
+CHAINCODE_ORG_DIR="$CRYPTO/peerOrganizations/chaincode.example.com"
+chaincode_tls_dir() { echo "$CHAINCODE_ORG_DIR/peers/$1.chaincode.example.com/tls"; }
+
+# A PEM file as the body of a JSON string (newlines escaped).
+json_pem() { awk '{ printf "%s\\n", $0 }' "$1"; }
+
+package_id() { local f=$1 label; label=$(basename "$f" .tgz); echo "$label:$(sha256sum "$f" | cut -d' ' -f1)"; }
+
+# --- .run/network.json ---------------------------------------------------------------------
+# DEPLOYED_<channel> lists the chaincodes committed on each channel (kept in $RUN_DIR/deployed).
+write_network_json() {
+  local org user admin first=1 ch cc cols
+  mkdir -p "$(dirname "$NETWORK_JSON")"
+  {
+    printf '{\n  "kind": "fabric",\n  "mode": "%s",\n' "$MODE"
+    printf '  "orderer": { "endpoint": "127.0.0.1:%s", "adminEndpoint": "127.0.0.1:%s", "tlsRootCertFile": "%s", "tlsServerName": "orderer.example.com" },\n' \
+      "$ORDERER_PORT" "$ORDERER_ADMIN_PORT" "$ORDERER_TLSCA"
+    printf '  "orgs": [\n'
+    for org in "${ORGS[@]}"; do
+      user="$(org_dir "$org")/users/User1@${DOMAIN[$org]}/msp"
+      admin="$(org_dir "$org")/users/Admin@${DOMAIN[$org]}/msp"
+      [ $first = 1 ] || printf ',\n'
+      first=0
+      printf '    {\n      "mspId": "%s",\n      "gatewayEndpoint": "127.0.0.1:%s",\n' "${MSP[$org]}" "${PEER_PORT[$org]}"
+      printf '      "tlsRootCertFile": "%s",\n      "tlsServerName": "peer0.%s",\n' "$(tlsca_cert "$org")" "${DOMAIN[$org]}"
+      printf '      "clientCertFile": "%s",\n      "clientKeyFile": "%s",\n' "$user/signcerts/cert.pem" "$user/keystore/priv_sk"
+      printf '      "adminCertFile": "%s",\n      "adminKeyFile": "%s",\n' "$admin/signcerts/cert.pem" "$admin/keystore/priv_sk"
+      printf '      "role": "%s"\n    }' "$([ -n "${OPERATOR[$org]:-}" ] && echo operator || echo regulator)"
+    done
+    printf '\n  ],\n  "channels": [\n'
+    first=1
+    for ch in "${CHANNELS[@]}"; do
+      [ $first = 1 ] || printf ',\n'
+      first=0
+      printf '    { "name": "%s", "members": [%s],\n' "$ch" "$(json_list $(for o in ${CHANNEL_ORGS[$ch]}; do echo "${MSP[$o]}"; done))"
+      printf '      "readers": [%s],\n' "$(json_list $(for o in ${CHANNEL_ORGS[$ch]}; do [ -z "${OPERATOR[$o]:-}" ] && echo "${MSP[$o]}"; done))"
+      cols=$(json_list $(channel_collections "$ch"))
+      printf '      "chaincodes": [%s], "collections": [%s] }' "$(json_list $(deployed_on "$ch"))" "$cols"
+    done
+    printf '\n  ],\n  "chaincodeServers": {'
+    first=1
+    for cc in $(deployed_chaincodes); do
+      [ $first = 1 ] || printf ','
+      first=0
+      printf '\n    "%s": { "address": "%s", "packageId": "%s" }' "$cc" "$(chaincode_address "$cc")" "$(cat "$RUN_DIR/chaincode/$cc/package-id")"
+    done
+    printf '\n  }\n}\n'
+  } > "$NETWORK_JSON.tmp"
+  mv "$NETWORK_JSON.tmp" "$NETWORK_JSON"
+}
+
+json_list() { local first=1 x; for x in "$@"; do [ $first = 1 ] || printf ', '; first=0; printf '"%s"' "$x"; done; }
+deployed_on() { [ -f "$RUN_DIR/deployed/$1" ] && LC_ALL=C sort -u "$RUN_DIR/deployed/$1" || true; }
+deployed_chaincodes() { cat "$RUN_DIR"/deployed/* 2>/dev/null | LC_ALL=C sort -u || true; }

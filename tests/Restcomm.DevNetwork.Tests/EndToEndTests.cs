@@ -46,6 +46,25 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Unreachable_chaincode_server_fails_endorsement_with_the_peer_in_the_details()
+    {
+        await using var net = await TestNetwork.StartAsync(config => config.Channels.Add(new Configuration.ChannelConfig
+        {
+            Name = "down",
+            Members = ["Org1MSP", "Org2MSP"],
+            Chaincodes = [new Configuration.ChaincodeConfig { Name = "absent", Address = "127.0.0.1:1", EndorsementPolicy = "ANY" }],
+        }));
+        var contract = net.Connect("Org1MSP").GetNetwork("down").GetContract("absent");
+
+        var error = await Assert.ThrowsAsync<EndorseException>(() => contract.SubmitTransactionAsync("Anything").WaitAsync(Timeout));
+
+        Assert.Equal(StatusCode.Aborted, error.StatusCode);
+        var detail = Assert.Single(error.Details);
+        Assert.Equal("Org1MSP", detail.MspId);
+        Assert.Contains("127.0.0.1:1", detail.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_conflicting_concurrent_transactions_commit_exactly_one_and_the_other_is_an_MVCC_read_conflict()
     {
         await using var net = await TestNetwork.StartAsync();
@@ -110,6 +129,25 @@ public sealed class EndToEndTests
 
         Assert.Equal(TxValidationCode.EndorsementPolicyFailure, oneStatus.Code);
         Assert.Equal(TxValidationCode.Valid, bothStatus.Code);
+        Assert.Equal(TxValidationCode.Valid, plannedStatus.Code);
+    }
+
+    [Fact]
+    public async Task Collection_endorsement_policy_replaces_the_chaincode_policy_for_its_writes()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var contract = net.Contract("Org1MSP");
+        ProposalOptions Put() => new ProposalOptions()
+            .AddArguments(TestNetwork.GuardedCollection, Id())
+            .PutTransient("asset", """{"owner":"alice","value":"v"}""");
+
+        // Org1 and Org2 satisfy the chaincode's MAJORITY but not the collection's AND(Org1, Org3).
+        var majority = await contract.SubmitAsync("PutPrivateAsset", Put().WithEndorsingOrganizations("Org1MSP", "Org2MSP")).WaitAsync(Timeout);
+        var majorityStatus = await majority.GetStatusAsync().WaitAsync(Timeout);
+        var planned = await contract.SubmitAsync("PutPrivateAsset", Put()).WaitAsync(Timeout);
+        var plannedStatus = await planned.GetStatusAsync().WaitAsync(Timeout);
+
+        Assert.Equal(TxValidationCode.EndorsementPolicyFailure, majorityStatus.Code);
         Assert.Equal(TxValidationCode.Valid, plannedStatus.Code);
     }
 

@@ -20,13 +20,18 @@ internal static class EcdsaSignatures
     /// <summary>True when <paramref name="signature"/> is a valid low-S DER signature of <paramref name="data"/>.</summary>
     public static bool Verify(ECParameters publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        var bits = publicKey.Q.X!.Length * 8;
-        if (!TryReadDer(signature, out _, out var s) || s.Sign <= 0 || s > Order(bits) >> 1)
+        using var ecdsa = ECDsa.Create(publicKey);
+        return Verify(ecdsa, data, signature);
+    }
+
+    /// <summary>True when <paramref name="signature"/> is a valid low-S DER signature of <paramref name="data"/>.</summary>
+    public static bool Verify(ECDsa publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (!TryReadDer(signature, out _, out var s) || s.Sign <= 0 || s > Order(publicKey.KeySize) >> 1)
         {
             return false;
         }
-        using var ecdsa = ECDsa.Create(publicKey);
-        return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        return publicKey.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
 
     /// <summary>Signs the SHA-256 digest of <paramref name="data"/>, returning a low-S DER signature.</summary>

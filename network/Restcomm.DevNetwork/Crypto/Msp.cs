@@ -17,7 +17,31 @@ internal sealed class Identity(string mspId, MSPRole.Types.MSPRoleType role, ECP
     public byte[] Serialized => serialized;
     public X509Certificate2 Certificate => certificate;
 
-    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => EcdsaSignatures.Verify(publicKey, data, signature);
+    // Importing a key into OpenSSL costs more than a verification; keep a few per identity.
+    private readonly ConcurrentBag<ECDsa> _keys = [];
+
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (!_keys.TryTake(out var key))
+        {
+            key = ECDsa.Create(publicKey);
+        }
+        try
+        {
+            return EcdsaSignatures.Verify(key, data, signature);
+        }
+        finally
+        {
+            if (_keys.Count < 8)
+            {
+                _keys.Add(key);
+            }
+            else
+            {
+                key.Dispose();
+            }
+        }
+    }
 
     /// <summary>Whether this identity satisfies an MSP role principal (member covers every role).</summary>
     public bool Satisfies(MSPRole principal) =>

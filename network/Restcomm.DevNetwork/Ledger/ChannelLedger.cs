@@ -23,7 +23,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<byte[]> _queue = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(int Code, ulong Block)>> _waiters = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TxPvtReadWriteSet> _transient = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTime Kept, TxPvtReadWriteSet Data)> _transient = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _cutter;
     private TaskCompletionSource _blockSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,7 +52,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     public ulong Height => (ulong)Interlocked.Read(ref _height);
 
     /// <summary>Private data an endorsement produced, kept until the transaction commits (Fabric's transient store).</summary>
-    public void KeepPrivateData(string txId, TxPvtReadWriteSet pvt) => _transient[txId] = pvt;
+    public void KeepPrivateData(string txId, TxPvtReadWriteSet pvt) => _transient[txId] = (DateTime.UtcNow, pvt);
 
     /// <summary>Accepts an envelope for ordering (already checked by the caller as the orderer would).</summary>
     public bool Enqueue(byte[] envelope) => _queue.Writer.TryWrite(envelope);
@@ -253,6 +253,16 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             if (_waiters.TryRemove(txId, out var waiter))
             {
                 waiter.TrySetResult((code, number));
+            }
+        }
+        // Endorsed transactions that were never submitted: forget their private data after a while, as Fabric's
+        // transient store does after its block-to-live.
+        var expiry = DateTime.UtcNow - TimeSpan.FromMinutes(10);
+        foreach (var (txId, entry) in _transient)
+        {
+            if (entry.Kept < expiry)
+            {
+                _transient.TryRemove(txId, out _);
             }
         }
         var previous = Interlocked.Exchange(ref _blockSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -475,7 +485,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     private void Apply(ParsedTx tx, ulong block, ulong txNum, BlockState state, BlockUpdate update)
     {
         var version = new KeyVersion(block, txNum);
-        _transient.TryGetValue(tx.TxId, out var pvt);
+        var pvt = _transient.TryGetValue(tx.TxId, out var kept) ? kept.Data : null;
         foreach (var ns in tx.Rwset!.NsRwset)
         {
             var kv = KVRWSet.Parser.ParseFrom(ns.Rwset);

@@ -17,6 +17,9 @@ internal sealed class TestNetwork : IAsyncDisposable
     public const string StrictChannel = "strict";
     public const string Chaincode = "example";
 
+    /// <summary>A collection on <see cref="Channel"/> whose own endorsement policy (Org1 and Org3) replaces MAJORITY.</summary>
+    public const string GuardedCollection = "guarded";
+
     private readonly string _root;
     private readonly DevNetworkConfig _config;
     private readonly ChaincodeServer _chaincode;
@@ -56,7 +59,22 @@ internal sealed class TestNetwork : IAsyncDisposable
                     Name = Channel,
                     Members = ["Org1MSP", "Org2MSP", "Org3MSP"],
                     Readers = ["RegulatorMSP"],
-                    Chaincodes = [new ChaincodeConfig { Name = Chaincode, Address = chaincode.Address, EndorsementPolicy = "MAJORITY", PairwiseCollections = true }],
+                    Chaincodes =
+                    [
+                        new ChaincodeConfig
+                        {
+                            Name = Chaincode, Address = chaincode.Address, EndorsementPolicy = "MAJORITY", PairwiseCollections = true,
+                            Collections =
+                            [
+                                new CollectionConfig
+                                {
+                                    Name = GuardedCollection,
+                                    Members = ["Org1MSP", "Org2MSP", "Org3MSP"],
+                                    EndorsementPolicy = "AND('Org1MSP.peer', 'Org3MSP.peer')",
+                                },
+                            ],
+                        },
+                    ],
                 },
                 new ChannelConfig
                 {

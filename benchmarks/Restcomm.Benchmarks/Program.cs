@@ -12,5 +12,11 @@ if (args.Length > 0 && args[0] == "tap3-parts")
     return TapPartsProbe.Run();
 }
 
+// `eir-load setup|single|bulk …` drives a running REST API (see EirLoad/EirLoadDriver.cs).
+if (args.Length > 0 && args[0] == "eir-load")
+{
+    return await Restcomm.Benchmarks.EirLoad.EirLoadDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TapBenchmarkFiles).Assembly).Run(args);
 return 0;

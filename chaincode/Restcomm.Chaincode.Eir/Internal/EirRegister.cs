@@ -310,6 +310,11 @@ internal sealed class EirRegister
         {
             throw new EirException(EirErrorKind.Forbidden, $"{Caller} has read-only access to the EIR.");
         }
+
+        if (_policy.WriterAttribute is { } attribute && !_ledger.CallerHasAttribute(attribute))
+        {
+            throw new EirException(EirErrorKind.Forbidden, $"Writing to the EIR needs the certificate attribute {attribute}=true, which this {Caller} identity does not carry.");
+        }
     }
 
     private async Task<bool> IsDelegateAsync(string owner, string candidate, CancellationToken cancellationToken)

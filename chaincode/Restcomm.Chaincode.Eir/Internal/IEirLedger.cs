@@ -11,6 +11,9 @@ internal interface IEirLedger
 
     string TxId { get; }
 
+    /// <summary>Whether the caller's certificate carries the attribute with value <c>true</c> (Fabric CA attributes).</summary>
+    bool CallerHasAttribute(string name);
+
     /// <summary>The proposal's timestamp: the one clock every endorser agrees on.</summary>
     DateTimeOffset TxTimestamp { get; }
 

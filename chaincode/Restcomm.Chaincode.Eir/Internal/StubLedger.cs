@@ -12,6 +12,9 @@ internal sealed class StubLedger(TransactionContext context) : IEirLedger
 
     public string TxId => _stub.TxId;
 
+    public bool CallerHasAttribute(string name)
+        => context.ClientIdentity.Attributes.TryGetValue(name, out var value) && string.Equals(value, "true", StringComparison.Ordinal);
+
     public DateTimeOffset TxTimestamp => _stub.TxTimestamp;
 
     public Task<byte[]?> GetStateAsync(string key, CancellationToken cancellationToken) => _stub.GetStateAsync(key, cancellationToken);

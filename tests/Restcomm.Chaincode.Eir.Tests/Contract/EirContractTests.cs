@@ -215,6 +215,22 @@ public class EirContractTests
     }
 
     [Fact]
+    public async Task Writer_attribute_when_required_is_read_from_the_callers_certificate()
+    {
+        var chaincode = EirChaincode.Create(new EirPolicy { WriterAttribute = "eir.reporter" });
+        var reporter = TestIdentity.Create("Org2MSP", "Reporter@org2.example.com", new Dictionary<string, string> { ["eir.reporter"] = "true" });
+
+        _ledger.SetCreator(Org1);
+        var refused = await _ledger.InvokeAsync(chaincode, "Report", Report(Device)).WaitAsync(TimeSpan.FromSeconds(30));
+        _ledger.SetCreator(reporter);
+        var accepted = await _ledger.InvokeAsync(chaincode, "Report", Report(Device)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(403, refused.Status);
+        Assert.Contains("eir.reporter=true", refused.Message, StringComparison.Ordinal);
+        Assert.True(accepted.IsSuccess, accepted.ToString());
+    }
+
+    [Fact]
     public async Task Clearing_an_entry_nobody_holds_is_404()
     {
         var response = await Invoke(Org1, "Clear", Clear(Device));

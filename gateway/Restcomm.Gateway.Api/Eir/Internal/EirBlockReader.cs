@@ -6,7 +6,8 @@ using Restcomm.Fabric.Protos.Peer;
 namespace Restcomm.Gateway.Api.Eir.Internal;
 
 /// <summary>Finds the <c>eir.changed</c> events of a block's valid transactions.</summary>
-internal static class EirBlockReader
+/// <remarks>Public so that its parsing of Fabric blocks can be tested on hand-built blocks.</remarks>
+public static class EirBlockReader
 {
     public static IReadOnlyList<EirChangeSet> ChangeSets(Block block, string chaincodeName)
     {

@@ -142,7 +142,7 @@ internal sealed class DevNetwork : IAsyncDisposable
     /// <summary>The chaincode servers this network dials, by chaincode name.</summary>
     public IReadOnlyDictionary<string, ChaincodeConnection> Chaincodes => _chaincodes;
 
-    /// <summary>The network description clients read (CONTRACT.md's .run/network.json).</summary>
+    /// <summary>The network description clients read (network/TOPOLOGY.md's .run/network.json).</summary>
     public JsonObject Describe()
     {
         var config = Options.Config;

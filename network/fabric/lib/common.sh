@@ -1,4 +1,4 @@
-# Shared by network.sh and its helpers: the consortium's topology (CONTRACT.md), paths, logging,
+# Shared by network.sh and its helpers: the consortium's topology (network/TOPOLOGY.md), paths, logging,
 # crypto and channel artefacts, chaincode packages, collection configs and .run/network.json.
 # Sourced, never run.
 
@@ -14,7 +14,7 @@ ORGS=(org1 org2 org3 regulator)
 declare -A MSP=([org1]=Org1MSP [org2]=Org2MSP [org3]=Org3MSP [regulator]=RegulatorMSP)
 declare -A DOMAIN=([org1]=org1.example.com [org2]=org2.example.com [org3]=org3.example.com [regulator]=regulator.example.com)
 declare -A PEER_PORT=([org1]=7051 [org2]=9051 [org3]=11051 [regulator]=13051)
-# Ports a peer needs besides its own (chaincode listener, operations); CONTRACT.md's 17500-17999.
+# Ports a peer needs besides its own (chaincode listener, operations); network/TOPOLOGY.md's 17500-17999.
 declare -A PEER_CC_PORT=([org1]=17521 [org2]=17522 [org3]=17523 [regulator]=17524)
 declare -A PEER_OPS_PORT=([org1]=17511 [org2]=17512 [org3]=17513 [regulator]=17514)
 # Operators can write; the regulator only reads.
@@ -140,7 +140,7 @@ generate_crypto() {
   mkdir -p "$CRYPTO"
   TOOL_ENV=()
   fabric_tool cryptogen generate --config="$FABRIC_DIR/crypto-config.yaml" --output="$CRYPTO" >/dev/null
-  # CONTRACT.md names every user's certificate signcerts/cert.pem; cryptogen names it after the user.
+  # network/TOPOLOGY.md names every user's certificate signcerts/cert.pem; cryptogen names it after the user.
   # (An MSP reads whatever file is in signcerts, so renaming changes nothing for Fabric.)
   local cert
   for cert in "$CRYPTO"/*Organizations/*/users/*/msp/signcerts/*-cert.pem; do

@@ -51,7 +51,9 @@ declare -A CC_PROJECT=(
 ENDORSEMENT_POLICY="OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
 
 # --- mode ----------------------------------------------------------------------------------
-if [ -n "${FABRIC_BIN:-}" ]; then MODE=native; else MODE=docker; fi
+# A network started natively is also stopped natively, whether or not FABRIC_BIN is still set:
+# `down` without it must not take the Docker path and leave the processes running.
+if [ -n "${FABRIC_BIN:-}" ] || [ -d "$RUN_DIR/pids" ]; then MODE=native; else MODE=docker; fi
 DOCKER_NETWORK=restcomm_fabric
 TOOLS_IMAGE="${FABRIC_TOOLS_IMAGE:-hyperledger/fabric-tools:2.5}"
 
@@ -95,6 +97,12 @@ fabric_tool() {
   fi
 }
 
+# PEER_CLIENT_AUTH=true makes every peer require a TLS client certificate (mutual TLS on the Gateway,
+# Deliver and lifecycle endpoints); clients then present their user's tls/client.crt.
+peer_client_auth() { [ "${PEER_CLIENT_AUTH:-false}" = true ]; }
+# Every org's TLS CA, space separated: the client certificates a peer accepts under PEER_CLIENT_AUTH.
+all_tlsca_certs() { local org; for org in "${ORGS[@]}"; do printf '%s ' "$(tlsca_cert "$org")"; done; }
+
 # as_admin ORG: sets TOOL_ENV so `peer` acts as ORG's admin against ORG's peer.
 as_admin() {
   TOOL_ENV=(
@@ -104,6 +112,11 @@ as_admin() {
     CORE_PEER_TLS_ENABLED=true
     CORE_PEER_TLS_ROOTCERT_FILE="$(peer_dir "$1")/tls/ca.crt"
   )
+  if peer_client_auth; then
+    local tls
+    tls="$(org_dir "$1")/users/Admin@${DOMAIN[$1]}/tls"
+    TOOL_ENV+=(CORE_PEER_TLS_CLIENTAUTHREQUIRED=true CORE_PEER_TLS_CLIENTCERT_FILE="$tls/client.crt" CORE_PEER_TLS_CLIENTKEY_FILE="$tls/client.key")
+  fi
 }
 
 # Arguments every command that talks to the orderer needs.
@@ -271,6 +284,9 @@ write_network_json() {
       printf '      "tlsRootCertFile": "%s",\n      "tlsServerName": "peer0.%s",\n' "$(tlsca_cert "$org")" "${DOMAIN[$org]}"
       printf '      "clientCertFile": "%s",\n      "clientKeyFile": "%s",\n' "$user/signcerts/cert.pem" "$user/keystore/priv_sk"
       printf '      "adminCertFile": "%s",\n      "adminKeyFile": "%s",\n' "$admin/signcerts/cert.pem" "$admin/keystore/priv_sk"
+      if peer_client_auth; then
+        printf '      "tlsClientCertFile": "%s",\n      "tlsClientKeyFile": "%s",\n' "${user%/msp}/tls/client.crt" "${user%/msp}/tls/client.key"
+      fi
       printf '      "role": "%s"\n    }' "$([ -n "${OPERATOR[$org]:-}" ] && echo operator || echo regulator)"
     done
     printf '\n  ],\n  "channels": [\n'

@@ -4,6 +4,7 @@
 
 native_check() {
   local tool
+  [ -n "${FABRIC_BIN:-}" ] || die "a native network's state is in $RUN_DIR: set FABRIC_BIN, or run network.sh down first"
   for tool in peer orderer configtxgen osnadmin cryptogen; do
     [ -x "$FABRIC_BIN/$tool" ] || die "FABRIC_BIN=$FABRIC_BIN has no '$tool' (see network/README.md, Real Fabric 2.5)"
   done
@@ -99,6 +100,10 @@ start_peer() {
     CORE_METRICS_PROVIDER=disabled
     CORE_CHAINCODE_EXTERNALBUILDERS="[{name: restcomm-ccaas, path: $FABRIC_DIR/builders/ccaas}]"
   )
+  if peer_client_auth; then
+    SPAWN_ENV+=(CORE_PEER_TLS_CLIENTAUTHREQUIRED=true CORE_PEER_TLS_CLIENTROOTCAS_FILES="$(all_tlsca_certs)"
+      CORE_PEER_TLS_CLIENTCERT_FILE="$tls/server.crt" CORE_PEER_TLS_CLIENTKEY_FILE="$tls/server.key")
+  fi
   log "peer0.${DOMAIN[$org]} (${MSP[$org]}) on 127.0.0.1:${PEER_PORT[$org]}"
   pid=$(spawn "peer-$org" "$FABRIC_BIN/peer" node start)
 }

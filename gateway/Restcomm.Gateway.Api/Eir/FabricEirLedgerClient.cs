@@ -28,7 +28,7 @@ internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
         _ledger = ledger;
         if (connection.Connection is { } c)
         {
-            _blocks = new Lazy<FabricGateway>(() => Connect(c, options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
+            _blocks = new Lazy<FabricGateway>(() => c.OpenGateway(options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
         }
     }
 
@@ -82,25 +82,4 @@ internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
 
     private static T Parse<T>(ReadOnlySpan<byte> bytes)
         => JsonSerializer.Deserialize<T>(bytes, EirJson.Options) ?? throw new InvalidOperationException("The eir chaincode answered with nothing.");
-
-    private static FabricGateway Connect(FabricConnection connection, FabricOptions options)
-    {
-        var tlsRoots = connection.TlsRootCertFile is { Length: > 0 } file ? File.ReadAllText(file) : null;
-        return FabricGateway.Connect(
-            new ConnectionOptions
-            {
-                Endpoint = connection.GatewayEndpoint,
-                UseTls = tlsRoots is not null,
-                TlsRootCertificatesPem = tlsRoots,
-                TlsServerName = connection.TlsServerName,
-                TlsClientCertificatePem = connection.TlsClientCertFile is { Length: > 0 } tlsCert ? File.ReadAllText(tlsCert) : null,
-                TlsClientKeyPem = connection.TlsClientKeyFile is { Length: > 0 } tlsKey ? File.ReadAllText(tlsKey) : null,
-                ConnectTimeout = options.ConnectTimeout,
-            },
-            new Restcomm.Fabric.Client.GatewayOptions
-            {
-                Identity = X509Identity.FromPemFile(connection.MspId, connection.ClientCertFile),
-                Signer = EcdsaSigner.FromPemFile(connection.ClientKeyFile),
-            });
-    }
 }

@@ -18,6 +18,32 @@ internal sealed record FabricConnection(
 
     public int Port => int.Parse(GatewayEndpoint[(GatewayEndpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Opens a gateway to this organisation's peer with its identity, TLS trust and the configured timeouts.</summary>
+    public Restcomm.Fabric.Client.Gateway OpenGateway(FabricOptions options)
+    {
+        var tlsRoots = TlsRootCertFile is { Length: > 0 } file ? File.ReadAllText(file) : null;
+        return Restcomm.Fabric.Client.Gateway.Connect(
+            new Restcomm.Fabric.Client.ConnectionOptions
+            {
+                Endpoint = GatewayEndpoint,
+                UseTls = tlsRoots is not null,
+                TlsRootCertificatesPem = tlsRoots,
+                TlsServerName = TlsServerName,
+                TlsClientCertificatePem = TlsClientCertFile is { Length: > 0 } tlsCert ? File.ReadAllText(tlsCert) : null,
+                TlsClientKeyPem = TlsClientKeyFile is { Length: > 0 } tlsKey ? File.ReadAllText(tlsKey) : null,
+                ConnectTimeout = options.ConnectTimeout,
+            },
+            new Restcomm.Fabric.Client.GatewayOptions
+            {
+                Identity = Restcomm.Fabric.Client.X509Identity.FromPemFile(MspId, ClientCertFile),
+                Signer = Restcomm.Fabric.Client.EcdsaSigner.FromPemFile(ClientKeyFile),
+                EvaluateTimeout = options.EvaluateTimeout,
+                EndorseTimeout = options.SubmitTimeout,
+                SubmitTimeout = options.SubmitTimeout,
+                CommitStatusTimeout = options.SubmitTimeout,
+            });
+    }
+
     /// <summary>
     /// Resolves the connection of <paramref name="mspId"/>: the network file's entry, overridden by
     /// explicit settings. Null when neither gives an endpoint (the API then runs without a ledger and

@@ -17,32 +17,7 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IChaincodeEventFeed, I
 
     public FabricLedger(FabricConnection connection, FabricOptions options)
     {
-        _gateway = new Lazy<FabricGateway>(() =>
-        {
-            var identity = X509Identity.FromPemFile(connection.MspId, connection.ClientCertFile);
-            var signer = EcdsaSigner.FromPemFile(connection.ClientKeyFile);
-            var tlsRoots = connection.TlsRootCertFile is { Length: > 0 } file ? File.ReadAllText(file) : null;
-            return FabricGateway.Connect(
-                new ConnectionOptions
-                {
-                    Endpoint = connection.GatewayEndpoint,
-                    UseTls = tlsRoots is not null,
-                    TlsRootCertificatesPem = tlsRoots,
-                    TlsServerName = connection.TlsServerName,
-                    TlsClientCertificatePem = connection.TlsClientCertFile is { Length: > 0 } tlsCert ? File.ReadAllText(tlsCert) : null,
-                    TlsClientKeyPem = connection.TlsClientKeyFile is { Length: > 0 } tlsKey ? File.ReadAllText(tlsKey) : null,
-                    ConnectTimeout = options.ConnectTimeout,
-                },
-                new Restcomm.Fabric.Client.GatewayOptions
-                {
-                    Identity = identity,
-                    Signer = signer,
-                    EvaluateTimeout = options.EvaluateTimeout,
-                    EndorseTimeout = options.SubmitTimeout,
-                    SubmitTimeout = options.SubmitTimeout,
-                    CommitStatusTimeout = options.SubmitTimeout,
-                });
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        _gateway = new Lazy<FabricGateway>(() => connection.OpenGateway(options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public async Task<ReadOnlyMemory<byte>> EvaluateAsync(LedgerCall call, CancellationToken cancellationToken)

@@ -86,8 +86,22 @@ internal sealed class TestNetwork : IAsyncDisposable
             BlockCutting = new BlockCuttingConfig { MaxTransactions = 50, TimeoutMs = 50 },
         };
         customize?.Invoke(config);
-        var network = await DevNetwork.StartAsync(Options(root, config), CancellationToken.None).WaitAsync(Timeout);
-        return new TestNetwork(root, config, chaincode, network);
+        // A probed free port can be taken by another test process before the network binds it: pick new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var network = await DevNetwork.StartAsync(Options(root, config), CancellationToken.None).WaitAsync(Timeout);
+                return new TestNetwork(root, config, chaincode, network);
+            }
+            catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var org in config.Orgs)
+                {
+                    org.Gateway = $"127.0.0.1:{FreePort()}";
+                }
+            }
+        }
     }
 
     private static DevNetworkOptions Options(string root, DevNetworkConfig config) => new()

@@ -113,25 +113,8 @@ public sealed class BlockEventsRequest<TEvent>
             throw ErrorMapping.Map(e, Phase.Events, string.Empty, cancellationToken);
         }
 
-        var stream = call.ResponseStream;
-        while (true)
+        await foreach (var response in EventStream.ReadAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false))
         {
-            bool more;
-            try
-            {
-                more = await stream.MoveNext(cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException e)
-            {
-                throw ErrorMapping.Map(e, Phase.Events, string.Empty, cancellationToken);
-            }
-
-            if (!more)
-            {
-                yield break;
-            }
-
-            var response = stream.Current;
             if (response.TypeCase == DeliverResponse.TypeOneofCase.Status)
             {
                 if (response.Status == Protos.Common.Status.Success)

@@ -64,25 +64,8 @@ public sealed class ChaincodeEventsRequest
         }
 
         using var call = _context.Gateway.ChaincodeEvents(_signed, new CallOptions(cancellationToken: cancellationToken));
-        var stream = call.ResponseStream;
-        while (true)
+        await foreach (var response in EventStream.ReadAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false))
         {
-            bool more;
-            try
-            {
-                more = await stream.MoveNext(cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException e)
-            {
-                throw ErrorMapping.Map(e, Phase.Events, string.Empty, cancellationToken);
-            }
-
-            if (!more)
-            {
-                yield break;
-            }
-
-            var response = stream.Current;
             foreach (var e in response.Events)
             {
                 yield return new ChaincodeEvent(response.BlockNumber, e.TxId, e.ChaincodeId, e.EventName, e.Payload.Memory);

@@ -46,7 +46,7 @@ public static class EirEndpoints
         }
 
         read.MapGet("/check/{imei}", CheckOne).WithName("EirCheckImei");
-        read.MapPost("/check", CheckMany).WithName("EirCheckImeis");
+        read.MapPost("/check", CheckMany).WithName("EirCheckImeis").ReadsOnly();
         read.MapGet("/devices/{imei}", GetDevice).WithName("EirGetDevice");
         read.MapGet("/targets/{target}", GetTarget).WithName("EirGetTarget");
         read.MapGet("/delegations/{owner}", GetDelegation).WithName("EirGetDelegation");

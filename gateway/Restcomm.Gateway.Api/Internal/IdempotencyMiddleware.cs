@@ -10,6 +10,8 @@ namespace Restcomm.Gateway.Api.Internal;
 /// and its response is stored; a repeat with the same method, path and body gets the stored response
 /// (marked <c>Idempotency-Replayed: true</c>) without running again; a repeat with a different request
 /// is a 409. Keys are scoped to the API key. Server errors (5xx) are not stored, so they can be retried.
+/// POSTs that only read (<see cref="ReadOnlyPostMetadata"/>: bulk checks, evaluates) pass straight through: repeating
+/// them is harmless, and storing every answer would only fill the store.
 /// </summary>
 internal sealed partial class IdempotencyMiddleware(RequestDelegate next, GatewayStore store, IOptions<GatewayOptions> options, ILogger<IdempotencyMiddleware> logger)
 {
@@ -20,7 +22,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Gatewa
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
-        if (!HttpMethods.IsPost(context.Request.Method) || endpoint?.Metadata.GetMetadata<ScopeMetadata>() is null)
+        if (!HttpMethods.IsPost(context.Request.Method) || endpoint?.Metadata.GetMetadata<ScopeMetadata>() is null || endpoint.Metadata.IsReadOnlyPost())
         {
             await next(context).ConfigureAwait(false);
             return;

@@ -143,13 +143,34 @@ public sealed class RequestHygieneTests : ApiTestBase
     [Fact]
     public async Task The_same_idempotency_key_on_another_path_gets_409()
     {
-        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite, ApiScopes.LedgerRead);
-        const string body = """{"function":"Read"}""";
-        await client.SendAsync(Post("/v1/ledger/eir/eir/evaluate", body, "k-3")).WaitAsync(Timeout);
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite, ApiScopes.EirWrite);
+        const string body = """{"function":"Report"}""";
+        await client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, "k-3")).WaitAsync(Timeout);
 
-        var response = await client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, "k-3")).WaitAsync(Timeout);
+        var response = await client.SendAsync(Post("/v1/eir/delegations", body, "k-3")).WaitAsync(Timeout);
 
         await ReadProblemAsync(response, 409, "idempotency-key-reused");
+        Assert.Equal(1, Factory.Ledger.Submits);
+    }
+
+    [Theory]
+    [InlineData("/v1/ledger/eir/eir/evaluate", """{"function":"Check","args":["1"]}""", """{"function":"Check","args":["1","2"]}""")]
+    [InlineData("/v1/eir/check", """{"imeis":["352099001761481"]}""", """{"imeis":["490154203237518"]}""")]
+    public async Task A_post_that_only_reads_needs_no_idempotency_key_and_none_of_its_answers_is_stored(string path, string body, string otherBody)
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerRead, ApiScopes.EirRead);
+
+        var withoutKey = await client.SendAsync(Post(path, body)).WaitAsync(Timeout);
+        var withKey = await client.SendAsync(Post(path, body, "read-1")).WaitAsync(Timeout);
+        var sameKeyOtherQuestion = await client.SendAsync(Post(path, otherBody, "read-1")).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.OK, withoutKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, sameKeyOtherQuestion.StatusCode);
+        Assert.False(sameKeyOtherQuestion.Headers.Contains("Idempotency-Replayed"));
+        Assert.NotEqual(
+            await withKey.Content.ReadAsStringAsync().WaitAsync(Timeout),
+            await sameKeyOtherQuestion.Content.ReadAsStringAsync().WaitAsync(Timeout));
     }
 
     [Fact]

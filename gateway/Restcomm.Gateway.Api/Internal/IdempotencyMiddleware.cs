@@ -44,10 +44,11 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Gatewa
         }
 
         var scope = context.User.FindFirst(ApiKeyClaims.KeyId)?.Value ?? throw new InvalidOperationException("Idempotency runs after authorization.");
-        var hash = await HashRequestAsync(context.Request, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
+        var maxBytes = RequestBodyLimit.For(context, options.Value);
+        var hash = await HashRequestAsync(context.Request, maxBytes).ConfigureAwait(false);
         if (hash is null)
         {
-            await Problems.WriteAsync(context, ProblemTypes.PayloadTooLarge, $"At most {options.Value.MaxRequestBodyBytes} bytes are accepted.").ConfigureAwait(false);
+            await Problems.WriteAsync(context, ProblemTypes.PayloadTooLarge, $"At most {maxBytes} bytes are accepted.").ConfigureAwait(false);
             return;
         }
 

@@ -250,6 +250,45 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Stopping_the_network_ends_open_block_and_event_streams_with_unavailable_instead_of_waiting_for_them()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var channel = net.Connect("Org2MSP").GetNetwork(TestNetwork.Channel);
+        using var cts = new CancellationTokenSource(Timeout);
+        var firstBlock = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task FollowBlocksAsync()
+        {
+            await foreach (var _ in channel.GetBlockEventsAsync(new EventsOptions { StartBlock = 0 }, cts.Token))
+            {
+                firstBlock.TrySetResult();
+            }
+        }
+
+        async Task FollowEventsAsync()
+        {
+            await foreach (var _ in channel.GetChaincodeEventsAsync(TestNetwork.Chaincode, new EventsOptions { StartBlock = 0 }, cts.Token))
+            {
+            }
+        }
+
+        var blocks = FollowBlocksAsync();
+        var events = FollowEventsAsync();
+        await net.Contract("Org1MSP").SubmitTransactionAsync("CreateAsset", Id(), "alice", "1").WaitAsync(Timeout);
+        await firstBlock.Task.WaitAsync(Timeout);
+
+        // Kestrel's graceful stop would wait 30 s for the two open streams; the network ends them itself.
+        await net.Network.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var blocksEnded = await Assert.ThrowsAnyAsync<Exception>(() => blocks.WaitAsync(Timeout));
+        var eventsEnded = await Assert.ThrowsAnyAsync<Exception>(() => events.WaitAsync(Timeout));
+
+        Assert.False(cts.IsCancellationRequested, "the streams ended by themselves, not by the test's timeout");
+        foreach (var ended in new[] { blocksEnded, eventsEnded })
+        {
+            Assert.Contains(StatusCode.Unavailable.ToString(), ended.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Regulator_reads_but_the_orderer_refuses_its_transactions()
     {
         await using var net = await TestNetwork.StartAsync();

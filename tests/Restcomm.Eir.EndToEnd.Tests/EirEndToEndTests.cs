@@ -413,4 +413,22 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         Assert.Equal($"{count - 1:x64}", (string?)device.Body["entries"]![0]!["evidenceHash"]);
         Assert.Equal(note, (string?)device.Body["history"]![0]!["entry"]!["note"]);
     }
+
+    [Fact]
+    public async Task After_the_dev_network_restarts_under_them_the_apis_write_again_and_their_projections_catch_up()
+    {
+        var device = Device(35209915, 4);
+        using var a = A;
+        using var b = B;
+
+        // The APIs keep running, following the ledger, while the network is stopped and started on the same ledger.
+        await network.RestartNetworkAsync(down: TimeSpan.FromMilliseconds(500));
+        var reported = (await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason = "stolen" })).Expect(HttpStatusCode.Created);
+        await network.B.CaughtUpAsync(reported.Number("blockNumber") + 1);
+        var check = (await b.GetJsonAsync($"/v1/eir/check/{device}")).Expect(HttpStatusCode.OK);
+
+        Assert.True(reported.Number("blockHeight") > reported.Number("blockNumber"), "A's own projection caught up after the restart");
+        Assert.Equal("blackListed", check.Text("status"));
+        Assert.Equal(network.LedgerHeight, check.Number("blockHeight"));
+    }
 }

@@ -87,6 +87,15 @@ public sealed class EirNetwork : IAsyncLifetime
         KeyRegulator = await RegulatorApi.CreateKeyAsync("eir:read");
     }
 
+    /// <summary>Stops the dev network and starts it again on the same ledger and ports (the APIs keep running).</summary>
+    internal async Task RestartNetworkAsync(TimeSpan down)
+    {
+        var options = _network.Options;
+        await _network.DisposeAsync();
+        await Task.Delay(down);
+        _network = await DevNetworkHost.StartAsync(options, CancellationToken.None).WaitAsync(Timeout);
+    }
+
     /// <summary>Stops operator B's API (its store stays on disk).</summary>
     internal async Task StopBAsync() => await B.DisposeAsync();
 

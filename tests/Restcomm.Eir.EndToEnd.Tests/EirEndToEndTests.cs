@@ -349,9 +349,12 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         var report = await claimsWrite.PostJsonAsync("/v1/eir/entries", new { target = Device(35209911, 10).ToString(), reason = "stolen" });
         var clear = await claimsWrite.DeleteJsonAsync($"/v1/eir/entries/{device}?owner=Org1MSP");
 
+        var device2 = (await regulator.GetJsonAsync($"/v1/eir/devices/{device}")).Expect(HttpStatusCode.OK);
+
         Assert.Equal("blackListed", check.Text("status"));
         Assert.Equal("Org1MSP", check.Text("owner"));
         Assert.True(check.Number("blockHeight") > reported.Number("blockNumber"));
+        Assert.Equal("reported", (string?)Assert.Single(device2.Body["history"]!.AsArray())!["kind"]);
         Assert.Equal(HttpStatusCode.Forbidden, report.Status);
         Assert.Equal(HttpStatusCode.Forbidden, clear.Status);
         Assert.Equal(heightBefore, network.LedgerHeight);
@@ -430,5 +433,52 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         Assert.True(reported.Number("blockHeight") > reported.Number("blockNumber"), "A's own projection caught up after the restart");
         Assert.Equal("blackListed", check.Text("status"));
         Assert.Equal(network.LedgerHeight, check.Number("blockHeight"));
+    }
+
+    [Fact]
+    public async Task Conflicting_concurrent_reports_of_one_device_leave_every_index_with_the_committed_one()
+    {
+        var device = Device(35209916, 8);
+        string[] reasons = ["stolen", "lost", "fraud", "duplicate", "faulty", "other"];
+        using var a = A;
+        using var b = B;
+
+        var answers = await Task.WhenAll(reasons.Select(reason => a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason })));
+        await network.B.CaughtUpAsync(network.LedgerHeight);
+        var atB = (await b.GetJsonAsync($"/v1/eir/check/{device}")).Expect(HttpStatusCode.OK);
+        var atA = (await a.GetJsonAsync($"/v1/eir/check/{device}")).Expect(HttpStatusCode.OK);
+        var onLedger = (await b.GetJsonAsync($"/v1/eir/devices/{device}")).Expect(HttpStatusCode.OK);
+
+        var committed = answers.Where(x => x.Status is HttpStatusCode.Created or HttpStatusCode.OK).ToList();
+        Assert.All(answers.Except(committed), x => Assert.Equal("urn:restcomm:problem:transaction-not-committed", x.Text("type")));
+        var last = committed.MaxBy(x => x.Number("blockNumber"))!;
+        Assert.Single(committed, x => x.Number("blockNumber") == last.Number("blockNumber"));
+        var reason = (string?)last.Body["entry"]!["reason"];
+        Assert.Equal(reason, atB.Text("reason"));
+        Assert.Equal(reason, atA.Text("reason"));
+        Assert.Equal(reason, (string?)Assert.Single(onLedger.Body["entries"]!.AsArray())!["reason"]);
+        Assert.Equal(committed.Count, onLedger.Body["history"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task The_chaincodes_own_check_through_the_ledger_evaluate_endpoint_agrees_with_the_index_and_needs_no_idempotency_key()
+    {
+        var device = Device(35209917, 2);
+        using var a = A;
+        using var b = B;
+        using var ledgerReader = network.B.Client(await network.B.CreateKeyAsync("ledger:read"));
+        var reported = (await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason = "lost" })).Expect(HttpStatusCode.Created);
+        await network.B.CaughtUpAsync(reported.Number("blockNumber") + 1);
+        var heightBefore = network.LedgerHeight;
+
+        var evaluated = (await ledgerReader.SendAsync(HttpMethod.Post, "/v1/ledger/eir/eir/evaluate", new { function = "CheckImei", args = new[] { device.ToString() } }, null))
+            .Expect(HttpStatusCode.OK);
+        var indexed = (await b.GetJsonAsync($"/v1/eir/check/{device}")).Expect(HttpStatusCode.OK);
+
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(evaluated.Text("result"))!;
+        Assert.Equal("blackListed", (string?)answer["status"]);
+        Assert.Equal(indexed.Text("status"), (string?)answer["status"]);
+        Assert.Equal(indexed.Text("reason"), (string?)answer["entry"]!["reason"]);
+        Assert.Equal(heightBefore, network.LedgerHeight);
     }
 }

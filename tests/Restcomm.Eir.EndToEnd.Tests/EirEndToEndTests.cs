@@ -310,11 +310,13 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         using var b = B;
         (await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason = "stolen" })).Expect(HttpStatusCode.Created);
 
-        Answer delegated, clearedByDelegate, afterRevoke;
+        Answer delegated, clearedByDelegate, reportedByDelegate, afterRevoke;
         try
         {
             delegated = (await a.PostJsonAsync("/v1/eir/delegations", new { @delegate = "Org2MSP" })).Expect(HttpStatusCode.OK);
             clearedByDelegate = (await b.DeleteJsonAsync($"/v1/eir/entries/{device}?owner=Org1MSP&note=by-delegate")).Expect(HttpStatusCode.OK);
+            reportedByDelegate = (await b.PostJsonAsync("/v1/eir/entries", new { target = Device(35209910, 4).ToString(), reason = "lost", onBehalfOf = "Org1MSP" }))
+                .Expect(HttpStatusCode.Created);
         }
         finally
         {
@@ -327,6 +329,8 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
 
         Assert.Equal(["Org2MSP"], delegated.Body["delegates"]!.AsArray().Select(d => (string?)d));
         Assert.Equal("Org1MSP", (string?)clearedByDelegate.Body["entry"]!["owner"]);
+        Assert.Equal("Org1MSP", (string?)reportedByDelegate.Body["entry"]!["owner"]);
+        Assert.Equal("Org2MSP", (string?)reportedByDelegate.Body["entry"]!["updatedBy"]);
         Assert.Empty(afterRevoke.Body["delegates"]!.AsArray());
         Assert.Equal(HttpStatusCode.Forbidden, refusedAfterRevoke.Status);
         Assert.Equal(EirEndpoints.ForbiddenProblem, refusedAfterRevoke.Text("type"));
@@ -479,6 +483,34 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         Assert.Equal("blackListed", (string?)answer["status"]);
         Assert.Equal(indexed.Text("status"), (string?)answer["status"]);
         Assert.Equal(indexed.Text("reason"), (string?)answer["entry"]!["reason"]);
+        Assert.Equal(heightBefore, network.LedgerHeight);
+    }
+
+    [Fact]
+    public async Task Grey_report_the_chaincode_finds_already_expired_is_a_400_with_the_chaincodes_reason()
+    {
+        // A's clock runs two hours slow, so A's own check lets through an expiry that the chaincode, judging by the
+        // transaction's timestamp, finds in the past: the refusal must come back as the chaincode worded it.
+        var device = Device(35209918, 6);
+        var expiry = DateTimeOffset.UtcNow.AddHours(-1);
+        using var a = A;
+        var heightBefore = network.LedgerHeight;
+
+        Answer refused;
+        network.A.Clock.Advance(TimeSpan.FromHours(-2));
+        try
+        {
+            refused = await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), list = "grey", reason = "duplicate", expiresAt = expiry });
+        }
+        finally
+        {
+            network.A.Clock.Reset();
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(EirEndpoints.InvalidProblem, refused.Text("type"));
+        Assert.StartsWith("The expiry ", refused.Text("detail"), StringComparison.Ordinal);
+        Assert.EndsWith(" is not in the future.", refused.Text("detail"), StringComparison.Ordinal);
         Assert.Equal(heightBefore, network.LedgerHeight);
     }
 }

@@ -250,6 +250,22 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task A_chaincode_server_back_after_a_transaction_failed_to_reach_it_serves_the_next_one_at_once()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var contract = net.Contract("Org1MSP");
+        await contract.SubmitTransactionAsync("CreateAsset", Id(), "alice", "1").WaitAsync(Timeout);
+        EndorseException? whileDown = null;
+
+        await net.RestartChaincodeAsync(async () =>
+            whileDown = await Assert.ThrowsAsync<EndorseException>(() => contract.SubmitTransactionAsync("CreateAsset", Id(), "bob", "2").WaitAsync(Timeout)));
+        var created = await contract.SubmitTransactionAsync("CreateAsset", Id(), "carol", "3").WaitAsync(Timeout);
+
+        Assert.Contains(whileDown!.Details, d => d.Message.Contains("could not connect to chaincode example", StringComparison.Ordinal));
+        Assert.Equal("carol", Json(created).GetProperty("owner").GetString());
+    }
+
+    [Fact]
     public async Task Stopping_the_network_ends_open_block_and_event_streams_at_once_instead_of_waiting_for_them()
     {
         await using var net = await TestNetwork.StartAsync();

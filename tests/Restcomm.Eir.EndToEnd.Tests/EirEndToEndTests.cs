@@ -513,4 +513,26 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         Assert.EndsWith(" is not in the future.", refused.Text("detail"), StringComparison.Ordinal);
         Assert.Equal(heightBefore, network.LedgerHeight);
     }
+
+    [Fact]
+    public async Task A_report_made_while_the_eir_chaincode_is_down_is_a_503_that_succeeds_when_retried_with_its_key_once_it_is_back()
+    {
+        var device = Device(35209919, 1);
+        var report = new { target = device.ToString(), reason = "stolen" };
+        var key = Guid.NewGuid().ToString();
+        using var a = A;
+        (await a.PostJsonAsync("/v1/eir/entries", new { target = Device(35209919, 0).ToString(), reason = "lost" })).Expect(HttpStatusCode.Created);
+
+        Answer? whileDown = null;
+        await network.RestartChaincodeAsync(down: TimeSpan.FromMilliseconds(200), whileDown: async () =>
+            whileDown = await a.SendAsync(HttpMethod.Post, "/v1/eir/entries", report, key));
+        var retried = await a.SendAsync(HttpMethod.Post, "/v1/eir/entries", report, key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, whileDown!.Status);
+        Assert.Equal("urn:restcomm:problem:peer-unavailable", whileDown.Text("type"));
+        Assert.Contains("chaincode eir", whileDown.Text("detail"), StringComparison.Ordinal);
+        Assert.True(retried.Status == HttpStatusCode.Created, retried.Body.ToJsonString());
+        Assert.False(retried.Headers.ContainsKey("Idempotency-Replayed"));
+        Assert.Equal("blackListed", (await a.GetJsonAsync($"/v1/eir/check/{device}")).Text("status"));
+    }
 }

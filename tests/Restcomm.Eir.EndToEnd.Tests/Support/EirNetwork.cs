@@ -96,6 +96,22 @@ public sealed class EirNetwork : IAsyncLifetime
         _network = await DevNetworkHost.StartAsync(options, CancellationToken.None).WaitAsync(Timeout);
     }
 
+    /// <summary>Stops the eir chaincode server and starts a new one on the same address (the network keeps running).</summary>
+    internal async Task RestartChaincodeAsync(TimeSpan down, Func<Task>? whileDown = null)
+    {
+        var address = _chaincode.Address;
+        await _chaincode.DisposeAsync();
+        await Task.Delay(down);
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        _chaincode = await ChaincodeServer.StartAsync(
+            new ChaincodeServerOptions { Address = address, ChaincodeId = "eir:1.0" },
+            EirChaincode.Create(new EirPolicy())).WaitAsync(Timeout);
+    }
+
     /// <summary>Stops operator B's API (its store stays on disk).</summary>
     internal async Task StopBAsync() => await B.DisposeAsync();
 

@@ -8,7 +8,8 @@ namespace Restcomm.Eir.EndToEnd.Tests;
 /// The EIR as carriers use it on <c>make run</c>: two operators' REST APIs over HTTP with their own API keys, writing
 /// through the real gateway client to the dev network, which runs the eir chaincode as a service over gRPC; checks are
 /// answered by each API's own projection of the channel's blocks. Each test uses its own TAC, so tests sharing the
-/// network do not see each other's entries.
+/// network do not see each other's entries; xUnit runs one test of a class at a time, which the tests that shift a
+/// clock, restart an API, the network or the chaincode rely on (each puts things back before it ends).
 /// </summary>
 public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetwork>
 {

@@ -304,6 +304,49 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
     }
 
     [Fact]
+    public async Task Operator_Bs_api_restarted_answers_ranges_and_grey_expiry_from_its_store_alone()
+    {
+        const int tac = 35209920;
+        var grey = Device(tac, 900);
+        using (var a = A)
+        {
+            (await a.PostJsonAsync("/v1/eir/entries", new { target = $"{tac}:000100-000199", reason = "fraud" })).Expect(HttpStatusCode.Created);
+            var reported = (await a.PostJsonAsync("/v1/eir/entries", new { target = grey.ToString(), list = "grey", reason = "duplicate", expiresAt = DateTimeOffset.UtcNow.AddHours(1) }))
+                .Expect(HttpStatusCode.Created);
+            await network.B.CaughtUpAsync(reported.Number("blockNumber") + 1);
+        }
+
+        var height = network.LedgerHeight;
+        await network.StopBAsync();
+        await network.StartBAsync();
+        await network.B.CaughtUpAsync(height);
+        using var b = B;
+
+        // No block was committed meanwhile: what B answers now it loaded from its store.
+        var inRange = (await b.GetJsonAsync($"/v1/eir/check/{Device(tac, 150)}")).Expect(HttpStatusCode.OK);
+        var outOfRange = (await b.GetJsonAsync($"/v1/eir/check/{Device(tac, 200)}")).Expect(HttpStatusCode.OK);
+        var greyNow = (await b.GetJsonAsync($"/v1/eir/check/{grey}")).Expect(HttpStatusCode.OK);
+        string greyLater;
+        network.B.Clock.Advance(TimeSpan.FromHours(2));
+        try
+        {
+            greyLater = (await b.GetJsonAsync($"/v1/eir/check/{grey}")).Text("status");
+        }
+        finally
+        {
+            network.B.Clock.Reset();
+        }
+
+        Assert.Equal(height, network.LedgerHeight);
+        Assert.Contains(network.B.LogLines, l => l.Contains($"at block height {height}", StringComparison.Ordinal));
+        Assert.Equal(("blackListed", "fraud"), (inRange.Text("status"), inRange.Text("reason")));
+        Assert.Equal("whiteListed", outOfRange.Text("status"));
+        Assert.Equal("greyListed", greyNow.Text("status"));
+        Assert.Equal("whiteListed", greyLater);
+        Assert.Equal(height, greyNow.Number("blockHeight"));
+    }
+
+    [Fact]
     public async Task Operator_B_may_clear_operator_As_entry_only_while_A_has_delegated_to_B()
     {
         var device = Device(35209910, 3);

@@ -579,4 +579,29 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         Assert.False(retried.Headers.ContainsKey("Idempotency-Replayed"));
         Assert.Equal("blackListed", (await a.GetJsonAsync($"/v1/eir/check/{device}")).Text("status"));
     }
+
+    [Fact]
+    public async Task Device_status_reads_every_page_of_a_long_history_and_of_many_ranges_from_the_ledger()
+    {
+        // The dev network answers range queries 100 results at a time, as Fabric's peers do: a history of 150 changes
+        // and 150 ranges in one TAC take the shim's QUERY_STATE_NEXT path, which an in-memory stub never does.
+        const int tac = 35209921;
+        var device = Device(tac, 999_999);
+        string[] reasons = ["stolen", "lost"];
+        using var a = A;
+        using var b = B;
+        var changes = Enumerable.Range(0, 150).Select(i => new { target = device.ToString(), reason = reasons[i % 2] }).ToArray();
+        var ranges = Enumerable.Range(0, 150).Select(i => new { target = $"{tac}:{i * 10:D6}-{(i * 10) + 4:D6}", reason = "fraud" }).ToArray();
+        (await a.PostJsonAsync("/v1/eir/entries/bulk", new { reports = changes })).Expect(HttpStatusCode.OK);
+        var reported = (await a.PostJsonAsync("/v1/eir/entries/bulk", new { reports = ranges })).Expect(HttpStatusCode.OK);
+        await network.B.CaughtUpAsync(reported.Number("blockNumber") + 1);
+
+        var status = (await b.GetJsonAsync($"/v1/eir/devices/{device}")).Expect(HttpStatusCode.OK);
+        var inLastRange = (await b.GetJsonAsync($"/v1/eir/devices/{Device(tac, 1_494)}")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(150, status.Body["history"]!.AsArray().Count);
+        Assert.Equal("lost", (string?)Assert.Single(status.Body["entries"]!.AsArray())!["reason"]);
+        Assert.Equal("blackListed", inLastRange.Text("status"));
+        Assert.Equal($"{tac}:001490-001494|black|Org1MSP", inLastRange.Text("decidingEntryId"));
+    }
 }

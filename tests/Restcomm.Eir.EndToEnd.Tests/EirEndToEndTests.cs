@@ -19,6 +19,8 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
 
     private HttpClient Regulator => network.RegulatorApi.Client(network.KeyRegulator);
 
+    private HttpClient C => network.C.Client(network.KeyC);
+
     private static Imei Device(int tac, int serial) => Imei.FromParts(new Tac(tac), serial);
 
     /// <summary>The 16-digit IMEISV of a device: its 14 identifying digits and a software version, no check digit.</summary>
@@ -603,5 +605,27 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         Assert.Equal("lost", (string?)Assert.Single(status.Body["entries"]!.AsArray())!["reason"]);
         Assert.Equal("blackListed", inLastRange.Text("status"));
         Assert.Equal($"{tac}:001490-001494|black|Org1MSP", inLastRange.Text("decidingEntryId"));
+    }
+
+    [Fact]
+    public async Task An_identity_whose_certificate_lacks_the_writer_role_is_refused_with_the_chaincodes_reason_but_still_reads()
+    {
+        var device = Device(35209922, 5);
+        using var a = A;
+        using var c = C;
+        var listed = (await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason = "stolen" })).Expect(HttpStatusCode.Created);
+        await network.C.CaughtUpAsync(listed.Number("blockNumber") + 1);
+        var heightBefore = network.LedgerHeight;
+
+        var refused = await c.PostJsonAsync("/v1/eir/entries", new { target = Device(35209922, 6).ToString(), reason = "lost" });
+        var check = (await c.GetJsonAsync($"/v1/eir/check/{device}")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Equal(EirEndpoints.ForbiddenProblem, refused.Text("type"));
+        Assert.Equal(
+            $"Writing to the EIR needs the certificate attribute {EirNetwork.WriterAttribute}=true, which this Org3MSP identity does not carry.",
+            refused.Text("detail"));
+        Assert.Equal(heightBefore, network.LedgerHeight);
+        Assert.Equal("blackListed", check.Text("status"));
     }
 }

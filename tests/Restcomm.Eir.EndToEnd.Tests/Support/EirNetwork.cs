@@ -14,6 +14,9 @@ namespace Restcomm.Eir.EndToEnd.Tests.Support;
 /// CCaaS gRPC server, the dev network configured from <c>network/dev/devnet.json</c> (its <c>eir</c> channel, members,
 /// readers and endorsement policy) dialling that server, and the REST API of operator A (Org1MSP), operator B
 /// (Org2MSP) and the regulator (RegulatorMSP, a reader of the channel), each with its own store and API key.
+/// The chaincode requires the writer role devnet.json gives every operator's User1 (<c>eir.reporter=true</c> in the
+/// certificate, <c>EIR_WRITER_ATTRIBUTE=eir.reporter</c>), so every write also proves the attribute path; operator C
+/// (Org3MSP) runs its API as an extra user without that attribute.
 /// </summary>
 public sealed class EirNetwork : IAsyncLifetime
 {
@@ -21,6 +24,13 @@ public sealed class EirNetwork : IAsyncLifetime
     public const string OperatorA = "Org1MSP";
     public const string OperatorB = "Org2MSP";
     public const string Regulator = "RegulatorMSP";
+    public const string OperatorC = "Org3MSP";
+
+    /// <summary>An Org3MSP user whose certificate carries no attributes.</summary>
+    public const string UserWithoutWriterRole = "Clerk1";
+
+    /// <summary>The writer role the chaincode requires here (<c>EIR_WRITER_ATTRIBUTE</c>).</summary>
+    public const string WriterAttribute = "eir.reporter";
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "eir-e2e", Guid.NewGuid().ToString("N"));
     private ChaincodeServer _chaincode = null!;
@@ -34,6 +44,9 @@ public sealed class EirNetwork : IAsyncLifetime
 
     internal OperatorApi RegulatorApi { get; private set; } = null!;
 
+    /// <summary>Operator C's API acting as <see cref="UserWithoutWriterRole"/>.</summary>
+    internal OperatorApi C { get; private set; } = null!;
+
     /// <summary>A key of operator A with eir:read and eir:write, created in A's store.</summary>
     public string KeyA { get; private set; } = "";
 
@@ -42,6 +55,9 @@ public sealed class EirNetwork : IAsyncLifetime
 
     /// <summary>A key of the regulator with eir:read only, as the store allows a read-only organisation.</summary>
     public string KeyRegulator { get; private set; } = "";
+
+    /// <summary>A key of operator C with eir:read and eir:write.</summary>
+    public string KeyC { get; private set; } = "";
 
     public string NetworkJson => Path.Combine(_root, "network.json");
 
@@ -53,7 +69,7 @@ public sealed class EirNetwork : IAsyncLifetime
         Directory.CreateDirectory(_root);
         _chaincode = await ChaincodeServer.StartAsync(
             new ChaincodeServerOptions { Address = "127.0.0.1:0", ChaincodeId = "eir:1.0" },
-            EirChaincode.Create(new EirPolicy())).WaitAsync(Timeout);
+            EirChaincode.Create(Policy)).WaitAsync(Timeout);
         var config = MakeRunConfig(_chaincode.Address);
         // A probed free port can be taken by another process before the network binds it: pick new ones.
         for (var attempt = 1; ; attempt++)
@@ -79,12 +95,21 @@ public sealed class EirNetwork : IAsyncLifetime
             }
         }
 
+        var clerk = Path.Combine(_root, "crypto", "peerOrganizations", "org3.example.com", "users", $"{UserWithoutWriterRole}@org3.example.com", "msp");
         var apis = await Task.WhenAll(
-            StartApiAsync(OperatorA, new ShiftedClock()), StartApiAsync(OperatorB, new ShiftedClock()), StartApiAsync(Regulator, new ShiftedClock()));
-        (A, B, RegulatorApi) = (apis[0], apis[1], apis[2]);
+            StartApiAsync(OperatorA, new ShiftedClock()),
+            StartApiAsync(OperatorB, new ShiftedClock()),
+            StartApiAsync(Regulator, new ShiftedClock()),
+            StartApiAsync(OperatorC, new ShiftedClock(), new Dictionary<string, string>
+            {
+                ["Fabric:ClientCertFile"] = Path.Combine(clerk, "signcerts", "cert.pem"),
+                ["Fabric:ClientKeyFile"] = Path.Combine(clerk, "keystore", "priv_sk"),
+            }));
+        (A, B, RegulatorApi, C) = (apis[0], apis[1], apis[2], apis[3]);
         KeyA = await A.CreateKeyAsync("eir:read", "eir:write");
         KeyB = await B.CreateKeyAsync("eir:read", "eir:write");
         KeyRegulator = await RegulatorApi.CreateKeyAsync("eir:read");
+        KeyC = await C.CreateKeyAsync("eir:read", "eir:write");
     }
 
     /// <summary>Stops the dev network and starts it again on the same ledger and ports (the APIs keep running).</summary>
@@ -109,7 +134,7 @@ public sealed class EirNetwork : IAsyncLifetime
 
         _chaincode = await ChaincodeServer.StartAsync(
             new ChaincodeServerOptions { Address = address, ChaincodeId = "eir:1.0" },
-            EirChaincode.Create(new EirPolicy())).WaitAsync(Timeout);
+            EirChaincode.Create(Policy)).WaitAsync(Timeout);
     }
 
     /// <summary>Stops operator B's API (its store stays on disk).</summary>
@@ -120,7 +145,7 @@ public sealed class EirNetwork : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var api in new[] { A, B, RegulatorApi })
+        foreach (var api in new[] { A, B, RegulatorApi, C })
         {
             if (api is not null)
             {
@@ -148,11 +173,13 @@ public sealed class EirNetwork : IAsyncLifetime
         }
     }
 
-    private Task<OperatorApi> StartApiAsync(string mspId, ShiftedClock clock)
+    private static EirPolicy Policy => new() { WriterAttribute = WriterAttribute };
+
+    private Task<OperatorApi> StartApiAsync(string mspId, ShiftedClock clock, IReadOnlyDictionary<string, string>? settings = null)
     {
         var directory = Path.Combine(_root, "api", mspId.ToLowerInvariant());
         Directory.CreateDirectory(directory);
-        return OperatorApi.StartAsync(mspId, directory, NetworkJson, clock);
+        return OperatorApi.StartAsync(mspId, directory, NetworkJson, clock, settings);
     }
 
     /// <summary>
@@ -171,6 +198,8 @@ public sealed class EirNetwork : IAsyncLifetime
             org.Gateway = $"127.0.0.1:{FreePort()}";
         }
 
+        Assert.All(config.Orgs.Where(o => o.MspId != Regulator), o => Assert.Equal("true", o.Users[0].Attributes.GetValueOrDefault(WriterAttribute)));
+        config.Org(OperatorC).Users.Add(new UserConfig { Name = UserWithoutWriterRole });
         return config;
     }
 

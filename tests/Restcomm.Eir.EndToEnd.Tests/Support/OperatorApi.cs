@@ -21,12 +21,14 @@ namespace Restcomm.Eir.EndToEnd.Tests.Support;
 internal sealed class OperatorApi : WebApplicationFactory<EirProjection>
 {
     private readonly string _networkJson;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private OperatorApi(string mspId, string dataDirectory, string networkJson, ShiftedClock clock)
+    private OperatorApi(string mspId, string dataDirectory, string networkJson, ShiftedClock clock, IReadOnlyDictionary<string, string> settings)
     {
         MspId = mspId;
         DataDirectory = dataDirectory;
         _networkJson = networkJson;
+        _settings = settings;
         Clock = clock;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
@@ -44,9 +46,12 @@ internal sealed class OperatorApi : WebApplicationFactory<EirProjection>
 
     public EirProjection Projection => Services.GetRequiredService<EirProjection>();
 
-    public static async Task<OperatorApi> StartAsync(string mspId, string dataDirectory, string networkJson, ShiftedClock clock)
+    /// <summary>Starts the API of <paramref name="mspId"/>; <paramref name="settings"/> adds configuration, e.g.
+    /// <c>Fabric:ClientCertFile</c> to act as another user than the network file's.</summary>
+    public static async Task<OperatorApi> StartAsync(
+        string mspId, string dataDirectory, string networkJson, ShiftedClock clock, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var api = new OperatorApi(mspId, dataDirectory, networkJson, clock);
+        var api = new OperatorApi(mspId, dataDirectory, networkJson, clock, settings ?? new Dictionary<string, string>());
         try
         {
             await Task.Run(api.StartServer).WaitAsync(EirNetwork.Timeout);
@@ -90,6 +95,11 @@ internal sealed class OperatorApi : WebApplicationFactory<EirProjection>
         builder.UseSetting("Gateway:DataDirectory", DataDirectory);
         builder.UseSetting("Gateway:LogFormat", "text");
         builder.UseSetting("Fabric:NetworkFile", _networkJson);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(LogLines)));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

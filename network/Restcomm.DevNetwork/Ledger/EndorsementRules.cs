@@ -47,29 +47,7 @@ internal static class EndorsementRules
         var result = new List<NamespaceWrites>();
         foreach (var ns in rwset.NsRwset)
         {
-            var writes = new NamespaceWrites(ns.Namespace);
-            var kv = KVRWSet.Parser.ParseFrom(ns.Rwset);
-            writes.Keys.AddRange(kv.Writes.Select(w => new LedgerKey(ns.Namespace, "", w.Key)));
-            foreach (var mw in kv.MetadataWrites)
-            {
-                var key = new LedgerKey(ns.Namespace, "", mw.Key);
-                writes.Keys.Add(key);
-                writes.MetadataKeys.Add(key);
-            }
-            var hashedSets = ns.CollectionHashedRwset.Select(c => (c.CollectionName, Set: HashedRWSet.Parser.ParseFrom(c.HashedRwset))).ToList();
-            foreach (var (coll, set) in hashedSets)
-            {
-                writes.Keys.AddRange(set.HashedWrites.Select(w => new LedgerKey(ns.Namespace, coll, Hex(w.KeyHash))));
-            }
-            foreach (var (coll, set) in hashedSets)
-            {
-                foreach (var mw in set.MetadataWrites)
-                {
-                    var key = new LedgerKey(ns.Namespace, coll, Hex(mw.KeyHash));
-                    writes.Keys.Add(key);
-                    writes.MetadataKeys.Add(key);
-                }
-            }
+            var writes = WritesOf(ns);
             if (writes.Keys.Count > 0 || ns.Namespace == invoked)
             {
                 result.Add(writes);
@@ -80,6 +58,35 @@ internal static class EndorsementRules
             result.Insert(0, new NamespaceWrites(invoked));
         }
         return result;
+    }
+
+    /// <summary>The keys one namespace of a read/write set writes.</summary>
+    public static NamespaceWrites WritesOf(NsReadWriteSet ns)
+    {
+        var writes = new NamespaceWrites(ns.Namespace);
+        var kv = KVRWSet.Parser.ParseFrom(ns.Rwset);
+        writes.Keys.AddRange(kv.Writes.Select(w => new LedgerKey(ns.Namespace, "", w.Key)));
+        foreach (var mw in kv.MetadataWrites)
+        {
+            var key = new LedgerKey(ns.Namespace, "", mw.Key);
+            writes.Keys.Add(key);
+            writes.MetadataKeys.Add(key);
+        }
+        var hashedSets = ns.CollectionHashedRwset.Select(c => (c.CollectionName, Set: HashedRWSet.Parser.ParseFrom(c.HashedRwset))).ToList();
+        foreach (var (coll, set) in hashedSets)
+        {
+            writes.Keys.AddRange(set.HashedWrites.Select(w => new LedgerKey(ns.Namespace, coll, Hex(w.KeyHash))));
+        }
+        foreach (var (coll, set) in hashedSets)
+        {
+            foreach (var mw in set.MetadataWrites)
+            {
+                var key = new LedgerKey(ns.Namespace, coll, Hex(mw.KeyHash));
+                writes.Keys.Add(key);
+                writes.MetadataKeys.Add(key);
+            }
+        }
+        return writes;
     }
 
     public static string Hex(ByteString hash) => Convert.ToHexStringLower(hash.Span);
@@ -210,7 +217,7 @@ internal static class EndorsementRules
             {
                 continue;
             }
-            var writes = WrittenNamespaces(ns.Namespace, new TxReadWriteSet { NsRwset = { ns } })[0];
+            var writes = WritesOf(ns);
             var chaincodePolicyRequired = writes.Keys.Count == 0;
             var collectionsRequired = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var key in writes.Keys)

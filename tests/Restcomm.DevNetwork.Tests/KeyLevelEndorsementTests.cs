@@ -218,12 +218,19 @@ public sealed class ChannelStoreMigrationTests
             create.ExecuteNonQuery();
         }
 
-        using var store = new Ledger.ChannelStore(path);
-        var hashed = store.GetHashed("cc", "c", keyHash);
+        try
+        {
+            using var store = new Ledger.ChannelStore(path);
+            var hashed = store.GetHashed("cc", "c", keyHash);
 
-        Assert.NotNull(hashed);
-        Assert.Equal(new Ledger.KeyVersion(4, 0), hashed.Version);
-        Assert.Null(hashed.Metadata);
-        Assert.Null(store.GetHashedMetadata("cc", "c", keyHash));
+            Assert.NotNull(hashed);
+            Assert.Equal(new Ledger.KeyVersion(4, 0), hashed.Version);
+            Assert.Null(hashed.Metadata);
+            Assert.Null(store.GetHashedMetadata("cc", "c", keyHash));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
     }
 }

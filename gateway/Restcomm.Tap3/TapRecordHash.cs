@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Restcomm.Tap3.Internal;
 
 namespace Restcomm.Tap3;
 
@@ -20,11 +20,6 @@ public static class TapRecordHash
     [ThreadStatic]
     private static byte[]? t_scratch;
 
-    // One reusable digest context per thread: the one-shot API creates and frees a native context per call, which
-    // costs more than hashing a 200-byte record.
-    [ThreadStatic]
-    private static IncrementalHash? t_sha256;
-
     /// <summary>Computes the hash of <paramref name="callEvent"/> in a file with <paramref name="tapDecimalPlaces"/>.</summary>
     public static void Compute(CallEvent callEvent, int tapDecimalPlaces, Span<byte> destination)
     {
@@ -36,9 +31,7 @@ public static class TapRecordHash
             buffer = t_scratch = new byte[buffer.Length * 2];
         }
 
-        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(buffer.AsSpan(0, length));
-        sha.GetHashAndReset(destination);
+        RecordDigest.Hash(buffer.AsSpan(0, length), destination);
     }
 
     /// <summary>Computes the hash and returns it as a new array.</summary>

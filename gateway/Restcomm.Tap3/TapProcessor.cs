@@ -516,24 +516,22 @@ public static class TapProcessor
         }
 
         [ThreadStatic]
-        private static DecodeScratch? t_scratch;
+        private static FlatRecord? t_record;
 
         public void Process(WorkChunk chunk)
         {
             var pub = chunk.Public;
-            var scratch = _options.KeepRecords ? null : (t_scratch ??= new DecodeScratch());
+            var record = t_record ??= new FlatRecord();
             for (var i = 0; i < pub.Count; i++)
             {
                 var data = chunk.Raw.AsSpan(chunk.RawStart[i], chunk.RawLength[i]);
                 var offset = pub.Offsets[i];
                 var index = pub.FirstIndex + i;
                 var hash = pub.HashBuffer.AsSpan(i * TapRecordHash.Size, TapRecordHash.Size);
-                CallEvent? callEvent;
                 chunk.SevereSeen = false;
                 try
                 {
-                    callEvent = CallEventDecoder.Decode(data, offset, _context, scratch);
-                    if (callEvent is null)
+                    if (!CallEventDecoder.Decode(data, offset, _context, record))
                     {
                         var pos = 0;
                         var element = Ber.Read(data, ref pos, data.Length, offset, 1, _options.MaxDepth);
@@ -565,18 +563,18 @@ public static class TapProcessor
                     continue;
                 }
 
-                chunk.Totals.Add(callEvent);
+                chunk.Totals.Add(record);
                 if (_options.Validate)
                 {
-                    TapValidator.ValidateRecord(callEvent, index, offset, _header, chunk.AddErrorAction);
+                    TapValidator.ValidateRecord(record, index, offset, _header, chunk.AddErrorAction);
                 }
 
                 if (_options.ComputeHashes)
                 {
-                    TapRecordHash.Compute(callEvent, _decimalPlaces, hash);
+                    TapRecordHash.Compute(record, _decimalPlaces, hash);
                 }
 
-                pub.Events[i] = _options.KeepRecords ? callEvent : null;
+                pub.Events[i] = _options.KeepRecords ? record.ToCallEvent() : null;
                 pub.Rejected[i] = chunk.SevereSeen;
             }
         }

@@ -344,35 +344,73 @@ internal static class Ber
     /// </summary>
     public static string ReadBcd(ReadOnlySpan<byte> value, long offset, string item = "BCDString")
     {
+        var digits = BcdDigitCount(value);
+        Span<byte> buffer = digits <= 64 ? stackalloc byte[digits] : new byte[digits];
+        WriteBcdDigits(value, buffer, offset, item);
+        return digits == 0 ? string.Empty : System.Text.Encoding.Latin1.GetString(buffer);
+    }
+
+    /// <summary>Number of digits in a BCDString: two per byte less the trailing 0xF fillers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int BcdDigitCount(ReadOnlySpan<byte> value)
+    {
         if (value.Length == 0)
         {
-            return string.Empty;
+            return 0;
         }
 
         var digits = value.Length * 2;
-        if ((value[^1] & 0x0F) == 0x0F)
+        var last = value[^1];
+        if ((last & 0x0F) == 0x0F)
         {
             digits--;
-            if ((value[^1] & 0xF0) == 0xF0)
+            if ((last & 0xF0) == 0xF0)
             {
                 digits--;
             }
         }
 
-        Span<char> buffer = digits <= 64 ? stackalloc char[digits] : new char[digits];
-        for (var i = 0; i < digits; i++)
+        return digits;
+    }
+
+    /// <summary>
+    /// Writes the <see cref="BcdDigitCount"/> digits of a BCDString as ASCII (A–E as <c>* # a b c</c>); a filler
+    /// before the last digit is malformed.
+    /// </summary>
+    public static void WriteBcdDigits(ReadOnlySpan<byte> value, Span<byte> destination, long offset, string item)
+    {
+        var i = 0;
+        for (; i + 1 < destination.Length; i += 2)
         {
             var b = value[i >> 1];
-            var nibble = (i & 1) == 0 ? b >> 4 : b & 0x0F;
-            if (nibble == 0x0F)
+            var high = b >> 4;
+            var low = b & 0x0F;
+            if (high >= 10 || low >= 10)
             {
-                ThrowValue(item, "BCD filler 0xF before the last digit", offset);
+                destination[i] = BcdByte(high, offset, item);
+                destination[i + 1] = BcdByte(low, offset, item);
             }
-
-            buffer[i] = BcdChar(nibble);
+            else
+            {
+                destination[i] = (byte)('0' + high);
+                destination[i + 1] = (byte)('0' + low);
+            }
         }
 
-        return new string(buffer);
+        if (i < destination.Length)
+        {
+            destination[i] = BcdByte(value[i >> 1] >> 4, offset, item);
+        }
+    }
+
+    private static byte BcdByte(int nibble, long offset, string item)
+    {
+        if (nibble == 0x0F)
+        {
+            ThrowValue(item, "BCD filler 0xF before the last digit", offset);
+        }
+
+        return (byte)BcdChar(nibble);
     }
 
     private static char BcdChar(int nibble) => nibble switch

@@ -395,7 +395,11 @@ public static class TapProcessor
                 }
                 else
                 {
-                    await input.FillAsync(2, token).ConfigureAwait(false);
+                    if (input.Available < 2)
+                    {
+                        await input.FillAsync(2, token).ConfigureAwait(false);
+                    }
+
                     if (input.Available >= 2 && input.Span[0] == 0 && input.Span[1] == 0)
                     {
                         input.Advance(2);
@@ -403,7 +407,9 @@ public static class TapProcessor
                     }
                 }
 
-                var length = await MeasureAsync(input, options.MaxDepth, token).ConfigureAwait(false);
+                // Synchronous while the window holds the whole call event (almost always); otherwise read on.
+                var measured = Ber.Measure(input.Span, 0, input.Available, input.Position, input.EndOfInput, 1, options.MaxDepth);
+                var length = measured >= 0 ? (int)measured : await MeasureAsync(input, options.MaxDepth, token).ConfigureAwait(false);
                 if (listEnd >= 0 && input.Position + length > listEnd)
                 {
                     throw new TapFormatException("a call event extends beyond the end of CallEventDetailList", input.Position);

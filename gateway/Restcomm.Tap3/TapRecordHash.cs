@@ -94,7 +94,7 @@ public static class TapRecordHash
 
                     break;
                 default:
-                    if (FlatRecord.Field(id)!.IsText)
+                    if (FlatRecord.TypeOf(id) is CallEventFieldType.Text or CallEventFieldType.Digits)
                     {
                         p = Text(b, p, (byte)id, r.Bytes.AsSpan(r.TextStart[id], r.TextLength[id]));
                     }

@@ -177,7 +177,62 @@ internal static class Ber
     /// Reads one complete element at <paramref name="pos"/> bounded by <paramref name="end"/>, resolving indefinite
     /// lengths by walking to the matching end-of-contents octets, and advances <paramref name="pos"/> past it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static BerElement Read(ReadOnlySpan<byte> data, ref int pos, int end, long baseOffset, int depth, int maxDepth)
+    {
+        // Fast path for what TAP is made of: a tag of up to three octets and a definite length of up to 255 that fits
+        // its container. Anything else (indefinite or long lengths, end-of-contents, errors) takes the full path.
+        var start = pos;
+        if (depth <= maxDepth && end - start >= 2 && (uint)end <= (uint)data.Length)
+        {
+            int first = data[start];
+            var number = first & 0x1F;
+            var q = start + 1;
+            if (number == 0x1F)
+            {
+                int b = data[q++];
+                if (b >= 0x80)
+                {
+                    if (q >= end || data[q] >= 0x80)
+                    {
+                        return ReadFull(data, ref pos, end, baseOffset, depth, maxDepth);
+                    }
+
+                    b = ((b & 0x7F) << 7) | data[q++];
+                }
+
+                number = b;
+            }
+
+            if (q < end && first != 0)
+            {
+                int length = data[q++];
+                if (length >= 0x80)
+                {
+                    if (length != 0x81 || q >= end)
+                    {
+                        return ReadFull(data, ref pos, end, baseOffset, depth, maxDepth);
+                    }
+
+                    length = data[q++];
+                }
+
+                var tagClass = first >> 6;
+                var tag = tagClass == 1 ? number : MakeTag(tagClass, number);
+                if (length <= end - q && tag != UniversalClassBits /* end-of-contents */)
+                {
+                    var contentEnd = q + length;
+                    pos = contentEnd;
+                    return new BerElement(tag, (first & 0x20) != 0, start, q, contentEnd, contentEnd);
+                }
+            }
+        }
+
+        return ReadFull(data, ref pos, end, baseOffset, depth, maxDepth);
+    }
+
+    /// <summary>The complete reader behind <see cref="Read"/>: every length form, every error.</summary>
+    private static BerElement ReadFull(ReadOnlySpan<byte> data, ref int pos, int end, long baseOffset, int depth, int maxDepth)
     {
         if (depth > maxDepth)
         {
@@ -218,7 +273,7 @@ internal static class Ber
                 ThrowFormat($"element {DescribeTag(tag)} with indefinite length has no end-of-contents octets", baseOffset + start);
             }
 
-            Read(data, ref p, end, baseOffset, depth + 1, maxDepth);
+            ReadFull(data, ref p, end, baseOffset, depth + 1, maxDepth);
         }
     }
 

@@ -198,7 +198,7 @@ internal static class CallEventDecoder
 
     private static void ReadField(FlatRecord r, int id, ReadOnlySpan<byte> value, long offset, string item)
     {
-        switch (FlatRecord.Field(id)!.Type)
+        switch (FlatRecord.TypeOf(id))
         {
             case CallEventFieldType.Digits:
                 ReadBcd(r, id, value, offset, item);

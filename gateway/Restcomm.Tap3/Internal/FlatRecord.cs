@@ -69,6 +69,7 @@ internal sealed class FlatRecord
     public const int RecEntityCodesId = 9;
 
     private static readonly CallEventField?[] FieldsById = IndexFields();
+    private static readonly CallEventFieldType[] TypesById = FieldsById.Select(f => f?.Type ?? CallEventFieldType.Integer).ToArray();
 
     [ThreadStatic]
     private static FlatRecord? t_loaded;
@@ -103,6 +104,10 @@ internal sealed class FlatRecord
 
     /// <summary>The field descriptor with canonical id <paramref name="id"/> (null for unused ids).</summary>
     public static CallEventField? Field(int id) => FieldsById[id];
+
+    /// <summary>The type of field <paramref name="id"/> (a plain array read for the decoder's inner loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static CallEventFieldType TypeOf(int id) => TypesById[id];
 
     /// <summary>A per-thread record for converting public <see cref="CallEvent"/> objects (cold paths).</summary>
     public static FlatRecord FromCallEvent(CallEvent callEvent)

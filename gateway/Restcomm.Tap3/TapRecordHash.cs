@@ -19,9 +19,6 @@ public static class TapRecordHash
     /// <summary>Version byte that starts every canonical encoding.</summary>
     public const byte FormatVersion = 1;
 
-    [ThreadStatic]
-    private static byte[]? t_scratch;
-
     /// <summary>Computes the hash of <paramref name="callEvent"/> in a file with <paramref name="tapDecimalPlaces"/>.</summary>
     public static void Compute(CallEvent callEvent, int tapDecimalPlaces, Span<byte> destination)
     {
@@ -50,14 +47,14 @@ public static class TapRecordHash
     internal static void Compute(FlatRecord record, int tapDecimalPlaces, Span<byte> destination)
     {
         var needed = MaxCanonicalLength(record);
-        var buffer = t_scratch;
-        if (buffer is null || buffer.Length < needed)
+        if (record.Canonical.Length < needed)
         {
-            buffer = t_scratch = new byte[Math.Max(4096, needed)];
+            record.Canonical = new byte[needed];
         }
 
+        var buffer = record.Canonical;
         var length = WriteCanonical(record, tapDecimalPlaces, buffer);
-        RecordDigest.Hash(buffer.AsSpan(0, length), destination);
+        RecordDigest.Hash(buffer.AsSpan(0, length), destination, record.DigestContext);
     }
 
     /// <summary>An upper bound of the canonical length, so the writer needs no bounds checks of its own.</summary>

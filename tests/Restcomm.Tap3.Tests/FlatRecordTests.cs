@@ -88,4 +88,57 @@ public class FlatRecordTests
             Assert.Equal(TapRecordHash.Compute(doc.Events[i], 3), fresh[i]);
         }
     }
+
+    [Fact]
+    public void Local_timestamps_decode_to_the_same_instant_as_DateTime_across_leap_years()
+    {
+        var context = new TapDecodeContext(32);
+        context.SetOffsets([new UtcOffsetEntry(1, "+0100")]);
+        for (var day = new DateTime(1896, 1, 1); day < new DateTime(2105, 1, 1); day = day.AddDays(3))
+        {
+            var when = day.AddSeconds((day.DayOfYear * 4271) % 86400);
+            var bytes = TapEncoder.EncodeCallEvent(Moc(when));
+
+            var decoded = CallEventDecoder.Decode(bytes, 0, context)!;
+
+            Assert.Equal(when, decoded.StartTime!.Value.LocalTime);
+        }
+    }
+
+    [Theory]
+    [InlineData("19000229120000", false)]
+    [InlineData("20000229120000", true)]
+    [InlineData("20240229235959", true)]
+    [InlineData("20230229000000", false)]
+    [InlineData("20230431000000", false)]
+    [InlineData("20231301000000", false)]
+    [InlineData("20231200000000", false)]
+    [InlineData("20231231240000", false)]
+    [InlineData("00001231000000", false)]
+    public void Impossible_local_timestamps_are_a_value_error(string local, bool valid)
+    {
+        var context = new TapDecodeContext(32);
+        var bytes = TapEncoder.EncodeCallEvent(Moc(new DateTime(2026, 1, 2, 3, 4, 5)));
+        var at = bytes.AsSpan().IndexOf("20260102030405"u8);
+        System.Text.Encoding.ASCII.GetBytes(local).CopyTo(bytes, at);
+
+        if (valid)
+        {
+            var decoded = CallEventDecoder.Decode(bytes, 0, context)!;
+            Assert.Equal(DateTime.ParseExact(local, "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture), decoded.StartTime!.Value.LocalTime);
+        }
+        else
+        {
+            Assert.Throws<TapValueException>(() => CallEventDecoder.Decode(bytes, 0, context));
+        }
+    }
+
+    private static CallEvent Moc(DateTime when) => new()
+    {
+        Kind = CallEventKind.MobileOriginatedCall,
+        Imsi = "262011234567890",
+        StartTime = new TapTimestamp(when, 1, 60),
+        DurationSeconds = 1,
+        TeleServiceCode = "11",
+    };
 }

@@ -577,13 +577,20 @@ internal static class CallEventDecoder
         var hour = Digits(text, 8, 2, offset, item);
         var minute = Digits(text, 10, 2, offset, item);
         var second = Digits(text, 12, 2, offset, item);
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        var leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || hour > 23 || minute > 59 || second > 59
+            || day > (month == 2 ? (leap ? 29 : 28) : DaysBeforeMonth[month] - DaysBeforeMonth[month - 1]))
         {
             Ber.ThrowValue(item, "LocalTimeStamp is not a valid date and time", offset);
         }
 
-        return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks;
+        // The ticks DateTime would give, without its second round of checks.
+        var y = year - 1;
+        var days = (y * 365L) + (y / 4) - (y / 100) + (y / 400) + DaysBeforeMonth[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1;
+        return (days * TimeSpan.TicksPerDay) + (((hour * 3600L) + (minute * 60) + second) * TimeSpan.TicksPerSecond);
     }
+
+    private static readonly int[] DaysBeforeMonth = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 
     private static int Digits(ReadOnlySpan<byte> text, int start, int count, long offset, string item)
     {

@@ -102,6 +102,10 @@ internal sealed class FlatRecord
     public TaxSlot[] Taxes = new TaxSlot[8];
     public int TaxCount;
 
+    /// <summary>Scratch for the canonical encoding and the digest context of whoever owns this record.</summary>
+    public byte[] Canonical = new byte[4096];
+    public readonly byte[] DigestContext = RecordDigest.NewContext();
+
     /// <summary>The field descriptor with canonical id <paramref name="id"/> (null for unused ids).</summary>
     public static CallEventField? Field(int id) => FieldsById[id];
 

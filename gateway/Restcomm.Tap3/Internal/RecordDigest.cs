@@ -24,11 +24,18 @@ internal static class RecordDigest
     /// <summary>True when the low-level libcrypto path is in use.</summary>
     public static bool UsesLibcrypto { get; } = ProbeLibcrypto();
 
-    public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
+    /// <summary>A digest context for one thread; pass it to <see cref="Hash(ReadOnlySpan{byte}, Span{byte}, byte[])"/>.</summary>
+    public static byte[] NewContext() => GC.AllocateArray<byte>(ContextBytes, pinned: true);
+
+    public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination) =>
+        Hash(data, destination, t_context ??= NewContext());
+
+    /// <summary>As <see cref="Hash(ReadOnlySpan{byte}, Span{byte})"/> with a context the caller keeps (no thread-static lookup).</summary>
+    public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination, byte[] context)
     {
         if (UsesLibcrypto)
         {
-            HashWithLibcrypto(data, destination);
+            HashWithLibcrypto(data, destination, context);
             return;
         }
 
@@ -37,14 +44,18 @@ internal static class RecordDigest
         sha.GetHashAndReset(destination);
     }
 
-    private static void HashWithLibcrypto(ReadOnlySpan<byte> data, Span<byte> destination)
+    private static void HashWithLibcrypto(ReadOnlySpan<byte> data, Span<byte> destination, byte[] context)
     {
         if (destination.Length < 32)
         {
             throw new ArgumentException("a SHA-256 digest needs 32 bytes", nameof(destination));
         }
 
-        var context = t_context ??= GC.AllocateArray<byte>(ContextBytes, pinned: true);
+        if (context.Length < ContextBytes)
+        {
+            throw new ArgumentException("not a digest context", nameof(context));
+        }
+
         ref var ctx = ref MemoryMarshal.GetArrayDataReference(context);
         if (NativeMethods.Sha256Init(ref ctx) != 1
             || NativeMethods.Sha256Update(ref ctx, ref MemoryMarshal.GetReference(data), (nuint)data.Length) != 1
@@ -70,7 +81,7 @@ internal static class RecordDigest
             }
 
             Span<byte> native = stackalloc byte[32];
-            HashWithLibcrypto(input, native);
+            HashWithLibcrypto(input, native, NewContext());
             return native.SequenceEqual(SHA256.HashData(input));
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or CryptographicException)

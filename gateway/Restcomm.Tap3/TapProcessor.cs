@@ -189,13 +189,12 @@ public static class TapProcessor
         var pos = 0;
         var root = Ber.Read(data, ref pos, data.Length, baseOffset, 0, maxDepth);
         var bc = new BatchControl();
-        var p = root.ContentStart;
         try
         {
-            while (p < root.ContentEnd)
+            var c = new BerChildren(data, root, baseOffset, 1, maxDepth);
+            while (c.MoveNext())
             {
-                var e = Ber.Read(data, ref p, root.ContentEnd, baseOffset, 1, maxDepth);
-                SectionDecoder.ReadBatchItem(data, e, baseOffset, maxDepth, bc);
+                SectionDecoder.ReadBatchItem(ref c, bc);
             }
         }
         catch (TapValueException ex)

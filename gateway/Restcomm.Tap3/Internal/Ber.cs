@@ -495,3 +495,87 @@ internal static class Ber
     [DoesNotReturn]
     public static void ThrowFormat(string message, long offset) => throw new TapFormatException(message, offset);
 }
+
+/// <summary>
+/// The children of a constructed element, one at a time, with the typed reads every group decoder needs (each
+/// checks that the child is primitive and reports its item name and absolute offset on failure).
+/// </summary>
+internal ref struct BerChildren
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private readonly long _baseOffset;
+    private readonly int _end;
+    private readonly int _depth;
+    private readonly int _maxDepth;
+    private int _pos;
+
+    /// <summary>Children of <paramref name="parent"/>, which sits at <paramref name="depth"/> - 1.</summary>
+    public BerChildren(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, int maxDepth)
+    {
+        _data = data;
+        _baseOffset = baseOffset;
+        _pos = parent.ContentStart;
+        _end = parent.ContentEnd;
+        _depth = depth;
+        _maxDepth = maxDepth;
+        Current = default;
+    }
+
+    public BerElement Current { get; private set; }
+
+    public readonly int Tag => Current.Tag;
+
+    /// <summary>Absolute byte offset of the current child.</summary>
+    public readonly long Offset => _baseOffset + Current.Start;
+
+    /// <summary>Nesting level of the current child's own children.</summary>
+    public readonly int ChildDepth => _depth + 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MoveNext()
+    {
+        if (_pos >= _end)
+        {
+            return false;
+        }
+
+        Current = Ber.Read(_data, ref _pos, _end, _baseOffset, _depth, _maxDepth);
+        return true;
+    }
+
+    /// <summary>The content of the current child, which must be primitive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<byte> Primitive()
+    {
+        if (Current.Constructed)
+        {
+            Ber.ThrowValue(Ber.DescribeTag(Current.Tag), "must be primitive (syntax error)", Offset);
+        }
+
+        return _data[Current.ContentStart..Current.ContentEnd];
+    }
+
+    /// <summary>The current child, which must be constructed (to walk into).</summary>
+    public readonly BerElement Constructed()
+    {
+        if (!Current.Constructed)
+        {
+            Ber.ThrowValue(Ber.DescribeTag(Current.Tag), "must be constructed (syntax error)", Offset);
+        }
+
+        return Current;
+    }
+
+    public readonly long Integer(string item) => Ber.ReadInteger(Primitive(), Offset, item);
+
+    public readonly int Int32(string item) => Ber.ReadInt32(Primitive(), Offset, item);
+
+    public readonly string Text() => Ber.ReadText(Primitive());
+
+    /// <summary>A file-level DateTimeLong (or DateTime, whose code is left unresolved).</summary>
+    public readonly TapTimestamp Timestamp(string item) =>
+        CallEventDecoder.ReadDateTime(_data, Constructed(), _baseOffset, _depth + 1, null, item);
+
+    /// <summary>The children of the current child, which must be constructed.</summary>
+    public readonly BerChildren Children() => new(_data, Constructed(), _baseOffset, _depth + 1, _maxDepth);
+}

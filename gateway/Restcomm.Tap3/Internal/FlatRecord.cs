@@ -196,51 +196,43 @@ internal sealed class FlatRecord
 
     public void AddRecEntityCode(int code)
     {
-        if (RecEntityCount == RecEntityCodes.Length)
-        {
-            Array.Resize(ref RecEntityCodes, RecEntityCount * 2);
-        }
-
-        RecEntityCodes[RecEntityCount++] = code;
+        Next(ref RecEntityCodes, ref RecEntityCount) = code;
         Present |= 1u << RecEntityCodesId;
     }
 
     /// <summary>Adds an empty charge and returns its index.</summary>
     public int AddCharge()
     {
-        if (ChargeCount == Charges.Length)
-        {
-            Array.Resize(ref Charges, ChargeCount * 2);
-        }
-
-        Charges[ChargeCount] = default;
-        return ChargeCount++;
+        Next(ref Charges, ref ChargeCount);
+        return ChargeCount - 1;
     }
 
     public ref DetailSlot AddDetail(int charge)
     {
-        if (DetailCount == Details.Length)
-        {
-            Array.Resize(ref Details, DetailCount * 2);
-        }
-
-        ref var d = ref Details[DetailCount++];
-        d = default;
+        ref var d = ref Next(ref Details, ref DetailCount);
         d.Charge = charge;
         return ref d;
     }
 
     public ref TaxSlot AddTax(int charge)
     {
-        if (TaxCount == Taxes.Length)
-        {
-            Array.Resize(ref Taxes, TaxCount * 2);
-        }
-
-        ref var t = ref Taxes[TaxCount++];
-        t = default;
+        ref var t = ref Next(ref Taxes, ref TaxCount);
         t.Charge = charge;
         return ref t;
+    }
+
+    /// <summary>The next free slot of <paramref name="items"/>, cleared, growing the array when it is full.</summary>
+    private static ref T Next<T>(ref T[] items, ref int count)
+        where T : struct
+    {
+        if (count == items.Length)
+        {
+            Array.Resize(ref items, count * 2);
+        }
+
+        ref var slot = ref items[count++];
+        slot = default;
+        return ref slot;
     }
 
     public string? GetString(int id) => Has(id) ? Latin1(Text(id)) : null;

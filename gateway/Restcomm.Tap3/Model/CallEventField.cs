@@ -29,22 +29,15 @@ public enum CallEventFieldType
 /// </summary>
 public sealed class CallEventField
 {
-    private readonly Func<CallEvent, string?>? _getText;
-    private readonly Action<CallEvent, string?>? _setText;
-    private readonly Func<CallEvent, long?>? _getInteger;
-    private readonly Action<CallEvent, long?>? _setInteger;
+    private readonly (Func<CallEvent, string?> Get, Action<CallEvent, string?> Set)? _text;
+    private readonly (Func<CallEvent, long?> Get, Action<CallEvent, long?> Set)? _integer;
 
     private CallEventField(int id, string name, CallEventFieldType type,
-        Func<CallEvent, string?>? getText = null, Action<CallEvent, string?>? setText = null,
-        Func<CallEvent, long?>? getInteger = null, Action<CallEvent, long?>? setInteger = null)
+        (Func<CallEvent, string?>, Action<CallEvent, string?>)? text = null,
+        (Func<CallEvent, long?>, Action<CallEvent, long?>)? integer = null)
     {
-        Id = id;
-        Name = name;
-        Type = type;
-        _getText = getText;
-        _setText = setText;
-        _getInteger = getInteger;
-        _setInteger = setInteger;
+        (Id, Name, Type) = (id, name, type);
+        (_text, _integer) = (text, integer);
     }
 
     /// <summary>Every item in canonical order (ids 1–27, the order of the canonical encoding and of the JSON output).</summary>
@@ -69,28 +62,28 @@ public sealed class CallEventField
     public string? GetText(CallEvent callEvent)
     {
         ArgumentNullException.ThrowIfNull(callEvent);
-        return _getText is null ? throw new InvalidOperationException($"{Name} is not a text item") : _getText(callEvent);
+        return _text is { } text ? text.Get(callEvent) : throw new InvalidOperationException($"{Name} is not a text item");
     }
 
     /// <summary>The value of an integer item of <paramref name="callEvent"/>; null when absent.</summary>
     public long? GetInteger(CallEvent callEvent)
     {
         ArgumentNullException.ThrowIfNull(callEvent);
-        return _getInteger is null ? throw new InvalidOperationException($"{Name} is not an integer item") : _getInteger(callEvent);
+        return _integer is { } integer ? integer.Get(callEvent) : throw new InvalidOperationException($"{Name} is not an integer item");
     }
 
-    internal void SetText(CallEvent callEvent, string? value) => _setText!(callEvent, value);
+    internal void SetText(CallEvent callEvent, string? value) => _text!.Value.Set(callEvent, value);
 
-    internal void SetInteger(CallEvent callEvent, long? value) => _setInteger!(callEvent, value);
+    internal void SetInteger(CallEvent callEvent, long? value) => _integer!.Value.Set(callEvent, value);
 
     private static CallEventField Text(int id, string name, Func<CallEvent, string?> get, Action<CallEvent, string?> set, bool digits = false) =>
-        new(id, name, digits ? CallEventFieldType.Digits : CallEventFieldType.Text, getText: get, setText: set);
+        new(id, name, digits ? CallEventFieldType.Digits : CallEventFieldType.Text, text: (get, set));
 
     private static CallEventField Int64(int id, string name, Func<CallEvent, long?> get, Action<CallEvent, long?> set) =>
-        new(id, name, CallEventFieldType.Integer, getInteger: get, setInteger: set);
+        new(id, name, CallEventFieldType.Integer, integer: (get, set));
 
     private static CallEventField Int32(int id, string name, Func<CallEvent, int?> get, Action<CallEvent, int?> set) =>
-        new(id, name, CallEventFieldType.Integer32, getInteger: e => get(e), setInteger: (e, v) => set(e, checked((int?)v)));
+        new(id, name, CallEventFieldType.Integer32, integer: (e => get(e), (e, v) => set(e, checked((int?)v))));
 
     private static CallEventField[] Create() =>
     [

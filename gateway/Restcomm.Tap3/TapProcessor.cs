@@ -579,7 +579,11 @@ public static class TapProcessor
                     TapRecordHash.Compute(record, _decimalPlaces, hash);
                 }
 
-                pub.Events[i] = _options.KeepRecords ? record.ToCallEvent() : null;
+                if (_options.KeepRecords)
+                {
+                    pub.Events[i] = record.ToCallEvent(); // otherwise the slot is still null (cleared when recycled)
+                }
+
                 pub.Rejected[i] = chunk.SevereSeen;
             }
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static Restcomm.Tap3.Internal.TapTags;
 
 namespace Restcomm.Tap3.Internal;
@@ -196,6 +197,7 @@ internal static class CallEventDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReadField(FlatRecord r, int id, ReadOnlySpan<byte> value, long offset, string item)
     {
         switch (FlatRecord.TypeOf(id))

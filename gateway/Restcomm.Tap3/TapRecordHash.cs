@@ -181,7 +181,7 @@ public static class TapRecordHash
         var length = Math.Min(value.Length, ushort.MaxValue);
         b[p] = field;
         BinaryPrimitives.WriteUInt16BigEndian(b[(p + 1)..], (ushort)length);
-        value[..length].CopyTo(b[(p + 3)..]);
+        FlatRecord.CopySmall(value[..length], b[(p + 3)..]);
         return p + 3 + length;
     }
 }

@@ -434,29 +434,34 @@ internal static class Ber
     /// </summary>
     public static void WriteBcdDigits(ReadOnlySpan<byte> value, Span<byte> destination, long offset, string item)
     {
-        var i = 0;
-        for (; i + 1 < destination.Length; i += 2)
+        var pairs = destination.Length >> 1;
+        var table = BcdPairs;
+        for (var i = 0; i < pairs; i++)
         {
-            var b = value[i >> 1];
-            var high = b >> 4;
-            var low = b & 0x0F;
-            if (high >= 10 || low >= 10)
+            var b = value[i];
+            var pair = table[b];
+            if (pair != 0)
             {
-                destination[i] = BcdByte(high, offset, item);
-                destination[i + 1] = BcdByte(low, offset, item);
+                destination[2 * i] = (byte)pair;
+                destination[(2 * i) + 1] = (byte)(pair >> 8);
             }
             else
             {
-                destination[i] = (byte)('0' + high);
-                destination[i + 1] = (byte)('0' + low);
+                destination[2 * i] = BcdByte(b >> 4, offset, item);
+                destination[(2 * i) + 1] = BcdByte(b & 0x0F, offset, item);
             }
         }
 
-        if (i < destination.Length)
+        if ((destination.Length & 1) != 0)
         {
-            destination[i] = BcdByte(value[i >> 1] >> 4, offset, item);
+            destination[^1] = BcdByte(value[pairs] >> 4, offset, item);
         }
     }
+
+    /// <summary>Both ASCII digits of a byte whose nibbles are 0–9 (low byte first), 0 for any other byte.</summary>
+    private static readonly ushort[] BcdPairs = Enumerable.Range(0, 256)
+        .Select(b => (b >> 4) < 10 && (b & 0x0F) < 10 ? (ushort)(('0' + (b >> 4)) | (('0' + (b & 0x0F)) << 8)) : (ushort)0)
+        .ToArray();
 
     private static byte BcdByte(int nibble, long offset, string item)
     {

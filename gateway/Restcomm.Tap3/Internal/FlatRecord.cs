@@ -152,7 +152,7 @@ internal sealed class FlatRecord
         return Bytes.AsSpan(start, length);
     }
 
-    public void SetText(int id, ReadOnlySpan<byte> value) => value.CopyTo(SetText(id, value.Length));
+    public void SetText(int id, ReadOnlySpan<byte> value) => CopySmall(value, SetText(id, value.Length));
 
     /// <summary>Sets field <paramref name="id"/> to a range already in <see cref="Bytes"/>.</summary>
     public void SetTextRange(int id, int start, int length)
@@ -168,8 +168,25 @@ internal sealed class FlatRecord
     public int Append(ReadOnlySpan<byte> value)
     {
         var start = Reserve(value.Length);
-        value.CopyTo(Bytes.AsSpan(start));
+        CopySmall(value, Bytes.AsSpan(start));
         return start;
+    }
+
+    /// <summary>Copies a TAP item (usually a few bytes) without the call a general memory copy costs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CopySmall(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        if (source.Length > 16)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+
+        destination = destination[..source.Length];
+        for (var i = 0; i < source.Length; i++)
+        {
+            destination[i] = source[i];
+        }
     }
 
     public int Reserve(int length)

@@ -10,19 +10,23 @@ namespace Restcomm.Tap3.Internal;
 /// </summary>
 internal static class CallEventDecoder
 {
-    public static CallEventKind? KindOf(int tag) => tag switch
+    /// <summary>The call-event type of a CallEventDetail tag; null for a type this decoder does not know.</summary>
+    public static CallEventKind? KindOf(int tag) =>
+        (uint)tag < TagTableSize && KindByTag[tag] is var kind and >= 0 ? (CallEventKind)kind : null;
+
+    private static readonly sbyte[] KindByTag = BuildKindTable();
+
+    private static sbyte[] BuildKindTable()
     {
-        MobileOriginatedCall => CallEventKind.MobileOriginatedCall,
-        MobileTerminatedCall => CallEventKind.MobileTerminatedCall,
-        SupplServiceEvent => CallEventKind.SupplementaryServiceEvent,
-        ServiceCentreUsage => CallEventKind.ServiceCentreUsage,
-        GprsCall => CallEventKind.GprsCall,
-        ContentTransaction => CallEventKind.ContentTransaction,
-        LocationService => CallEventKind.LocationService,
-        MessagingEvent => CallEventKind.MessagingEvent,
-        MobileSession => CallEventKind.MobileSession,
-        _ => null,
-    };
+        var table = new sbyte[TagTableSize];
+        Array.Fill(table, (sbyte)-1);
+        foreach (var (kind, tag, _) in CallEventSchema.Types)
+        {
+            table[tag] = (sbyte)kind;
+        }
+
+        return table;
+    }
 
     /// <summary>
     /// Decodes the element that fills <paramref name="data"/> into a new <see cref="CallEvent"/>. Returns null for an
@@ -68,52 +72,34 @@ internal static class CallEventDecoder
     private static readonly byte[] TagRole = BuildTagRoles(out TagItems);
     private static readonly string?[] TagItems;
 
+    /// <summary>The tag table, taken from the call-event trees of <see cref="CallEventSchema"/>.</summary>
     private static byte[] BuildTagRoles(out string?[] items)
     {
         var roles = new byte[TagTableSize];
-        items = new string?[TagTableSize];
-        int[] containers =
-        [
-            MoBasicCallInformation, MtBasicCallInformation, ChargeableSubscriber, SimChargeableSubscriber,
-            GsmChargeableSubscriber, Destination, CallOriginator, LocationInformation, NetworkLocation, ImeiOrEsn,
-            BasicServiceUsedList, BasicServiceUsed, BasicService, BasicServiceCode, ChargeInformationList,
-            GprsBasicCallInformation, GprsChargeableSubscriber, GprsDestination, GprsLocationInformation,
-            GprsNetworkLocation, RecEntityCodeList, GprsServiceUsed, SupplServiceUsed, ChargedParty,
-            SessionChargeInfoList, ContentTransactionBasicInfo, ChargedPartyInformation, ChargedPartyIdList,
-            ServingPartiesInformation, ContentServiceUsedList, ContentServiceUsed, LocationServiceUsage, LCSQosRequested,
-            TrackingCustomerInformation, 299 /* TrackingCustomerIdList */, 362 /* TrackingCustomerIdentification */,
-            191 /* ScuBasicInformation */, 430 /* ScuChargeableSubscriber */,
-        ];
-        foreach (var tag in containers)
-        {
-            roles[tag] = Container;
-        }
+        var names = new string?[TagTableSize];
+        CallEventSchema.Collect(
+            group: tag => roles[tag] = Container,
+            field: (tag, id, item) =>
+            {
+                if (roles[tag] != 0 && roles[tag] != id)
+                {
+                    throw new InvalidOperationException($"{Ber.DescribeTag(tag)} is used for two different items");
+                }
 
-        (int Tag, int Field, string Item)[] fields =
-        [
-            (Imsi, 1, "Imsi"), (Msisdn, 2, "Msisdn"), (Imei, 3, "Imei"),
-            (TotalCallEventDuration, 5, "TotalCallEventDuration"), (CauseForTerm, 6, "CauseForTerm"),
-            (CalledNumber, 7, "CalledNumber"), (CallingNumber, 7, "CallingNumber"),
-            (DestinationNetwork, 8, "DestinationNetwork"), (OriginatingNetwork, 8, "OriginatingNetwork"),
-            (LocationArea, 10, "LocationArea"), (CellId, 11, "CellId"),
-            (TeleServiceCode, 12, "TeleServiceCode"), (BearerServiceCode, 13, "BearerServiceCode"),
-            (SupplServiceCode, 14, "SupplServiceCode"), (SupplServiceActionCode, 15, "SupplServiceActionCode"),
-            (AccessPointNameNI, 16, "AccessPointNameNI"), (AccessPointNameOI, 17, "AccessPointNameOI"),
-            (ChargingId, 18, "ChargingId"), (DataVolumeIncoming, 19, "DataVolumeIncoming"), (DataVolumeOutgoing, 20, "DataVolumeOutgoing"),
-            (MessagingEventService, 21, "Service"), (MobileSessionService, 21, "Service"),
-            (EventReference, 22, "EventReference"),
-            (ContentTransactionCode, 23, "ContentTransactionCode"), (ContentTransactionType, 24, "ContentTransactionType"),
-            (ContentProviderName, 25, "ContentProviderName"), (TransactionIdentifier, 26, "TransactionIdentifier"),
-            (364 /* CustomerIdentifier of the tracking customer; the tracked customer is skipped */, 27, "CustomerIdentifier"),
-        ];
-        foreach (var (tag, field, item) in fields)
-        {
-            roles[tag] = (byte)field;
-            items[tag] = item;
-        }
+                roles[tag] = (byte)id;
+                names[tag] = item;
+            });
 
+        items = names;
         return roles;
     }
+
+    /// <summary>Tags the walk looks into (for tests: the decoder's view of the trees).</summary>
+    internal static IEnumerable<int> ContainerTags => Enumerable.Range(0, TagTableSize).Where(t => TagRole[t] == Container);
+
+    /// <summary>Item tags with the field id and item name they fill (for tests).</summary>
+    internal static IEnumerable<(int Tag, int Field, string Item)> FieldTags =>
+        Enumerable.Range(0, TagTableSize).Where(t => TagRole[t] is > 0 and < Container).Select(t => (t, (int)TagRole[t], TagItems[t]!));
 
     private static void Walk(ReadOnlySpan<byte> data, int start, int end, long baseOffset, int depth, TapDecodeContext context, FlatRecord r)
     {

@@ -109,7 +109,7 @@ internal static class TapWriterCore
         w.End();
     }
 
-    private static void WriteDateTime(BerWriter w, int tag, TapTimestamp? t)
+    public static void WriteDateTime(BerWriter w, int tag, TapTimestamp? t)
     {
         if (t is not TapTimestamp ts)
         {
@@ -122,74 +122,7 @@ internal static class TapWriterCore
         w.End();
     }
 
-    private static void WriteSimSubscriber(BerWriter w, CallEvent e)
-    {
-        w.Begin(ChargeableSubscriber);
-        w.Begin(SimChargeableSubscriber);
-        w.Bcd(Imsi, e.Imsi);
-        w.Bcd(Msisdn, e.Msisdn);
-        w.End();
-        w.End();
-    }
-
-    private static void WriteImei(BerWriter w, CallEvent e)
-    {
-        if (e.Imei is not null)
-        {
-            w.Begin(ImeiOrEsn);
-            w.Bcd(Imei, e.Imei);
-            w.End();
-        }
-    }
-
-    private static void WriteLocation(BerWriter w, CallEvent e)
-    {
-        w.Begin(LocationInformation);
-        w.Begin(NetworkLocation);
-        if (e.RecEntityCodes.Count > 0)
-        {
-            w.Integer(RecEntityCode, e.RecEntityCodes[0]);
-        }
-
-        w.Integer(LocationArea, e.LocationArea);
-        w.Integer(CellId, e.CellId);
-        w.End();
-        w.End();
-    }
-
-    private static void WriteRecEntityList(BerWriter w, CallEvent e)
-    {
-        if (e.RecEntityCodes.Count == 0)
-        {
-            return;
-        }
-
-        w.Begin(RecEntityCodeList);
-        foreach (var code in e.RecEntityCodes)
-        {
-            w.Integer(RecEntityCode, code);
-        }
-
-        w.End();
-    }
-
-    private static void WriteChargeList(BerWriter w, CallEvent e)
-    {
-        if (e.Charges.Count == 0)
-        {
-            return;
-        }
-
-        w.Begin(ChargeInformationList);
-        foreach (var charge in e.Charges)
-        {
-            WriteChargeInformation(w, TapTags.ChargeInformation, charge);
-        }
-
-        w.End();
-    }
-
-    private static void WriteChargeInformation(BerWriter w, int tag, ChargeInformation c)
+    public static void WriteChargeInformation(BerWriter w, int tag, ChargeInformation c)
     {
         w.Begin(tag);
         w.Text(ChargedItem, c.ChargedItem);
@@ -223,7 +156,7 @@ internal static class TapWriterCore
         w.End();
     }
 
-    private static void WriteCallTypeGroup(BerWriter w, ChargeInformation c)
+    public static void WriteCallTypeGroup(BerWriter w, ChargeInformation c)
     {
         if (c.CallTypeLevel1 is null && c.CallTypeLevel2 is null && c.CallTypeLevel3 is null)
         {
@@ -237,7 +170,7 @@ internal static class TapWriterCore
         w.End();
     }
 
-    private static void WriteTaxes(BerWriter w, ChargeInformation c)
+    public static void WriteTaxes(BerWriter w, ChargeInformation c)
     {
         if (c.Taxes.Count == 0)
         {
@@ -257,250 +190,5 @@ internal static class TapWriterCore
         w.End();
     }
 
-    private static void WriteChargedParty(BerWriter w, CallEvent e)
-    {
-        w.Begin(ChargedParty);
-        w.Bcd(Imsi, e.Imsi);
-        w.Bcd(Msisdn, e.Msisdn);
-        w.Bcd(Imei, e.Imei);
-        w.End();
-    }
-
-    public static void WriteCallEvent(BerWriter w, CallEvent e)
-    {
-        switch (e.Kind)
-        {
-            case CallEventKind.MobileOriginatedCall or CallEventKind.MobileTerminatedCall:
-                var moc = e.Kind == CallEventKind.MobileOriginatedCall;
-                w.Begin(moc ? MobileOriginatedCall : MobileTerminatedCall);
-                w.Begin(moc ? MoBasicCallInformation : MtBasicCallInformation);
-                WriteSimSubscriber(w, e);
-                if (e.OtherPartyNumber is not null)
-                {
-                    w.Begin(moc ? Destination : CallOriginator);
-                    w.Bcd(moc ? CalledNumber : CallingNumber, e.OtherPartyNumber);
-                    w.End();
-                }
-
-                w.Text(moc ? DestinationNetwork : OriginatingNetwork, e.PartnerNetwork);
-                WriteDateTime(w, CallEventStartTimeStamp, e.StartTime);
-                w.Integer(TotalCallEventDuration, e.DurationSeconds);
-                w.Integer(CauseForTerm, e.CauseForTerm);
-                w.End();
-                WriteLocation(w, e);
-                WriteImei(w, e);
-                w.Begin(BasicServiceUsedList);
-                w.Begin(BasicServiceUsed);
-                w.Begin(BasicService);
-                w.Begin(BasicServiceCode);
-                if (e.TeleServiceCode is not null)
-                {
-                    w.Text(TeleServiceCode, e.TeleServiceCode);
-                }
-                else
-                {
-                    w.Text(BearerServiceCode, e.BearerServiceCode);
-                }
-
-                w.End();
-                w.End();
-                WriteChargeList(w, e);
-                w.End();
-                w.End();
-                w.End();
-                break;
-
-            case CallEventKind.GprsCall:
-                w.Begin(GprsCall);
-                w.Begin(GprsBasicCallInformation);
-                w.Begin(GprsChargeableSubscriber);
-                WriteSimSubscriber(w, e);
-                w.End();
-                w.Begin(GprsDestination);
-                w.Text(AccessPointNameNI, e.AccessPointNameNI);
-                w.Text(AccessPointNameOI, e.AccessPointNameOI);
-                w.End();
-                WriteDateTime(w, CallEventStartTimeStamp, e.StartTime);
-                w.Integer(TotalCallEventDuration, e.DurationSeconds);
-                w.Integer(CauseForTerm, e.CauseForTerm);
-                w.Integer(ChargingId, e.ChargingId);
-                w.End();
-                w.Begin(GprsLocationInformation);
-                w.Begin(GprsNetworkLocation);
-                WriteRecEntityList(w, e);
-                w.Integer(LocationArea, e.LocationArea);
-                w.Integer(CellId, e.CellId);
-                w.End();
-                w.End();
-                WriteImei(w, e);
-                w.Begin(GprsServiceUsed);
-                w.Integer(DataVolumeIncoming, e.DataVolumeIncoming);
-                w.Integer(DataVolumeOutgoing, e.DataVolumeOutgoing);
-                WriteChargeList(w, e);
-                w.End();
-                w.End();
-                break;
-
-            case CallEventKind.SupplementaryServiceEvent:
-                w.Begin(SupplServiceEvent);
-                WriteSimSubscriber(w, e);
-                WriteLocation(w, e);
-                WriteImei(w, e);
-                w.Begin(SupplServiceUsed);
-                w.Text(SupplServiceCode, e.SupplServiceCode);
-                w.Integer(SupplServiceActionCode, e.SupplServiceActionCode);
-                WriteDateTime(w, ChargingTimeStamp, e.StartTime);
-                if (e.Charges.Count > 0)
-                {
-                    WriteChargeInformation(w, TapTags.ChargeInformation, e.Charges[0]);
-                }
-
-                w.End();
-                w.End();
-                break;
-
-            case CallEventKind.ServiceCentreUsage:
-                w.Begin(ServiceCentreUsage);
-                w.Begin(191);
-                w.Begin(430);
-                w.Begin(GsmChargeableSubscriber);
-                w.Bcd(Imsi, e.Imsi);
-                w.Bcd(Msisdn, e.Msisdn);
-                w.End();
-                w.End();
-                w.End();
-                if (e.RecEntityCodes.Count > 0)
-                {
-                    w.Integer(RecEntityCode, e.RecEntityCodes[0]);
-                }
-
-                if (e.Charges.Count > 0)
-                {
-                    WriteChargeInformation(w, TapTags.ChargeInformation, e.Charges[0]);
-                }
-
-                w.End();
-                break;
-
-            case CallEventKind.MessagingEvent:
-                w.Begin(MessagingEvent);
-                w.Integer(MessagingEventService, e.ServiceType);
-                WriteChargedParty(w, e);
-                w.Text(EventReference, e.EventReference);
-                WriteRecEntityList(w, e);
-                w.Integer(LocationArea, e.LocationArea);
-                w.Integer(CellId, e.CellId);
-                WriteDateTime(w, ServiceStartTimestamp, e.StartTime);
-                if (e.Charges.Count > 0)
-                {
-                    var c = e.Charges[0];
-                    w.Integer(ExchangeRateCode, c.ExchangeRateCode);
-                    WriteCallTypeGroup(w, c);
-                    if (c.Details.Count > 0)
-                    {
-                        w.Integer(Charge, c.Details[0].Charge);
-                    }
-
-                    WriteTaxes(w, c);
-                }
-
-                w.End();
-                break;
-
-            case CallEventKind.MobileSession:
-                w.Begin(MobileSession);
-                w.Integer(MobileSessionService, e.ServiceType);
-                WriteChargedParty(w, e);
-                w.Integer(LocationArea, e.LocationArea);
-                w.Integer(CellId, e.CellId);
-                w.Text(EventReference, e.EventReference);
-                WriteRecEntityList(w, e);
-                WriteDateTime(w, ServiceStartTimestamp, e.StartTime);
-                w.Integer(CauseForTerm, e.CauseForTerm);
-                w.Integer(TotalCallEventDuration, e.DurationSeconds);
-                if (e.Charges.Count > 0)
-                {
-                    w.Begin(SessionChargeInfoList);
-                    foreach (var c in e.Charges)
-                    {
-                        WriteChargeInformation(w, SessionChargeInformation, c);
-                    }
-
-                    w.End();
-                }
-
-                w.End();
-                break;
-
-            case CallEventKind.ContentTransaction:
-                w.Begin(ContentTransaction);
-                w.Begin(ContentTransactionBasicInfo);
-                WriteDateTime(w, OrderPlacedTimeStamp, e.StartTime);
-                w.End();
-                w.Begin(ChargedPartyInformation);
-                w.Begin(ChargedPartyIdList);
-                if (e.Imsi is not null)
-                {
-                    w.Begin(ChargedPartyIdentification);
-                    w.Integer(ChargedPartyIdType, 1);
-                    w.Text(ChargedPartyIdentifier, e.Imsi);
-                    w.End();
-                }
-
-                if (e.Msisdn is not null)
-                {
-                    w.Begin(ChargedPartyIdentification);
-                    w.Integer(ChargedPartyIdType, 2);
-                    w.Text(ChargedPartyIdentifier, e.Msisdn);
-                    w.End();
-                }
-
-                w.End();
-                w.End();
-                w.Begin(ServingPartiesInformation);
-                w.Text(ContentProviderName, e.ContentProviderName);
-                w.End();
-                w.Begin(ContentServiceUsedList);
-                w.Begin(ContentServiceUsed);
-                w.Integer(ContentTransactionCode, e.ContentTransactionCode);
-                w.Integer(ContentTransactionType, e.ContentTransactionType);
-                w.Text(TransactionIdentifier, e.TransactionIdentifier);
-                WriteChargeList(w, e);
-                w.End();
-                w.End();
-                w.End();
-                break;
-
-            case CallEventKind.LocationService:
-                w.Begin(LocationService);
-                if (e.RecEntityCodes.Count > 0)
-                {
-                    w.Integer(RecEntityCode, e.RecEntityCodes[0]);
-                }
-
-                if (e.TrackingCustomerIdentifier is not null)
-                {
-                    w.Begin(TrackingCustomerInformation);
-                    w.Begin(299);
-                    w.Begin(362);
-                    w.Integer(363, 1);
-                    w.Text(364, e.TrackingCustomerIdentifier);
-                    w.End();
-                    w.End();
-                    w.End();
-                }
-
-                w.Begin(LocationServiceUsage);
-                w.Begin(LCSQosRequested);
-                WriteDateTime(w, 384, e.StartTime);
-                w.End();
-                WriteChargeList(w, e);
-                w.End();
-                w.End();
-                break;
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "unknown call event kind");
-        }
-    }
+    public static void WriteCallEvent(BerWriter w, CallEvent e) => CallEventSchema.Write(w, e);
 }

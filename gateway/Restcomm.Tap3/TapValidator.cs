@@ -357,40 +357,24 @@ public static class TapValidator
             return;
         }
 
-        if (audit.TotalCharge is not long totalCharge)
-        {
-            Fatal(report, 30, Au, "TotalCharge", "mandatory item TotalCharge missing within group");
-        }
-        else if (totalCharge != totals.TotalCharge)
-        {
-            Fatal(report, 100, Au, "TotalCharge", $"TotalCharge {totalCharge} does not match the calculated sum of non-refund charges {totals.TotalCharge}");
-        }
+        Compare(report, audit.TotalCharge, totals.TotalCharge, 30, "TotalCharge", "the calculated sum of non-refund charges {0}");
+        Compare(report, audit.TotalTaxValue, totals.TotalTax, 31, "TotalTaxValue", "the calculated sum of taxes {0}");
+        Compare(report, audit.TotalDiscountValue, totals.TotalDiscount, 32, "TotalDiscountValue", "the calculated sum of discounts {0}");
+        Compare(report, audit.CallEventDetailsCount, totals.RecordCount, 33, "CallEventDetailsCount", "the {0} call events in the file");
+    }
 
-        if (audit.TotalTaxValue is not long totalTax)
+    /// <summary>One AuditControlInfo item against its computed value: missing (code) or different (100), both fatal.</summary>
+    private static void Compare(TapValidationReport report, long? declared, long computed, int missingCode, string item, string computedText)
+    {
+        const string Au = "AuditControlInfo";
+        if (declared is not long value)
         {
-            Fatal(report, 31, Au, "TotalTaxValue", "mandatory item TotalTaxValue missing within group");
+            Fatal(report, missingCode, Au, item, $"mandatory item {item} missing within group");
         }
-        else if (totalTax != totals.TotalTax)
+        else if (value != computed)
         {
-            Fatal(report, 100, Au, "TotalTaxValue", $"TotalTaxValue {totalTax} does not match the calculated sum of taxes {totals.TotalTax}");
-        }
-
-        if (audit.TotalDiscountValue is not long totalDiscount)
-        {
-            Fatal(report, 32, Au, "TotalDiscountValue", "mandatory item TotalDiscountValue missing within group");
-        }
-        else if (totalDiscount != totals.TotalDiscount)
-        {
-            Fatal(report, 100, Au, "TotalDiscountValue", $"TotalDiscountValue {totalDiscount} does not match the calculated sum of discounts {totals.TotalDiscount}");
-        }
-
-        if (audit.CallEventDetailsCount is not long count)
-        {
-            Fatal(report, 33, Au, "CallEventDetailsCount", "mandatory item CallEventDetailsCount missing within group");
-        }
-        else if (count != totals.RecordCount)
-        {
-            Fatal(report, 100, Au, "CallEventDetailsCount", $"CallEventDetailsCount {count} does not match the {totals.RecordCount} call events in the file");
+            var what = string.Format(System.Globalization.CultureInfo.InvariantCulture, computedText, computed);
+            Fatal(report, 100, Au, item, $"{item} {value} does not match {what}");
         }
     }
 

@@ -6,6 +6,25 @@ namespace Restcomm.Tap3.Internal;
 /// <summary>Writes TAP 3.12 groups and call events with a <see cref="BerWriter"/>, in the ASN.1 element order.</summary>
 internal static class TapWriterCore
 {
+    /// <summary>The groups before the call events: BatchControlInfo, AccountingInfo, NetworkInfo (those present).</summary>
+    public static void WriteHeaderGroups(BerWriter w, TapHeader header)
+    {
+        if (header.BatchControl is { } batch)
+        {
+            WriteBatchControl(w, batch);
+        }
+
+        if (header.Accounting is { } accounting)
+        {
+            WriteAccounting(w, accounting);
+        }
+
+        if (header.Network is { } network)
+        {
+            WriteNetwork(w, network);
+        }
+    }
+
     public static void WriteBatchControl(BerWriter w, BatchControl bc)
     {
         w.Begin(BatchControlInfo);

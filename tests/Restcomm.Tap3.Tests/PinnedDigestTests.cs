@@ -48,4 +48,15 @@ public class PinnedDigestTests
     {
         Assert.Equal(expected, await FingerprintAsync(Samples.Bytes(name), keepRecords: false));
     }
+
+    [Fact]
+    public async Task Encoders_write_generated_traffic_byte_for_byte_as_pinned()
+    {
+        var whole = TapEncoder.Encode(TapTrafficGenerator.CreateDocument(20000, seed: 5));
+        using var stream = new MemoryStream();
+        await TapTrafficGenerator.WriteAsync(stream, 20000, 42, null, CancellationToken.None).WaitAsync(Samples.Timeout);
+
+        Assert.Equal("1EE1586F44EDB8C24082E268530DDCD1BEAD8692D0E9516BEEDA60C46AAF88EF", Convert.ToHexString(SHA256.HashData(whole)));
+        Assert.Equal("51688B30B631847B9D392BE428BD6ACE0E3696A66F333A33C74E2078EDCE9837", Convert.ToHexString(SHA256.HashData(stream.ToArray())));
+    }
 }

@@ -46,20 +46,12 @@ internal static class TapWriterCore
         w.Begin(TapTags.AccountingInfo);
         w.Text(LocalCurrency, a.LocalCurrency);
         w.Text(TapCurrency, a.TapCurrency);
-        if (a.ExchangeRates.Count > 0)
+        WriteList(w, CurrencyConversionList, CurrencyConversion, a.ExchangeRates, static (w, rate) =>
         {
-            w.Begin(CurrencyConversionList);
-            foreach (var rate in a.ExchangeRates)
-            {
-                w.Begin(CurrencyConversion);
-                w.Integer(ExchangeRateCode, rate.Code);
-                w.Integer(NumberOfDecimalPlaces, rate.DecimalPlaces);
-                w.Integer(TapTags.ExchangeRate, rate.Rate);
-                w.End();
-            }
-
-            w.End();
-        }
+            w.Integer(ExchangeRateCode, rate.Code);
+            w.Integer(NumberOfDecimalPlaces, rate.DecimalPlaces);
+            w.Integer(TapTags.ExchangeRate, rate.Rate);
+        });
 
         w.Integer(TapDecimalPlaces, a.TapDecimalPlaces);
         w.End();
@@ -68,34 +60,17 @@ internal static class TapWriterCore
     public static void WriteNetwork(BerWriter w, NetworkInfo n)
     {
         w.Begin(TapTags.NetworkInfo);
-        if (n.UtcOffsets.Count > 0)
+        WriteList(w, UtcTimeOffsetInfoList, UtcTimeOffsetInfo, n.UtcOffsets, static (w, entry) =>
         {
-            w.Begin(UtcTimeOffsetInfoList);
-            foreach (var entry in n.UtcOffsets)
-            {
-                w.Begin(UtcTimeOffsetInfo);
-                w.Integer(UtcTimeOffsetCode, entry.Code);
-                w.Text(UtcTimeOffset, entry.Offset);
-                w.End();
-            }
-
-            w.End();
-        }
-
-        if (n.RecEntities.Count > 0)
+            w.Integer(UtcTimeOffsetCode, entry.Code);
+            w.Text(UtcTimeOffset, entry.Offset);
+        });
+        WriteList(w, RecEntityInfoList, RecEntityInformation, n.RecEntities, static (w, entity) =>
         {
-            w.Begin(RecEntityInfoList);
-            foreach (var entity in n.RecEntities)
-            {
-                w.Begin(RecEntityInformation);
-                w.Integer(RecEntityCode, entity.Code);
-                w.Integer(RecEntityType, entity.Type);
-                w.Text(RecEntityId, entity.Id);
-                w.End();
-            }
-
-            w.End();
-        }
+            w.Integer(RecEntityCode, entity.Code);
+            w.Integer(RecEntityType, entity.Type);
+            w.Text(RecEntityId, entity.Id);
+        });
 
         w.End();
     }
@@ -147,21 +122,13 @@ internal static class TapWriterCore
         w.Text(ChargedItem, c.ChargedItem);
         w.Integer(ExchangeRateCode, c.ExchangeRateCode);
         WriteCallTypeGroup(w, c);
-        if (c.Details.Count > 0)
+        WriteList(w, ChargeDetailList, TapTags.ChargeDetail, c.Details, static (w, d) =>
         {
-            w.Begin(ChargeDetailList);
-            foreach (var d in c.Details)
-            {
-                w.Begin(TapTags.ChargeDetail);
-                w.Text(ChargeType, d.ChargeType);
-                w.Integer(Charge, d.Charge);
-                w.Integer(ChargeableUnits, d.ChargeableUnits);
-                w.Integer(ChargedUnits, d.ChargedUnits);
-                w.End();
-            }
-
-            w.End();
-        }
+            w.Text(ChargeType, d.ChargeType);
+            w.Integer(Charge, d.Charge);
+            w.Integer(ChargeableUnits, d.ChargeableUnits);
+            w.Integer(ChargedUnits, d.ChargedUnits);
+        });
 
         WriteTaxes(w, c);
         if (tag == TapTags.ChargeInformation && (c.DiscountCode is not null || c.Discount is not null))
@@ -189,20 +156,27 @@ internal static class TapWriterCore
         w.End();
     }
 
-    public static void WriteTaxes(BerWriter w, ChargeInformation c)
+    public static void WriteTaxes(BerWriter w, ChargeInformation c) =>
+        WriteList(w, TaxInformationList, TaxInformation, c.Taxes, static (w, t) =>
+        {
+            w.Integer(TaxCode, t.TaxCode);
+            w.Integer(TaxValue, t.TaxValue);
+            w.Integer(TaxableAmount, t.TaxableAmount);
+        });
+
+    /// <summary>A list group of item groups, left out when <paramref name="items"/> is empty.</summary>
+    private static void WriteList<T>(BerWriter w, int listTag, int itemTag, IList<T> items, Action<BerWriter, T> writeItem)
     {
-        if (c.Taxes.Count == 0)
+        if (items.Count == 0)
         {
             return;
         }
 
-        w.Begin(TaxInformationList);
-        foreach (var t in c.Taxes)
+        w.Begin(listTag);
+        foreach (var item in items)
         {
-            w.Begin(TaxInformation);
-            w.Integer(TaxCode, t.TaxCode);
-            w.Integer(TaxValue, t.TaxValue);
-            w.Integer(TaxableAmount, t.TaxableAmount);
+            w.Begin(itemTag);
+            writeItem(w, item);
             w.End();
         }
 

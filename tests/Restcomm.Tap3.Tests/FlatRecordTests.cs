@@ -141,4 +141,59 @@ public class FlatRecordTests
         DurationSeconds = 1,
         TeleServiceCode = "11",
     };
+
+    [Fact]
+    public void Hot_path_and_public_objects_agree_on_hash_findings_and_totals_for_mutated_call_events()
+    {
+        var generator = new TapTrafficGenerator(31);
+        var header = generator.Header;
+        var context = new TapDecodeContext(32);
+        context.SetOffsets(header.Network!.UtcOffsets);
+        var record = new FlatRecord();
+        var random = new Random(8);
+        var decoded = 0;
+        for (var round = 0; round < 20_000; round++)
+        {
+            var data = TapEncoder.EncodeCallEvent(generator.Next());
+            for (var e = random.Next(0, 4); e > 0; e--)
+            {
+                data[random.Next(2, data.Length)] = random.Next(2) == 0 ? (byte)random.Next(256) : (byte)(data[random.Next(data.Length)] ^ (1 << random.Next(8)));
+            }
+
+            try
+            {
+                if (!CallEventDecoder.Decode(data, 0, context, record))
+                {
+                    continue;
+                }
+            }
+            catch (Exception ex) when (ex is TapFormatException or TapValueException)
+            {
+                continue;
+            }
+
+            decoded++;
+            var fast = new byte[32];
+            TapRecordHash.Compute(record, 3, fast);
+            var fastFindings = new List<string>();
+            TapValidator.ValidateRecord(record, round, 0, header, f => fastFindings.Add(f.ToString()));
+            var fastTotals = new TapRunningTotals();
+            fastTotals.Add(record);
+
+            var callEvent = record.ToCallEvent();
+            var slowFindings = new List<string>();
+            TapValidator.ValidateRecord(callEvent, round, 0, header, f => slowFindings.Add(f.ToString()));
+            var slowTotals = new TapRunningTotals();
+            slowTotals.Add(callEvent);
+
+            Assert.Equal(TapRecordHash.Compute(callEvent, 3), fast);
+            Assert.Equal(slowFindings, fastFindings);
+            Assert.Equal(
+                (slowTotals.TotalCharge, slowTotals.TotalTax, slowTotals.TotalDiscount, slowTotals.EarliestUtc),
+                (fastTotals.TotalCharge, fastTotals.TotalTax, fastTotals.TotalDiscount, fastTotals.EarliestUtc));
+            Assert.Equal(JsonSerializer.Serialize(callEvent), JsonSerializer.Serialize(FlatRecord.FromCallEvent(callEvent).ToCallEvent()));
+        }
+
+        Assert.True(decoded > 5000, $"only {decoded} mutated records decoded");
+    }
 }

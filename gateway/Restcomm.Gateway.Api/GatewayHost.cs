@@ -68,6 +68,7 @@ internal static class GatewayHost
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
 
+        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication(ApiKeyClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
         services.AddAuthorization();

@@ -31,6 +31,12 @@ internal sealed class GatewayOptions
     /// <summary>How long stored idempotent responses are kept.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long a verified API key is trusted without asking the store again; a revoked key is refused at
+    /// most this long after <c>restcomm keys revoke</c>. Zero checks the store on every request.
+    /// </summary>
+    public TimeSpan ApiKeyCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Log format on the console: <c>json</c> (structured, the default) or <c>text</c>.</summary>
     public string LogFormat { get; set; } = "json";
 

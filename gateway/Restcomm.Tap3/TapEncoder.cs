@@ -33,21 +33,7 @@ public static class TapEncoder
         }
 
         w.Begin(TapTags.TransferBatch);
-        if (header.BatchControl is { } batch)
-        {
-            TapWriterCore.WriteBatchControl(w, batch);
-        }
-
-        if (header.Accounting is { } accounting)
-        {
-            TapWriterCore.WriteAccounting(w, accounting);
-        }
-
-        if (header.Network is { } network)
-        {
-            TapWriterCore.WriteNetwork(w, network);
-        }
-
+        TapWriterCore.WriteHeaderGroups(w, header);
         w.Begin(TapTags.CallEventDetailList);
         foreach (var e in document.Events)
         {
@@ -118,21 +104,7 @@ public sealed class TapFileWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(header);
         _stream = stream;
         _writer.BeginIndefinite(TapTags.TransferBatch);
-        if (header.BatchControl is { } batch)
-        {
-            TapWriterCore.WriteBatchControl(_writer, batch);
-        }
-
-        if (header.Accounting is { } accounting)
-        {
-            TapWriterCore.WriteAccounting(_writer, accounting);
-        }
-
-        if (header.Network is { } network)
-        {
-            TapWriterCore.WriteNetwork(_writer, network);
-        }
-
+        TapWriterCore.WriteHeaderGroups(_writer, header);
         _writer.BeginIndefinite(TapTags.CallEventDetailList);
     }
 

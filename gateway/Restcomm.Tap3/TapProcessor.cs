@@ -189,13 +189,12 @@ public static class TapProcessor
         var pos = 0;
         var root = Ber.Read(data, ref pos, data.Length, baseOffset, 0, maxDepth);
         var bc = new BatchControl();
-        var p = root.ContentStart;
         try
         {
-            while (p < root.ContentEnd)
+            var c = new BerChildren(data, root, baseOffset, 1, maxDepth);
+            while (c.MoveNext())
             {
-                var e = Ber.Read(data, ref p, root.ContentEnd, baseOffset, 1, maxDepth);
-                SectionDecoder.ReadBatchItem(data, e, baseOffset, maxDepth, bc);
+                SectionDecoder.ReadBatchItem(ref c, bc);
             }
         }
         catch (TapValueException ex)
@@ -395,7 +394,11 @@ public static class TapProcessor
                 }
                 else
                 {
-                    await input.FillAsync(2, token).ConfigureAwait(false);
+                    if (input.Available < 2)
+                    {
+                        await input.FillAsync(2, token).ConfigureAwait(false);
+                    }
+
                     if (input.Available >= 2 && input.Span[0] == 0 && input.Span[1] == 0)
                     {
                         input.Advance(2);
@@ -403,7 +406,9 @@ public static class TapProcessor
                     }
                 }
 
-                var length = await MeasureAsync(input, options.MaxDepth, token).ConfigureAwait(false);
+                // Synchronous while the window holds the whole call event (almost always); otherwise read on.
+                var measured = Ber.Measure(input.Span, 0, input.Available, input.Position, input.EndOfInput, 1, options.MaxDepth);
+                var length = measured >= 0 ? (int)measured : await MeasureAsync(input, options.MaxDepth, token).ConfigureAwait(false);
                 if (listEnd >= 0 && input.Position + length > listEnd)
                 {
                     throw new TapFormatException("a call event extends beyond the end of CallEventDetailList", input.Position);
@@ -516,24 +521,22 @@ public static class TapProcessor
         }
 
         [ThreadStatic]
-        private static DecodeScratch? t_scratch;
+        private static FlatRecord? t_record;
 
         public void Process(WorkChunk chunk)
         {
             var pub = chunk.Public;
-            var scratch = _options.KeepRecords ? null : (t_scratch ??= new DecodeScratch());
+            var record = t_record ??= new FlatRecord();
             for (var i = 0; i < pub.Count; i++)
             {
                 var data = chunk.Raw.AsSpan(chunk.RawStart[i], chunk.RawLength[i]);
                 var offset = pub.Offsets[i];
                 var index = pub.FirstIndex + i;
                 var hash = pub.HashBuffer.AsSpan(i * TapRecordHash.Size, TapRecordHash.Size);
-                CallEvent? callEvent;
                 chunk.SevereSeen = false;
                 try
                 {
-                    callEvent = CallEventDecoder.Decode(data, offset, _context, scratch);
-                    if (callEvent is null)
+                    if (!CallEventDecoder.Decode(data, offset, _context, record))
                     {
                         var pos = 0;
                         var element = Ber.Read(data, ref pos, data.Length, offset, 1, _options.MaxDepth);
@@ -565,18 +568,22 @@ public static class TapProcessor
                     continue;
                 }
 
-                chunk.Totals.Add(callEvent);
+                chunk.Totals.Add(record);
                 if (_options.Validate)
                 {
-                    TapValidator.ValidateRecord(callEvent, index, offset, _header, chunk.AddErrorAction);
+                    TapValidator.ValidateRecord(record, index, offset, _header, chunk.AddErrorAction);
                 }
 
                 if (_options.ComputeHashes)
                 {
-                    TapRecordHash.Compute(callEvent, _decimalPlaces, hash);
+                    TapRecordHash.Compute(record, _decimalPlaces, hash);
                 }
 
-                pub.Events[i] = _options.KeepRecords ? callEvent : null;
+                if (_options.KeepRecords)
+                {
+                    pub.Events[i] = record.ToCallEvent(); // otherwise the slot is still null (cleared when recycled)
+                }
+
                 pub.Rejected[i] = chunk.SevereSeen;
             }
         }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Restcomm.Tap3.Internal;
 
 namespace Restcomm.Tap3;
 
@@ -17,28 +19,11 @@ public static class TapRecordHash
     /// <summary>Version byte that starts every canonical encoding.</summary>
     public const byte FormatVersion = 1;
 
-    [ThreadStatic]
-    private static byte[]? t_scratch;
-
-    // One reusable digest context per thread: the one-shot API creates and frees a native context per call, which
-    // costs more than hashing a 200-byte record.
-    [ThreadStatic]
-    private static IncrementalHash? t_sha256;
-
     /// <summary>Computes the hash of <paramref name="callEvent"/> in a file with <paramref name="tapDecimalPlaces"/>.</summary>
     public static void Compute(CallEvent callEvent, int tapDecimalPlaces, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(callEvent);
-        var buffer = t_scratch ??= new byte[4096];
-        int length;
-        while (!TryWriteCanonical(callEvent, tapDecimalPlaces, buffer, out length))
-        {
-            buffer = t_scratch = new byte[buffer.Length * 2];
-        }
-
-        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(buffer.AsSpan(0, length));
-        sha.GetHashAndReset(destination);
+        Compute(FlatRecord.FromCallEvent(callEvent), tapDecimalPlaces, destination);
     }
 
     /// <summary>Computes the hash and returns it as a new array.</summary>
@@ -53,171 +38,150 @@ public static class TapRecordHash
     public static byte[] CanonicalEncoding(CallEvent callEvent, int tapDecimalPlaces)
     {
         ArgumentNullException.ThrowIfNull(callEvent);
-        var buffer = new byte[4096];
-        int length;
-        while (!TryWriteCanonical(callEvent, tapDecimalPlaces, buffer, out length))
-        {
-            buffer = new byte[buffer.Length * 2];
-        }
-
-        return buffer.AsSpan(0, length).ToArray();
+        var record = FlatRecord.FromCallEvent(callEvent);
+        var buffer = new byte[MaxCanonicalLength(record)];
+        return buffer.AsSpan(0, WriteCanonical(record, tapDecimalPlaces, buffer)).ToArray();
     }
 
-    private static bool TryWriteCanonical(CallEvent e, int tapDecimalPlaces, Span<byte> buffer, out int length)
+    /// <summary>The hot path: hash of a decoded record, straight from its flat form.</summary>
+    internal static void Compute(FlatRecord record, int tapDecimalPlaces, Span<byte> destination)
     {
-        var w = new Writer(buffer);
-        w.Byte(FormatVersion);
-        w.Byte((byte)e.Kind);
-        w.Byte((byte)tapDecimalPlaces);
-        w.Text(1, e.Imsi);
-        w.Text(2, e.Msisdn);
-        w.Text(3, e.Imei);
-        if (e.StartTime is TapTimestamp start)
+        var needed = MaxCanonicalLength(record);
+        if (record.Canonical.Length < needed)
         {
-            w.Byte(4);
-            w.Int64(start.LocalTime.Ticks / TimeSpan.TicksPerSecond);
-            w.Int64(start.UtcOffsetMinutes ?? int.MinValue);
-            w.Int64(start.UtcOffsetCode ?? int.MinValue);
+            record.Canonical = new byte[needed];
         }
 
-        w.Int(5, e.DurationSeconds);
-        w.Int(6, e.CauseForTerm);
-        w.Text(7, e.OtherPartyNumber);
-        w.Text(8, e.PartnerNetwork);
-        if (e.RecEntityCodes.Count > 0)
-        {
-            w.Byte(9);
-            w.Int64(e.RecEntityCodes.Count);
-            for (var i = 0; i < e.RecEntityCodes.Count; i++)
-            {
-                w.Int64(e.RecEntityCodes[i]);
-            }
-        }
-
-        w.Int(10, e.LocationArea);
-        w.Int(11, e.CellId);
-        w.Text(12, e.TeleServiceCode);
-        w.Text(13, e.BearerServiceCode);
-        w.Text(14, e.SupplServiceCode);
-        w.Int(15, e.SupplServiceActionCode);
-        w.Text(16, e.AccessPointNameNI);
-        w.Text(17, e.AccessPointNameOI);
-        w.Int(18, e.ChargingId);
-        w.Int(19, e.DataVolumeIncoming);
-        w.Int(20, e.DataVolumeOutgoing);
-        w.Int(21, e.ServiceType);
-        w.Text(22, e.EventReference);
-        w.Int(23, e.ContentTransactionCode);
-        w.Int(24, e.ContentTransactionType);
-        w.Text(25, e.ContentProviderName);
-        w.Text(26, e.TransactionIdentifier);
-        w.Text(27, e.TrackingCustomerIdentifier);
-        for (var c = 0; c < e.Charges.Count; c++)
-        {
-            var charge = e.Charges[c];
-            w.Byte(40);
-            w.Text(41, charge.ChargedItem);
-            w.Int(42, charge.ExchangeRateCode);
-            w.Int(43, charge.CallTypeLevel1);
-            w.Int(44, charge.CallTypeLevel2);
-            w.Int(45, charge.CallTypeLevel3);
-            for (var d = 0; d < charge.Details.Count; d++)
-            {
-                var detail = charge.Details[d];
-                w.Byte(46);
-                w.Text(47, detail.ChargeType);
-                w.Int(48, detail.Charge);
-                w.Int(49, detail.ChargeableUnits);
-                w.Int(50, detail.ChargedUnits);
-            }
-
-            for (var t = 0; t < charge.Taxes.Count; t++)
-            {
-                var tax = charge.Taxes[t];
-                w.Byte(51);
-                w.Int(52, tax.TaxCode);
-                w.Int(53, tax.TaxValue);
-                w.Int(54, tax.TaxableAmount);
-            }
-
-            w.Int(55, charge.DiscountCode);
-            w.Int(56, charge.Discount);
-            w.Byte(57);
-        }
-
-        w.Byte(0xFF);
-        length = w.Position;
-        return !w.Overflow;
+        var buffer = record.Canonical;
+        var length = WriteCanonical(record, tapDecimalPlaces, buffer);
+        RecordDigest.Hash(buffer.AsSpan(0, length), destination, record.DigestContext);
     }
 
-    private ref struct Writer
+    /// <summary>An upper bound of the canonical length, so the writer needs no bounds checks of its own.</summary>
+    private static int MaxCanonicalLength(FlatRecord r) =>
+        4 + (FlatRecord.FieldSlots * 9) + (3 * FlatRecord.FieldSlots) + r.BytesUsed + 25 + 9 + (8 * r.RecEntityCount)
+        + (r.ChargeCount * (2 + 3 + (9 * 6))) + (r.DetailCount * (1 + 3 + 27)) + (r.TaxCount * (1 + 27));
+
+    private static int WriteCanonical(FlatRecord r, int tapDecimalPlaces, Span<byte> b)
     {
-        private readonly Span<byte> _buffer;
-
-        public Writer(Span<byte> buffer)
+        b[0] = FormatVersion;
+        b[1] = (byte)r.Kind;
+        b[2] = (byte)tapDecimalPlaces;
+        var p = 3;
+        var present = r.Present & ~1u;
+        while (present != 0)
         {
-            _buffer = buffer;
-            Position = 0;
-            Overflow = false;
-        }
-
-        public int Position { get; private set; }
-
-        public bool Overflow { get; private set; }
-
-        public void Byte(byte value)
-        {
-            if (Position >= _buffer.Length)
+            var id = BitOperations.TrailingZeroCount(present);
+            present &= present - 1;
+            switch (id)
             {
-                Overflow = true;
-                return;
-            }
+                case FlatRecord.StartTimeId:
+                    b[p++] = FlatRecord.StartTimeId;
+                    p = Int64(b, p, r.StartTicks / TimeSpan.TicksPerSecond);
+                    p = Int64(b, p, r.HasStartOffsetMinutes ? r.StartOffsetMinutes : int.MinValue);
+                    p = Int64(b, p, r.HasStartOffsetCode ? r.StartOffsetCode : int.MinValue);
+                    break;
+                case FlatRecord.RecEntityCodesId:
+                    b[p++] = FlatRecord.RecEntityCodesId;
+                    p = Int64(b, p, r.RecEntityCount);
+                    for (var i = 0; i < r.RecEntityCount; i++)
+                    {
+                        p = Int64(b, p, r.RecEntityCodes[i]);
+                    }
 
-            _buffer[Position++] = value;
-        }
+                    break;
+                default:
+                    if (FlatRecord.TypeOf(id) is CallEventFieldType.Text or CallEventFieldType.Digits)
+                    {
+                        p = Text(b, p, (byte)id, r.Bytes.AsSpan(r.TextStart[id], r.TextLength[id]));
+                    }
+                    else
+                    {
+                        p = Int(b, p, (byte)id, r.Integers[id]);
+                    }
 
-        public void Int64(long value)
-        {
-            if (Position + 8 > _buffer.Length)
-            {
-                Overflow = true;
-                return;
-            }
-
-            BinaryPrimitives.WriteInt64BigEndian(_buffer[Position..], value);
-            Position += 8;
-        }
-
-        public void Int(byte field, long? value)
-        {
-            if (value is long v)
-            {
-                Byte(field);
-                Int64(v);
+                    break;
             }
         }
 
-        public void Text(byte field, string? value)
+        for (var c = 0; c < r.ChargeCount; c++)
         {
-            if (value is null)
+            ref readonly var charge = ref r.Charges[c];
+            var flags = charge.Flags;
+            b[p++] = 40;
+            if ((flags & ChargeSlot.HasChargedItem) != 0)
             {
-                return;
+                p = Text(b, p, 41, r.Bytes.AsSpan(charge.ChargedItemStart, charge.ChargedItemLength));
             }
 
-            if (Position + 3 + value.Length > _buffer.Length)
+            p = (flags & ChargeSlot.HasExchangeRateCode) != 0 ? Int(b, p, 42, charge.ExchangeRateCode) : p;
+            p = (flags & ChargeSlot.HasCallTypeLevel1) != 0 ? Int(b, p, 43, charge.CallTypeLevel1) : p;
+            p = (flags & ChargeSlot.HasCallTypeLevel2) != 0 ? Int(b, p, 44, charge.CallTypeLevel2) : p;
+            p = (flags & ChargeSlot.HasCallTypeLevel3) != 0 ? Int(b, p, 45, charge.CallTypeLevel3) : p;
+            for (var d = 0; d < r.DetailCount; d++)
             {
-                Overflow = true;
-                return;
+                ref readonly var detail = ref r.Details[d];
+                if (detail.Charge != c)
+                {
+                    continue;
+                }
+
+                b[p++] = 46;
+                if (detail.TypeStart >= 0)
+                {
+                    p = Text(b, p, 47, r.Bytes.AsSpan(detail.TypeStart, detail.TypeLength));
+                }
+
+                p = Int(b, p, 48, detail.Amount);
+                p = (detail.Flags & DetailSlot.HasChargeableUnits) != 0 ? Int(b, p, 49, detail.ChargeableUnits) : p;
+                p = (detail.Flags & DetailSlot.HasChargedUnits) != 0 ? Int(b, p, 50, detail.ChargedUnits) : p;
             }
 
-            _buffer[Position++] = field;
-            BinaryPrimitives.WriteUInt16BigEndian(_buffer[Position..], (ushort)Math.Min(value.Length, ushort.MaxValue));
-            Position += 2;
-            for (var i = 0; i < value.Length && i < ushort.MaxValue; i++)
+            for (var t = 0; t < r.TaxCount; t++)
             {
-                // Values come from Latin-1 octets, so each char is one byte.
-                _buffer[Position++] = (byte)value[i];
+                ref readonly var tax = ref r.Taxes[t];
+                if (tax.Charge != c)
+                {
+                    continue;
+                }
+
+                b[p++] = 51;
+                p = Int(b, p, 52, tax.Code);
+                p = Int(b, p, 53, tax.Value);
+                p = tax.HasTaxableAmount ? Int(b, p, 54, tax.TaxableAmount) : p;
             }
+
+            p = (flags & ChargeSlot.HasDiscountCode) != 0 ? Int(b, p, 55, charge.DiscountCode) : p;
+            p = (flags & ChargeSlot.HasDiscount) != 0 ? Int(b, p, 56, charge.Discount) : p;
+            b[p++] = 57;
         }
+
+        b[p++] = 0xFF;
+        return p;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Int64(Span<byte> b, int p, long value)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(b[p..], value);
+        return p + 8;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Int(Span<byte> b, int p, byte field, long value)
+    {
+        b[p] = field;
+        BinaryPrimitives.WriteInt64BigEndian(b[(p + 1)..], value);
+        return p + 9;
+    }
+
+    private static int Text(Span<byte> b, int p, byte field, ReadOnlySpan<byte> value)
+    {
+        // The length is a uint16; longer values (never seen in TAP) are cut, as the format has always done.
+        var length = Math.Min(value.Length, ushort.MaxValue);
+        b[p] = field;
+        BinaryPrimitives.WriteUInt16BigEndian(b[(p + 1)..], (ushort)length);
+        FlatRecord.CopySmall(value[..length], b[(p + 3)..]);
+        return p + 3 + length;
     }
 }

@@ -1,8 +1,10 @@
+using Restcomm.Tap3.Internal;
+
 namespace Restcomm.Tap3;
 
 /// <summary>
 /// TD.57 validation. File-level checks (<see cref="ValidateHeader"/>) and the audit comparison
-/// (<see cref="ValidateAudit"/>) produce fatal errors; <see cref="ValidateRecord"/> produces severe errors that
+/// (<see cref="ValidateAudit"/>) produce fatal errors; <see cref="ValidateRecord(CallEvent, long, long, TapHeader, Action{TapValidationError})"/> produces severe errors that
 /// reject single call events, and warnings. Error codes follow TD.57's numbering: 10 syntax error, 20 value out of
 /// range, 30 onwards mandatory item missing within the group, 100 onwards logical checks; the exact assignment is
 /// listed in the library README.
@@ -170,101 +172,112 @@ public static class TapValidator
     public static void ValidateRecord(CallEvent e, long recordIndex, long offset, TapHeader header, Action<TapValidationError> add)
     {
         ArgumentNullException.ThrowIfNull(e);
+        ValidateRecord(FlatRecord.FromCallEvent(e), recordIndex, offset, header, add);
+    }
+
+    /// <summary>The record checks on the decoder's flat form (the hot path; no allocation unless something is wrong).</summary>
+    internal static void ValidateRecord(FlatRecord e, long recordIndex, long offset, TapHeader header, Action<TapValidationError> add)
+    {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(add);
-        var context = KindNames[(int)e.Kind];
-        void Severe(int code, string item, string message) => add(new TapValidationError(TapSeverity.Severe, code, context, item, recordIndex, offset, message));
+        var kind = e.Kind;
+        void Severe(int code, string item, string message) =>
+            add(new TapValidationError(TapSeverity.Severe, code, KindNames[(int)kind], item, recordIndex, offset, message));
 
-        var needsImsi = e.Kind is not (CallEventKind.LocationService or CallEventKind.ContentTransaction or CallEventKind.ServiceCentreUsage);
-        if (needsImsi && e.Imsi is null)
+        const int ImsiId = 1, MsisdnId = 2, DurationId = 5, TeleServiceId = 12, BearerServiceId = 13, SupplServiceId = 14;
+        const int ChargingIdId = 18, VolumeInId = 19, VolumeOutId = 20, EventReferenceId = 22;
+        var hasImsi = e.Has(ImsiId);
+        var needsImsi = kind is not (CallEventKind.LocationService or CallEventKind.ContentTransaction or CallEventKind.ServiceCentreUsage);
+        if (needsImsi && !hasImsi)
         {
             Severe(30, "Imsi", "mandatory item Imsi (chargeable subscriber) missing");
         }
 
-        if (e.Kind == CallEventKind.ContentTransaction && e.Imsi is null && e.Msisdn is null)
+        if (kind == CallEventKind.ContentTransaction && !hasImsi && !e.Has(MsisdnId))
         {
             Severe(30, "ChargedPartyIdentification", "mandatory item ChargedPartyIdentification missing");
         }
 
-        if (e.Imsi is { } imsi && (imsi.Length is < 6 or > 15 || !AllDigits(imsi)))
+        if (hasImsi && e.Text(ImsiId) is var imsi && (imsi.Length is < 6 or > 15 || !AllDigits(imsi)))
         {
-            Severe(10, "Imsi", $"IMSI '{imsi}' is not 6-15 digits");
+            Severe(10, "Imsi", $"IMSI '{e.GetString(ImsiId)}' is not 6-15 digits");
         }
 
-        if (e.StartTime is not TapTimestamp start)
+        if (!e.Has(FlatRecord.StartTimeId))
         {
-            if (e.Kind is not (CallEventKind.LocationService or CallEventKind.ServiceCentreUsage))
+            if (kind is not (CallEventKind.LocationService or CallEventKind.ServiceCentreUsage))
             {
                 Severe(31, "CallEventStartTimeStamp", "mandatory item start timestamp missing");
             }
         }
-        else if (start.UtcOffsetCode is int code && start.UtcOffsetMinutes is null)
+        else if (e.HasStartOffsetCode && !e.HasStartOffsetMinutes)
         {
-            Severe(101, "UtcTimeOffsetCode", $"UtcTimeOffsetCode {code} is not defined in NetworkInfo");
+            Severe(101, "UtcTimeOffsetCode", $"UtcTimeOffsetCode {e.StartOffsetCode} is not defined in NetworkInfo");
         }
 
-        switch (e.Kind)
+        var hasDuration = e.Has(DurationId);
+        switch (kind)
         {
             case CallEventKind.MobileOriginatedCall or CallEventKind.MobileTerminatedCall:
-                if (e.DurationSeconds is null)
+                if (!hasDuration)
                 {
                     Severe(32, "TotalCallEventDuration", "mandatory item TotalCallEventDuration missing");
                 }
 
-                if (e.TeleServiceCode is null && e.BearerServiceCode is null)
+                if (!e.Has(TeleServiceId) && !e.Has(BearerServiceId))
                 {
                     Severe(33, "BasicServiceUsedList", "mandatory item BasicServiceCode missing");
                 }
 
                 break;
             case CallEventKind.GprsCall:
-                if (e.DurationSeconds is null)
+                if (!hasDuration)
                 {
                     Severe(32, "TotalCallEventDuration", "mandatory item TotalCallEventDuration missing");
                 }
 
-                if (e.ChargingId is null)
+                if (!e.Has(ChargingIdId))
                 {
                     Severe(34, "ChargingId", "mandatory item ChargingId missing");
                 }
 
-                if (e.DataVolumeIncoming is null || e.DataVolumeOutgoing is null)
+                if (!e.Has(VolumeInId) || !e.Has(VolumeOutId))
                 {
                     Severe(35, "GprsServiceUsed", "mandatory item DataVolumeIncoming/DataVolumeOutgoing missing");
                 }
 
-                if (e.DataVolumeIncoming < 0)
+                if (e.Has(VolumeInId) && e.Integers[VolumeInId] < 0)
                 {
-                    Severe(20, "DataVolumeIncoming", $"DataVolumeIncoming {e.DataVolumeIncoming} is negative");
+                    Severe(20, "DataVolumeIncoming", $"DataVolumeIncoming {e.Integers[VolumeInId]} is negative");
                 }
 
-                if (e.DataVolumeOutgoing < 0)
+                if (e.Has(VolumeOutId) && e.Integers[VolumeOutId] < 0)
                 {
-                    Severe(20, "DataVolumeOutgoing", $"DataVolumeOutgoing {e.DataVolumeOutgoing} is negative");
+                    Severe(20, "DataVolumeOutgoing", $"DataVolumeOutgoing {e.Integers[VolumeOutId]} is negative");
                 }
 
                 break;
             case CallEventKind.SupplementaryServiceEvent:
-                if (e.SupplServiceCode is null)
+                if (!e.Has(SupplServiceId))
                 {
                     Severe(36, "SupplServiceCode", "mandatory item SupplServiceCode missing");
                 }
 
                 break;
             case CallEventKind.MessagingEvent or CallEventKind.MobileSession:
-                if (e.EventReference is null)
+                if (!e.Has(EventReferenceId))
                 {
                     Severe(37, "EventReference", "mandatory item EventReference missing");
                 }
 
-                if (e.RecEntityCodes.Count == 0)
+                if (e.RecEntityCount == 0)
                 {
                     Severe(38, "RecEntityCodeList", "mandatory item RecEntityCodeList missing");
                 }
 
                 break;
             case CallEventKind.LocationService:
-                if (e.RecEntityCodes.Count == 0)
+                if (e.RecEntityCount == 0)
                 {
                     Severe(38, "RecEntityCode", "mandatory item RecEntityCode missing");
                 }
@@ -274,42 +287,53 @@ public static class TapValidator
                 break;
         }
 
-        if (e.DurationSeconds < 0)
+        if (hasDuration && e.Integers[DurationId] < 0)
         {
-            Severe(20, "TotalCallEventDuration", $"TotalCallEventDuration {e.DurationSeconds} is negative");
+            Severe(20, "TotalCallEventDuration", $"TotalCallEventDuration {e.Integers[DurationId]} is negative");
         }
 
         var rates = header.Accounting?.ExchangeRates;
-        for (var c = 0; c < e.Charges.Count; c++)
+        for (var c = 0; c < e.ChargeCount; c++)
         {
-            var charge = e.Charges[c];
-            if (charge.Details.Count == 0)
+            ref readonly var charge = ref e.Charges[c];
+            var details = 0;
+            var hasPositive = false;
+            var hasNegative = false;
+            for (var d = 0; d < e.DetailCount; d++)
+            {
+                ref readonly var detail = ref e.Details[d];
+                if (detail.Charge == c)
+                {
+                    details++;
+                    hasPositive |= detail.Amount > 0;
+                    hasNegative |= detail.Amount < 0;
+                }
+            }
+
+            if (details == 0)
             {
                 Severe(39, "ChargeDetailList", "mandatory item ChargeDetail missing within ChargeInformation");
             }
 
-            var hasPositive = false;
-            for (var d = 0; d < charge.Details.Count; d++)
+            for (var d = 0; hasNegative && d < e.DetailCount; d++)
             {
-                var detail = charge.Details[d];
-                if (detail.Charge < 0)
+                ref readonly var detail = ref e.Details[d];
+                if (detail.Charge == c && detail.Amount < 0)
                 {
-                    Severe(20, "Charge", $"Charge {detail.Charge} is negative");
+                    Severe(20, "Charge", $"Charge {detail.Amount} is negative");
                 }
-
-                hasPositive |= detail.Charge > 0;
             }
 
-            if (charge.ExchangeRateCode is int rateCode)
+            if ((charge.Flags & ChargeSlot.HasExchangeRateCode) != 0)
             {
-                if (!ContainsRate(rates, rateCode))
+                if (!ContainsRate(rates, charge.ExchangeRateCode))
                 {
-                    Severe(102, "ExchangeRateCode", $"ExchangeRateCode {rateCode} is not defined in AccountingInfo");
+                    Severe(102, "ExchangeRateCode", $"ExchangeRateCode {charge.ExchangeRateCode} is not defined in AccountingInfo");
                 }
             }
             else if (hasPositive && rates is { Count: > 0 })
             {
-                add(new TapValidationError(TapSeverity.Warning, 103, context, "ExchangeRateCode", recordIndex, offset,
+                add(new TapValidationError(TapSeverity.Warning, 103, KindNames[(int)kind], "ExchangeRateCode", recordIndex, offset,
                     "a charge is present but no ExchangeRateCode refers to the currency conversion table"));
             }
         }
@@ -333,40 +357,24 @@ public static class TapValidator
             return;
         }
 
-        if (audit.TotalCharge is not long totalCharge)
-        {
-            Fatal(report, 30, Au, "TotalCharge", "mandatory item TotalCharge missing within group");
-        }
-        else if (totalCharge != totals.TotalCharge)
-        {
-            Fatal(report, 100, Au, "TotalCharge", $"TotalCharge {totalCharge} does not match the calculated sum of non-refund charges {totals.TotalCharge}");
-        }
+        Compare(report, audit.TotalCharge, totals.TotalCharge, 30, "TotalCharge", "the calculated sum of non-refund charges {0}");
+        Compare(report, audit.TotalTaxValue, totals.TotalTax, 31, "TotalTaxValue", "the calculated sum of taxes {0}");
+        Compare(report, audit.TotalDiscountValue, totals.TotalDiscount, 32, "TotalDiscountValue", "the calculated sum of discounts {0}");
+        Compare(report, audit.CallEventDetailsCount, totals.RecordCount, 33, "CallEventDetailsCount", "the {0} call events in the file");
+    }
 
-        if (audit.TotalTaxValue is not long totalTax)
+    /// <summary>One AuditControlInfo item against its computed value: missing (code) or different (100), both fatal.</summary>
+    private static void Compare(TapValidationReport report, long? declared, long computed, int missingCode, string item, string computedText)
+    {
+        const string Au = "AuditControlInfo";
+        if (declared is not long value)
         {
-            Fatal(report, 31, Au, "TotalTaxValue", "mandatory item TotalTaxValue missing within group");
+            Fatal(report, missingCode, Au, item, $"mandatory item {item} missing within group");
         }
-        else if (totalTax != totals.TotalTax)
+        else if (value != computed)
         {
-            Fatal(report, 100, Au, "TotalTaxValue", $"TotalTaxValue {totalTax} does not match the calculated sum of taxes {totals.TotalTax}");
-        }
-
-        if (audit.TotalDiscountValue is not long totalDiscount)
-        {
-            Fatal(report, 32, Au, "TotalDiscountValue", "mandatory item TotalDiscountValue missing within group");
-        }
-        else if (totalDiscount != totals.TotalDiscount)
-        {
-            Fatal(report, 100, Au, "TotalDiscountValue", $"TotalDiscountValue {totalDiscount} does not match the calculated sum of discounts {totals.TotalDiscount}");
-        }
-
-        if (audit.CallEventDetailsCount is not long count)
-        {
-            Fatal(report, 33, Au, "CallEventDetailsCount", "mandatory item CallEventDetailsCount missing within group");
-        }
-        else if (count != totals.RecordCount)
-        {
-            Fatal(report, 100, Au, "CallEventDetailsCount", $"CallEventDetailsCount {count} does not match the {totals.RecordCount} call events in the file");
+            var what = string.Format(System.Globalization.CultureInfo.InvariantCulture, computedText, computed);
+            Fatal(report, 100, Au, item, $"{item} {value} does not match {what}");
         }
     }
 
@@ -399,6 +407,19 @@ public static class TapValidator
     private static void Fatal(TapValidationReport report, int code, string context, string item, string message) =>
         report.Add(new TapValidationError(TapSeverity.Fatal, code, context, item, null, -1, message));
 
+    private static bool AllDigits(ReadOnlySpan<byte> s)
+    {
+        foreach (var c in s)
+        {
+            if (c is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool AllDigits(string s)
     {
         foreach (var c in s)
@@ -428,11 +449,15 @@ public sealed class TapRunningTotals
     /// <summary>Sum of discount values.</summary>
     public long TotalDiscount { get; private set; }
 
+    private bool _hasRange;
+    private long _earliestTicks;
+    private long _latestTicks;
+
     /// <summary>Earliest start time (UTC) seen.</summary>
-    public DateTime? EarliestUtc { get; private set; }
+    public DateTime? EarliestUtc => _hasRange ? new DateTime(_earliestTicks, DateTimeKind.Utc) : null;
 
     /// <summary>Latest start time (UTC) seen.</summary>
-    public DateTime? LatestUtc { get; private set; }
+    public DateTime? LatestUtc => _hasRange ? new DateTime(_latestTicks, DateTimeKind.Utc) : null;
 
     /// <summary>Counts one call event that could not be decoded (it still counts towards CallEventDetailsCount).</summary>
     public void AddUndecodable() => RecordCount++;
@@ -441,40 +466,54 @@ public sealed class TapRunningTotals
     public void Add(CallEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        Add(FlatRecord.FromCallEvent(e));
+    }
+
+    /// <summary>Adds one decoded record (the hot path).</summary>
+    internal void Add(FlatRecord e)
+    {
         RecordCount++;
-        for (var c = 0; c < e.Charges.Count; c++)
+        for (var d = 0; d < e.DetailCount; d++)
         {
-            var charge = e.Charges[c];
-            for (var d = 0; d < charge.Details.Count; d++)
+            ref readonly var detail = ref e.Details[d];
+            if (e.IsTotalCharge(detail))
             {
-                if (charge.Details[d].ChargeType == "00")
-                {
-                    TotalCharge = checked(TotalCharge + charge.Details[d].Charge);
-                }
-            }
-
-            for (var t = 0; t < charge.Taxes.Count; t++)
-            {
-                TotalTax = checked(TotalTax + charge.Taxes[t].TaxValue);
-            }
-
-            if (charge.Discount is long discount)
-            {
-                TotalDiscount = checked(TotalDiscount + discount);
+                TotalCharge = checked(TotalCharge + detail.Amount);
             }
         }
 
-        if (e.StartTime?.Utc is DateTime utc)
+        for (var t = 0; t < e.TaxCount; t++)
         {
-            if (EarliestUtc is null || utc < EarliestUtc)
+            TotalTax = checked(TotalTax + e.Taxes[t].Value);
+        }
+
+        for (var c = 0; c < e.ChargeCount; c++)
+        {
+            if ((e.Charges[c].Flags & ChargeSlot.HasDiscount) != 0)
             {
-                EarliestUtc = utc;
+                TotalDiscount = checked(TotalDiscount + e.Charges[c].Discount);
+            }
+        }
+
+        if (e.Has(FlatRecord.StartTimeId) && e.HasStartOffsetMinutes)
+        {
+            var utc = e.StartTicks - (e.StartOffsetMinutes * TimeSpan.TicksPerMinute);
+            if (utc is < 0 or > 3155378975999999999 /* DateTime.MaxValue.Ticks */)
+            {
+                return;
             }
 
-            if (LatestUtc is null || utc > LatestUtc)
+            if (!_hasRange || utc < _earliestTicks)
             {
-                LatestUtc = utc;
+                _earliestTicks = utc;
             }
+
+            if (!_hasRange || utc > _latestTicks)
+            {
+                _latestTicks = utc;
+            }
+
+            _hasRange = true;
         }
     }
 
@@ -486,14 +525,11 @@ public sealed class TapRunningTotals
         TotalCharge = checked(TotalCharge + other.TotalCharge);
         TotalTax = checked(TotalTax + other.TotalTax);
         TotalDiscount = checked(TotalDiscount + other.TotalDiscount);
-        if (other.EarliestUtc is DateTime earliest && (EarliestUtc is null || earliest < EarliestUtc))
+        if (other._hasRange)
         {
-            EarliestUtc = earliest;
-        }
-
-        if (other.LatestUtc is DateTime latest && (LatestUtc is null || latest > LatestUtc))
-        {
-            LatestUtc = latest;
+            _earliestTicks = _hasRange ? Math.Min(_earliestTicks, other._earliestTicks) : other._earliestTicks;
+            _latestTicks = _hasRange ? Math.Max(_latestTicks, other._latestTicks) : other._latestTicks;
+            _hasRange = true;
         }
     }
 
@@ -501,6 +537,7 @@ public sealed class TapRunningTotals
     public void Reset()
     {
         RecordCount = TotalCharge = TotalTax = TotalDiscount = 0;
-        EarliestUtc = LatestUtc = null;
+        _hasRange = false;
+        _earliestTicks = _latestTicks = 0;
     }
 }

@@ -35,6 +35,24 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Inspect_names_event_items_in_canonical_order_and_leaves_absent_ones_out()
+    {
+        var (_, output, _) = await RunAsync("tap", "inspect", Samples.PathOf("tap_3_12_valid.ber"));
+
+        using var json = JsonDocument.Parse(output);
+        var keys = json.RootElement.GetProperty("events").EnumerateArray()
+            .Select(e => string.Join(",", e.EnumerateObject().Select(p => p.Name))).ToList();
+        const string Head = "index,offset,type,rejected,hash,imsi,startTime,";
+        Assert.Equal(
+        [
+            Head + "durationSeconds,recEntityCodes,locationArea,cellId,teleServiceCode,charges",
+            Head + "durationSeconds,recEntityCodes,locationArea,cellId,teleServiceCode,charges",
+            Head + "durationSeconds,recEntityCodes,accessPointNameNI,chargingId,dataVolumeIncoming,dataVolumeOutgoing,charges",
+            Head + "recEntityCodes,locationArea,cellId,supplServiceCode,supplServiceActionCode,charges",
+        ], keys);
+    }
+
+    [Fact]
     public async Task Validate_exits_1_on_a_fatal_error_and_lists_it()
     {
         var (exit, output, _) = await RunAsync("tap", "validate", Samples.PathOf("tap_3_12_valid.ber"));

@@ -35,4 +35,28 @@ public class RecordHashTests
         Assert.NotEqual(a, TapRecordHash.Compute(Sample(), 2));
         Assert.Equal(a, TapRecordHash.Compute(Sample(), 3));
     }
+
+    [Fact]
+    public void Record_digest_equals_the_platform_sha256_for_every_length_up_to_several_blocks()
+    {
+        var random = new Random(5);
+        var destination = new byte[32];
+        for (var length = 0; length <= 300; length++)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+
+            Internal.RecordDigest.Hash(data, destination);
+
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), destination);
+        }
+    }
+
+    [SkippableFact]
+    public void Record_digest_uses_the_low_level_libcrypto_path_on_linux()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"), "libcrypto 3 not installed here");
+
+        Assert.True(Internal.RecordDigest.UsesLibcrypto);
+    }
 }

@@ -90,43 +90,33 @@ internal static class JsonOutput
         json.WriteString("type", e.Kind.ToString());
         json.WriteBoolean("rejected", chunk.IsRejected(i));
         json.WriteString("hash", Convert.ToHexStringLower(chunk.GetHash(i)));
-        Text(json, "imsi", e.Imsi);
-        Text(json, "msisdn", e.Msisdn);
-        Text(json, "imei", e.Imei);
-        Time(json, "startTime", e.StartTime);
-        Number(json, "durationSeconds", e.DurationSeconds);
-        Number(json, "causeForTerm", e.CauseForTerm);
-        Text(json, "otherPartyNumber", e.OtherPartyNumber);
-        Text(json, "partnerNetwork", e.PartnerNetwork);
-        if (e.RecEntityCodes.Count > 0)
+        foreach (var field in CallEventField.All)
         {
-            json.WriteStartArray("recEntityCodes");
-            foreach (var code in e.RecEntityCodes)
+            switch (field.Type)
             {
-                json.WriteNumberValue(code);
-            }
+                case CallEventFieldType.Text or CallEventFieldType.Digits:
+                    Text(json, field.Name, field.GetText(e));
+                    break;
+                case CallEventFieldType.Integer or CallEventFieldType.Integer32:
+                    Number(json, field.Name, field.GetInteger(e));
+                    break;
+                case CallEventFieldType.Timestamp:
+                    Time(json, field.Name, e.StartTime);
+                    break;
+                case CallEventFieldType.IntegerList when e.RecEntityCodes.Count > 0:
+                    json.WriteStartArray(field.Name);
+                    foreach (var code in e.RecEntityCodes)
+                    {
+                        json.WriteNumberValue(code);
+                    }
 
-            json.WriteEndArray();
+                    json.WriteEndArray();
+                    break;
+                default:
+                    break;
+            }
         }
 
-        Number(json, "locationArea", e.LocationArea);
-        Number(json, "cellId", e.CellId);
-        Text(json, "teleServiceCode", e.TeleServiceCode);
-        Text(json, "bearerServiceCode", e.BearerServiceCode);
-        Text(json, "supplServiceCode", e.SupplServiceCode);
-        Number(json, "supplServiceActionCode", e.SupplServiceActionCode);
-        Text(json, "accessPointNameNI", e.AccessPointNameNI);
-        Text(json, "accessPointNameOI", e.AccessPointNameOI);
-        Number(json, "chargingId", e.ChargingId);
-        Number(json, "dataVolumeIncoming", e.DataVolumeIncoming);
-        Number(json, "dataVolumeOutgoing", e.DataVolumeOutgoing);
-        Number(json, "serviceType", e.ServiceType);
-        Text(json, "eventReference", e.EventReference);
-        Number(json, "contentTransactionCode", e.ContentTransactionCode);
-        Number(json, "contentTransactionType", e.ContentTransactionType);
-        Text(json, "contentProviderName", e.ContentProviderName);
-        Text(json, "transactionIdentifier", e.TransactionIdentifier);
-        Text(json, "trackingCustomerIdentifier", e.TrackingCustomerIdentifier);
         json.WriteStartArray("charges");
         foreach (var charge in e.Charges)
         {

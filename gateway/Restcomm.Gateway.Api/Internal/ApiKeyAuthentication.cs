@@ -28,12 +28,12 @@ internal static class ApiKeyClaims
     }
 }
 
-/// <summary>Authenticates <c>Authorization: Bearer rck_...</c> or <c>X-Api-Key: rck_...</c> against the store.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer rck_...</c> or <c>X-Api-Key: rck_...</c> against the store (through <see cref="ApiKeyCache"/>).</summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    GatewayStore store)
+    ApiKeyCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -44,7 +44,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var key = await store.ApiKeys.VerifyAsync(token, Context.RequestAborted).ConfigureAwait(false);
+        var key = await keys.VerifyAsync(token, Context.RequestAborted).ConfigureAwait(false);
         if (key is null)
         {
             return AuthenticateResult.Fail("The API key is unknown, revoked or malformed.");

@@ -177,7 +177,62 @@ internal static class Ber
     /// Reads one complete element at <paramref name="pos"/> bounded by <paramref name="end"/>, resolving indefinite
     /// lengths by walking to the matching end-of-contents octets, and advances <paramref name="pos"/> past it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static BerElement Read(ReadOnlySpan<byte> data, ref int pos, int end, long baseOffset, int depth, int maxDepth)
+    {
+        // Fast path for what TAP is made of: a tag of up to three octets and a definite length of up to 255 that fits
+        // its container. Anything else (indefinite or long lengths, end-of-contents, errors) takes the full path.
+        var start = pos;
+        if (depth <= maxDepth && end - start >= 2 && (uint)end <= (uint)data.Length)
+        {
+            int first = data[start];
+            var number = first & 0x1F;
+            var q = start + 1;
+            if (number == 0x1F)
+            {
+                int b = data[q++];
+                if (b >= 0x80)
+                {
+                    if (q >= end || data[q] >= 0x80)
+                    {
+                        return ReadFull(data, ref pos, end, baseOffset, depth, maxDepth);
+                    }
+
+                    b = ((b & 0x7F) << 7) | data[q++];
+                }
+
+                number = b;
+            }
+
+            if (q < end && first != 0)
+            {
+                int length = data[q++];
+                if (length >= 0x80)
+                {
+                    if (length != 0x81 || q >= end)
+                    {
+                        return ReadFull(data, ref pos, end, baseOffset, depth, maxDepth);
+                    }
+
+                    length = data[q++];
+                }
+
+                var tagClass = first >> 6;
+                var tag = tagClass == 1 ? number : MakeTag(tagClass, number);
+                if (length <= end - q && tag != UniversalClassBits /* end-of-contents */)
+                {
+                    var contentEnd = q + length;
+                    pos = contentEnd;
+                    return new BerElement(tag, (first & 0x20) != 0, start, q, contentEnd, contentEnd);
+                }
+            }
+        }
+
+        return ReadFull(data, ref pos, end, baseOffset, depth, maxDepth);
+    }
+
+    /// <summary>The complete reader behind <see cref="Read"/>: every length form, every error.</summary>
+    private static BerElement ReadFull(ReadOnlySpan<byte> data, ref int pos, int end, long baseOffset, int depth, int maxDepth)
     {
         if (depth > maxDepth)
         {
@@ -218,7 +273,7 @@ internal static class Ber
                 ThrowFormat($"element {DescribeTag(tag)} with indefinite length has no end-of-contents octets", baseOffset + start);
             }
 
-            Read(data, ref p, end, baseOffset, depth + 1, maxDepth);
+            ReadFull(data, ref p, end, baseOffset, depth + 1, maxDepth);
         }
     }
 
@@ -344,35 +399,78 @@ internal static class Ber
     /// </summary>
     public static string ReadBcd(ReadOnlySpan<byte> value, long offset, string item = "BCDString")
     {
+        var digits = BcdDigitCount(value);
+        Span<byte> buffer = digits <= 64 ? stackalloc byte[digits] : new byte[digits];
+        WriteBcdDigits(value, buffer, offset, item);
+        return digits == 0 ? string.Empty : System.Text.Encoding.Latin1.GetString(buffer);
+    }
+
+    /// <summary>Number of digits in a BCDString: two per byte less the trailing 0xF fillers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int BcdDigitCount(ReadOnlySpan<byte> value)
+    {
         if (value.Length == 0)
         {
-            return string.Empty;
+            return 0;
         }
 
         var digits = value.Length * 2;
-        if ((value[^1] & 0x0F) == 0x0F)
+        var last = value[^1];
+        if ((last & 0x0F) == 0x0F)
         {
             digits--;
-            if ((value[^1] & 0xF0) == 0xF0)
+            if ((last & 0xF0) == 0xF0)
             {
                 digits--;
             }
         }
 
-        Span<char> buffer = digits <= 64 ? stackalloc char[digits] : new char[digits];
-        for (var i = 0; i < digits; i++)
-        {
-            var b = value[i >> 1];
-            var nibble = (i & 1) == 0 ? b >> 4 : b & 0x0F;
-            if (nibble == 0x0F)
-            {
-                ThrowValue(item, "BCD filler 0xF before the last digit", offset);
-            }
+        return digits;
+    }
 
-            buffer[i] = BcdChar(nibble);
+    /// <summary>
+    /// Writes the <see cref="BcdDigitCount"/> digits of a BCDString as ASCII (A–E as <c>* # a b c</c>); a filler
+    /// before the last digit is malformed.
+    /// </summary>
+    public static void WriteBcdDigits(ReadOnlySpan<byte> value, Span<byte> destination, long offset, string item)
+    {
+        var pairs = destination.Length >> 1;
+        var table = BcdPairs;
+        for (var i = 0; i < pairs; i++)
+        {
+            var b = value[i];
+            var pair = table[b];
+            if (pair != 0)
+            {
+                destination[2 * i] = (byte)pair;
+                destination[(2 * i) + 1] = (byte)(pair >> 8);
+            }
+            else
+            {
+                destination[2 * i] = BcdByte(b >> 4, offset, item);
+                destination[(2 * i) + 1] = BcdByte(b & 0x0F, offset, item);
+            }
         }
 
-        return new string(buffer);
+        if ((destination.Length & 1) != 0)
+        {
+            destination[^1] = BcdByte(value[pairs] >> 4, offset, item);
+        }
+    }
+
+    /// <summary>Both ASCII digits of a byte whose nibbles are 0–9 (low byte first), 0 for any other byte.</summary>
+    private static readonly ushort[] BcdPairs = Enumerable.Range(0, 256)
+        .Select(b => (b >> 4) < 10 && (b & 0x0F) < 10 ? (ushort)(('0' + (b >> 4)) | (('0' + (b & 0x0F)) << 8)) : (ushort)0)
+        .ToArray();
+
+    private static byte BcdByte(int nibble, long offset, string item)
+    {
+        if (nibble == 0x0F)
+        {
+            ThrowValue(item, "BCD filler 0xF before the last digit", offset);
+        }
+
+        return (byte)BcdChar(nibble);
     }
 
     private static char BcdChar(int nibble) => nibble switch
@@ -401,4 +499,88 @@ internal static class Ber
 
     [DoesNotReturn]
     public static void ThrowFormat(string message, long offset) => throw new TapFormatException(message, offset);
+}
+
+/// <summary>
+/// The children of a constructed element, one at a time, with the typed reads every group decoder needs (each
+/// checks that the child is primitive and reports its item name and absolute offset on failure).
+/// </summary>
+internal ref struct BerChildren
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private readonly long _baseOffset;
+    private readonly int _end;
+    private readonly int _depth;
+    private readonly int _maxDepth;
+    private int _pos;
+
+    /// <summary>Children of <paramref name="parent"/>, which sits at <paramref name="depth"/> - 1.</summary>
+    public BerChildren(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, int maxDepth)
+    {
+        _data = data;
+        _baseOffset = baseOffset;
+        _pos = parent.ContentStart;
+        _end = parent.ContentEnd;
+        _depth = depth;
+        _maxDepth = maxDepth;
+        Current = default;
+    }
+
+    public BerElement Current { get; private set; }
+
+    public readonly int Tag => Current.Tag;
+
+    /// <summary>Absolute byte offset of the current child.</summary>
+    public readonly long Offset => _baseOffset + Current.Start;
+
+    /// <summary>Nesting level of the current child's own children.</summary>
+    public readonly int ChildDepth => _depth + 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MoveNext()
+    {
+        if (_pos >= _end)
+        {
+            return false;
+        }
+
+        Current = Ber.Read(_data, ref _pos, _end, _baseOffset, _depth, _maxDepth);
+        return true;
+    }
+
+    /// <summary>The content of the current child, which must be primitive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<byte> Primitive()
+    {
+        if (Current.Constructed)
+        {
+            Ber.ThrowValue(Ber.DescribeTag(Current.Tag), "must be primitive (syntax error)", Offset);
+        }
+
+        return _data[Current.ContentStart..Current.ContentEnd];
+    }
+
+    /// <summary>The current child, which must be constructed (to walk into).</summary>
+    public readonly BerElement Constructed()
+    {
+        if (!Current.Constructed)
+        {
+            Ber.ThrowValue(Ber.DescribeTag(Current.Tag), "must be constructed (syntax error)", Offset);
+        }
+
+        return Current;
+    }
+
+    public readonly long Integer(string item) => Ber.ReadInteger(Primitive(), Offset, item);
+
+    public readonly int Int32(string item) => Ber.ReadInt32(Primitive(), Offset, item);
+
+    public readonly string Text() => Ber.ReadText(Primitive());
+
+    /// <summary>A file-level DateTimeLong (or DateTime, whose code is left unresolved).</summary>
+    public readonly TapTimestamp Timestamp(string item) =>
+        CallEventDecoder.ReadDateTime(_data, Constructed(), _baseOffset, _depth + 1, null, item);
+
+    /// <summary>The children of the current child, which must be constructed.</summary>
+    public readonly BerChildren Children() => new(_data, Constructed(), _baseOffset, _depth + 1, _maxDepth);
 }

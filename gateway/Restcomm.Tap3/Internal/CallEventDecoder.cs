@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static Restcomm.Tap3.Internal.TapTags;
 
 namespace Restcomm.Tap3.Internal;
@@ -9,38 +10,49 @@ namespace Restcomm.Tap3.Internal;
 /// </summary>
 internal static class CallEventDecoder
 {
-    public static CallEventKind? KindOf(int tag) => tag switch
+    /// <summary>The call-event type of a CallEventDetail tag; null for a type this decoder does not know.</summary>
+    public static CallEventKind? KindOf(int tag) =>
+        (uint)tag < TagTableSize && KindByTag[tag] is var kind and >= 0 ? (CallEventKind)kind : null;
+
+    private static readonly sbyte[] KindByTag = BuildKindTable();
+
+    private static sbyte[] BuildKindTable()
     {
-        MobileOriginatedCall => CallEventKind.MobileOriginatedCall,
-        MobileTerminatedCall => CallEventKind.MobileTerminatedCall,
-        SupplServiceEvent => CallEventKind.SupplementaryServiceEvent,
-        ServiceCentreUsage => CallEventKind.ServiceCentreUsage,
-        GprsCall => CallEventKind.GprsCall,
-        ContentTransaction => CallEventKind.ContentTransaction,
-        LocationService => CallEventKind.LocationService,
-        MessagingEvent => CallEventKind.MessagingEvent,
-        MobileSession => CallEventKind.MobileSession,
-        _ => null,
-    };
+        var table = new sbyte[TagTableSize];
+        Array.Fill(table, (sbyte)-1);
+        foreach (var (kind, tag, _) in CallEventSchema.Types)
+        {
+            table[tag] = (sbyte)kind;
+        }
+
+        return table;
+    }
 
     /// <summary>
-    /// Decodes the element that fills <paramref name="data"/>. Returns null for an unknown (extension) call event type.
-    /// Throws <see cref="TapFormatException"/> for broken BER, <see cref="TapValueException"/> for unusable values.
+    /// Decodes the element that fills <paramref name="data"/> into a new <see cref="CallEvent"/>. Returns null for an
+    /// unknown (extension) call event type. Throws <see cref="TapFormatException"/> for broken BER,
+    /// <see cref="TapValueException"/> for unusable values.
     /// </summary>
-    public static CallEvent? Decode(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context) =>
-        Decode(data, baseOffset, context, null);
+    public static CallEvent? Decode(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context)
+    {
+        var record = t_record ??= new FlatRecord();
+        return Decode(data, baseOffset, context, record) ? record.ToCallEvent() : null;
+    }
+
+    [ThreadStatic]
+    private static FlatRecord? t_record;
 
     /// <summary>
-    /// As <see cref="Decode(ReadOnlySpan{byte}, long, TapDecodeContext)"/>, but refills the objects of
-    /// <paramref name="reuse"/> instead of allocating new ones (the hot path, where a record is dropped once hashed).
+    /// The hot path: decodes into the reused <paramref name="record"/> (no strings, no objects). Returns false for an
+    /// unknown (extension) call event type.
     /// </summary>
-    public static CallEvent? Decode(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context, DecodeScratch? reuse)
+    public static bool Decode(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context, FlatRecord record)
     {
         var pos = 0;
         var element = Ber.Read(data, ref pos, data.Length, baseOffset, 1, context.MaxDepth);
         if (KindOf(element.Tag) is not CallEventKind kind)
         {
-            return null;
+            return false;
         }
 
         if (!element.Constructed)
@@ -48,152 +60,121 @@ internal static class CallEventDecoder
             Ber.ThrowFormat($"call event {Ber.DescribeTag(element.Tag)} is not constructed", baseOffset);
         }
 
-        CallEvent callEvent;
-        if (reuse is null)
-        {
-            callEvent = new CallEvent { Kind = kind };
-        }
-        else
-        {
-            callEvent = reuse.Begin(kind);
-        }
-
-        Walk(data, element.ContentStart, element.ContentEnd, baseOffset, 2, context, callEvent, reuse);
-        return callEvent;
+        record.Begin(kind);
+        Walk(data, element.ContentStart, element.ContentEnd, baseOffset, 2, context, record);
+        return true;
     }
 
-    private static void Walk(ReadOnlySpan<byte> data, int start, int end, long baseOffset, int depth, TapDecodeContext context, CallEvent ev, DecodeScratch? reuse)
+    // What an APPLICATION tag below 512 means inside a call event: 0 = ask the switch in Walk, Container = a group
+    // the decoder looks into, else the canonical field id it fills (the type comes from CallEventField).
+    private const int TagTableSize = 512;
+    private const byte Container = 255;
+    private static readonly byte[] TagRole = BuildTagRoles(out TagItems);
+    private static readonly string?[] TagItems;
+
+    /// <summary>The tag table, taken from the call-event trees of <see cref="CallEventSchema"/>.</summary>
+    private static byte[] BuildTagRoles(out string?[] items)
+    {
+        var roles = new byte[TagTableSize];
+        var names = new string?[TagTableSize];
+        CallEventSchema.Collect(
+            group: tag => roles[tag] = Container,
+            field: (tag, id, item) =>
+            {
+                if (roles[tag] != 0 && roles[tag] != id)
+                {
+                    throw new InvalidOperationException($"{Ber.DescribeTag(tag)} is used for two different items");
+                }
+
+                roles[tag] = (byte)id;
+                names[tag] = item;
+            });
+
+        items = names;
+        return roles;
+    }
+
+    /// <summary>Tags the walk looks into (for tests: the decoder's view of the trees).</summary>
+    internal static IEnumerable<int> ContainerTags => Enumerable.Range(0, TagTableSize).Where(t => TagRole[t] == Container);
+
+    /// <summary>Item tags with the field id and item name they fill (for tests).</summary>
+    internal static IEnumerable<(int Tag, int Field, string Item)> FieldTags =>
+        Enumerable.Range(0, TagTableSize).Where(t => TagRole[t] is > 0 and < Container).Select(t => (t, (int)TagRole[t], TagItems[t]!));
+
+    private static void Walk(ReadOnlySpan<byte> data, int start, int end, long baseOffset, int depth, TapDecodeContext context, FlatRecord r)
     {
         var pos = start;
         while (pos < end)
         {
             var e = Ber.Read(data, ref pos, end, baseOffset, depth, context.MaxDepth);
+            var tag = e.Tag;
+            var role = (uint)tag < TagTableSize ? TagRole[tag] : 0;
+            if (role == Container)
+            {
+                RequireConstructed(e, baseOffset + e.Start);
+                Walk(data, e.ContentStart, e.ContentEnd, baseOffset, depth + 1, context, r);
+                continue;
+            }
+
             var offset = baseOffset + e.Start;
             var value = data[e.ContentStart..e.ContentEnd];
-            switch (e.Tag)
+            if (role != 0)
             {
-                // containers the decoder looks into
-                case MoBasicCallInformation or MtBasicCallInformation or ChargeableSubscriber or SimChargeableSubscriber
-                    or GsmChargeableSubscriber or Destination or CallOriginator or LocationInformation or NetworkLocation
-                    or ImeiOrEsn or BasicServiceUsedList or BasicServiceUsed or BasicService or BasicServiceCode
-                    or ChargeInformationList or GprsBasicCallInformation or GprsChargeableSubscriber or GprsDestination
-                    or GprsLocationInformation or GprsNetworkLocation or RecEntityCodeList or GprsServiceUsed
-                    or SupplServiceUsed or ChargedParty or SessionChargeInfoList or ContentTransactionBasicInfo
-                    or ChargedPartyInformation or ChargedPartyIdList or ServingPartiesInformation or ContentServiceUsedList
-                    or ContentServiceUsed or LocationServiceUsage or LCSQosRequested or TrackingCustomerInformation
-                    or 299 /* TrackingCustomerIdList */ or 362 /* TrackingCustomerIdentification */
-                    or 191 /* ScuBasicInformation */ or 430 /* ScuChargeableSubscriber */:
-                    RequireConstructed(e, offset);
-                    Walk(data, e.ContentStart, e.ContentEnd, baseOffset, depth + 1, context, ev, reuse);
-                    break;
+                ReadField(r, role, Primitive(value, e, offset), offset, TagItems[tag]!);
+                continue;
+            }
 
-                case Imsi:
-                    ev.Imsi = Ber.ReadBcd(Primitive(value, e, offset), offset, "Imsi");
-                    break;
-                case Msisdn:
-                    ev.Msisdn = Ber.ReadBcd(Primitive(value, e, offset), offset, "Msisdn");
-                    break;
-                case Imei:
-                    ev.Imei = Ber.ReadBcd(Primitive(value, e, offset), offset, "Imei");
-                    break;
-                case CalledNumber:
-                    ev.OtherPartyNumber = Ber.ReadBcd(Primitive(value, e, offset), offset, "CalledNumber");
-                    break;
-                case CallingNumber:
-                    ev.OtherPartyNumber = Ber.ReadBcd(Primitive(value, e, offset), offset, "CallingNumber");
-                    break;
-                case DestinationNetwork or OriginatingNetwork:
-                    ev.PartnerNetwork = Ber.ReadText(Primitive(value, e, offset));
-                    break;
+            switch (tag)
+            {
                 case CallEventStartTimeStamp or ServiceStartTimestamp or OrderPlacedTimeStamp or 384 /* LCSRequestTimestamp */ or ChargingTimeStamp:
                     RequireConstructed(e, offset);
-                    ev.StartTime ??= ReadDateTime(data, e, baseOffset, depth + 1, context, "timestamp");
-                    break;
-                case TotalCallEventDuration:
-                    ev.DurationSeconds = Ber.ReadInteger(Primitive(value, e, offset), offset, "TotalCallEventDuration");
-                    break;
-                case CauseForTerm:
-                    ev.CauseForTerm = Ber.ReadInt32(Primitive(value, e, offset), offset, "CauseForTerm");
+                    if (!r.Has(FlatRecord.StartTimeId))
+                    {
+                        ReadDateTimeParts(data, e, baseOffset, depth + 1, context.MaxDepth, "timestamp", out var ticks, out var code, out var minutes);
+                        r.SetStart(ticks, code, code is int c ? context.ResolveOffset(c) : minutes);
+                    }
+
                     break;
                 case RecEntityCode:
-                    ev.RecEntityCodes.Add(Ber.ReadInt32(Primitive(value, e, offset), offset, "RecEntityCode"));
-                    break;
-                case LocationArea:
-                    ev.LocationArea = Ber.ReadInteger(Primitive(value, e, offset), offset, "LocationArea");
-                    break;
-                case CellId:
-                    ev.CellId = Ber.ReadInteger(Primitive(value, e, offset), offset, "CellId");
-                    break;
-                case TeleServiceCode:
-                    ev.TeleServiceCode = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case BearerServiceCode:
-                    ev.BearerServiceCode = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case SupplServiceCode:
-                    ev.SupplServiceCode = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case SupplServiceActionCode:
-                    ev.SupplServiceActionCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "SupplServiceActionCode");
-                    break;
-                case AccessPointNameNI:
-                    ev.AccessPointNameNI = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case AccessPointNameOI:
-                    ev.AccessPointNameOI = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case ChargingId:
-                    ev.ChargingId = Ber.ReadInteger(Primitive(value, e, offset), offset, "ChargingId");
-                    break;
-                case DataVolumeIncoming:
-                    ev.DataVolumeIncoming = Ber.ReadInteger(Primitive(value, e, offset), offset, "DataVolumeIncoming");
-                    break;
-                case DataVolumeOutgoing:
-                    ev.DataVolumeOutgoing = Ber.ReadInteger(Primitive(value, e, offset), offset, "DataVolumeOutgoing");
-                    break;
-                case MessagingEventService or MobileSessionService:
-                    ev.ServiceType = Ber.ReadInt32(Primitive(value, e, offset), offset, "Service");
-                    break;
-                case EventReference:
-                    ev.EventReference = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case ContentTransactionCode:
-                    ev.ContentTransactionCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "ContentTransactionCode");
-                    break;
-                case ContentTransactionType:
-                    ev.ContentTransactionType = Ber.ReadInt32(Primitive(value, e, offset), offset, "ContentTransactionType");
-                    break;
-                case ContentProviderName:
-                    ev.ContentProviderName = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case TransactionIdentifier:
-                    ev.TransactionIdentifier = Ber.ReadText(Primitive(value, e, offset));
-                    break;
-                case 364: // CustomerIdentifier (inside the tracking customer only; the tracked customer is skipped)
-                    ev.TrackingCustomerIdentifier = Ber.ReadText(Primitive(value, e, offset));
+                    r.AddRecEntityCode(Ber.ReadInt32(Primitive(value, e, offset), offset, "RecEntityCode"));
                     break;
                 case ChargedPartyIdentification:
                     RequireConstructed(e, offset);
-                    ReadChargedPartyIdentification(data, e, baseOffset, depth + 1, context, ev);
+                    ReadChargedPartyIdentification(data, e, baseOffset, depth + 1, context, r);
                     break;
+
                 // A MessagingEvent carries its one charge directly: ExchangeRateCode, CallTypeGroup, Charge, TaxInformationList.
                 case ExchangeRateCode:
-                    DirectCharge(ev, reuse).ExchangeRateCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "ExchangeRateCode");
+                    {
+                        var c = DirectCharge(r);
+                        r.Charges[c].ExchangeRateCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "ExchangeRateCode");
+                        r.Charges[c].Flags |= ChargeSlot.HasExchangeRateCode;
+                    }
+
                     break;
                 case CallTypeGroup:
                     RequireConstructed(e, offset);
-                    ReadCallTypeGroup(data, e, baseOffset, depth + 1, context, DirectCharge(ev, reuse));
+                    ReadCallTypeGroup(data, e, baseOffset, depth + 1, context, r, DirectCharge(r));
                     break;
                 case Charge:
-                    DirectCharge(ev, reuse).Details.Add(new ChargeDetail("00", Ber.ReadInteger(Primitive(value, e, offset), offset, "Charge"), null, null));
+                    {
+                        var amount = Ber.ReadInteger(Primitive(value, e, offset), offset, "Charge");
+                        var c = DirectCharge(r);
+                        var typeStart = r.Append("00"u8);
+                        ref var detail = ref r.AddDetail(c);
+                        detail.TypeStart = typeStart;
+                        detail.TypeLength = 2;
+                        detail.Amount = amount;
+                    }
+
                     break;
                 case TaxInformationList:
                     RequireConstructed(e, offset);
-                    ReadTaxList(data, e, baseOffset, depth + 1, context, DirectCharge(ev, reuse));
+                    ReadTaxList(data, e, baseOffset, depth + 1, context, r, DirectCharge(r));
                     break;
                 case TapTags.ChargeInformation or SessionChargeInformation:
                     RequireConstructed(e, offset);
-                    ev.Charges.Add(ReadChargeInformation(data, e, baseOffset, depth + 1, context, reuse));
+                    ReadChargeInformation(data, e, baseOffset, depth + 1, context, r);
                     break;
                 default:
                     // Unmodelled group, operator-specific data or an extension: skipped by its length.
@@ -202,17 +183,37 @@ internal static class CallEventDecoder
         }
     }
 
-    private static ChargeInformation DirectCharge(CallEvent ev, DecodeScratch? reuse)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReadField(FlatRecord r, int id, ReadOnlySpan<byte> value, long offset, string item)
     {
-        if (ev.Charges.Count == 0)
+        switch (FlatRecord.TypeOf(id))
         {
-            ev.Charges.Add(reuse?.RentCharge() ?? new ChargeInformation());
+            case CallEventFieldType.Digits:
+                ReadBcd(r, id, value, offset, item);
+                break;
+            case CallEventFieldType.Text:
+                r.SetText(id, value);
+                break;
+            case CallEventFieldType.Integer32:
+                r.SetInteger(id, Ber.ReadInt32(value, offset, item));
+                break;
+            default:
+                r.SetInteger(id, Ber.ReadInteger(value, offset, item));
+                break;
         }
-
-        return ev.Charges[0];
     }
 
-    private static void ReadTaxList(ReadOnlySpan<byte> data, BerElement e, long baseOffset, int depth, TapDecodeContext context, ChargeInformation info)
+    /// <summary>BCD digits straight into the record's text (same rules as <see cref="Ber.ReadBcd"/>).</summary>
+    private static void ReadBcd(FlatRecord r, int id, ReadOnlySpan<byte> value, long offset, string item)
+    {
+        var digits = Ber.BcdDigitCount(value);
+        var target = r.SetText(id, digits);
+        Ber.WriteBcdDigits(value, target, offset, item);
+    }
+
+    private static int DirectCharge(FlatRecord r) => r.ChargeCount == 0 ? r.AddCharge() : 0;
+
+    private static void ReadTaxList(ReadOnlySpan<byte> data, BerElement e, long baseOffset, int depth, TapDecodeContext context, FlatRecord r, int charge)
     {
         var p = e.ContentStart;
         while (p < e.ContentEnd)
@@ -221,15 +222,16 @@ internal static class CallEventDecoder
             if (t.Tag == TaxInformation)
             {
                 RequireConstructed(t, baseOffset + t.Start);
-                info.Taxes.Add(ReadTax(data, t, baseOffset, depth + 1, context));
+                ReadTax(data, t, baseOffset, depth + 1, context, r, charge);
             }
         }
     }
 
-    private static void ReadChargedPartyIdentification(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, CallEvent ev)
+    private static void ReadChargedPartyIdentification(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, FlatRecord r)
     {
         int? type = null;
-        string? identifier = null;
+        var identifierStart = -1;
+        var identifierLength = 0;
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
         {
@@ -241,24 +243,30 @@ internal static class CallEventDecoder
             }
             else if (e.Tag == ChargedPartyIdentifier)
             {
-                identifier = Ber.ReadText(Primitive(data[e.ContentStart..e.ContentEnd], e, offset));
+                var value = Primitive(data[e.ContentStart..e.ContentEnd], e, offset);
+                identifierStart = r.Append(value);
+                identifierLength = value.Length;
             }
         }
 
-        // TD.57 ChargedPartyIdType: 1 IMSI, 2 MSISDN.
-        if (type == 1)
+        // TD.57 ChargedPartyIdType: 1 IMSI, 2 MSISDN. A missing identifier clears the item, as a null would.
+        if (type is 1 or 2)
         {
-            ev.Imsi = identifier;
-        }
-        else if (type == 2)
-        {
-            ev.Msisdn = identifier;
+            var id = type == 1 ? 1 : 2;
+            if (identifierStart >= 0)
+            {
+                r.SetTextRange(id, identifierStart, identifierLength);
+            }
+            else
+            {
+                r.Present &= ~(1u << id);
+            }
         }
     }
 
-    public static ChargeInformation ReadChargeInformation(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, DecodeScratch? reuse)
+    private static void ReadChargeInformation(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, FlatRecord r)
     {
-        var info = reuse?.RentCharge() ?? new ChargeInformation();
+        var c = r.AddCharge();
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
         {
@@ -268,14 +276,23 @@ internal static class CallEventDecoder
             switch (e.Tag)
             {
                 case ChargedItem:
-                    info.ChargedItem = Ber.ReadText(Primitive(value, e, offset));
+                    {
+                        var text = Primitive(value, e, offset);
+                        var start = r.Append(text);
+                        ref var slot = ref r.Charges[c];
+                        slot.ChargedItemStart = start;
+                        slot.ChargedItemLength = text.Length;
+                        slot.Flags |= ChargeSlot.HasChargedItem;
+                    }
+
                     break;
                 case ExchangeRateCode:
-                    info.ExchangeRateCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "ExchangeRateCode");
+                    r.Charges[c].ExchangeRateCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "ExchangeRateCode");
+                    r.Charges[c].Flags |= ChargeSlot.HasExchangeRateCode;
                     break;
                 case CallTypeGroup:
                     RequireConstructed(e, offset);
-                    ReadCallTypeGroup(data, e, baseOffset, depth + 1, context, info);
+                    ReadCallTypeGroup(data, e, baseOffset, depth + 1, context, r, c);
                     break;
                 case ChargeDetailList:
                     RequireConstructed(e, offset);
@@ -287,7 +304,7 @@ internal static class CallEventDecoder
                             if (d.Tag == TapTags.ChargeDetail)
                             {
                                 RequireConstructed(d, baseOffset + d.Start);
-                                info.Details.Add(ReadChargeDetail(data, d, baseOffset, depth + 2, context));
+                                ReadChargeDetail(data, d, baseOffset, depth + 2, context, r, c);
                             }
                         }
                     }
@@ -295,25 +312,23 @@ internal static class CallEventDecoder
                     break;
                 case TapTags.ChargeDetail:
                     RequireConstructed(e, offset);
-                    info.Details.Add(ReadChargeDetail(data, e, baseOffset, depth + 1, context));
+                    ReadChargeDetail(data, e, baseOffset, depth + 1, context, r, c);
                     break;
                 case TaxInformationList:
                     RequireConstructed(e, offset);
-                    ReadTaxList(data, e, baseOffset, depth + 1, context, info);
+                    ReadTaxList(data, e, baseOffset, depth + 1, context, r, c);
                     break;
                 case DiscountInformation:
                     RequireConstructed(e, offset);
-                    ReadDiscount(data, e, baseOffset, depth + 1, context, info);
+                    ReadDiscount(data, e, baseOffset, depth + 1, context, r, c);
                     break;
                 default:
                     break;
             }
         }
-
-        return info;
     }
 
-    private static void ReadCallTypeGroup(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, ChargeInformation info)
+    private static void ReadCallTypeGroup(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, FlatRecord r, int c)
     {
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
@@ -321,16 +336,20 @@ internal static class CallEventDecoder
             var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, depth, context.MaxDepth);
             var offset = baseOffset + e.Start;
             var value = data[e.ContentStart..e.ContentEnd];
+            ref var slot = ref r.Charges[c];
             switch (e.Tag)
             {
                 case CallTypeLevel1:
-                    info.CallTypeLevel1 = Ber.ReadInt32(Primitive(value, e, offset), offset, "CallTypeLevel1");
+                    slot.CallTypeLevel1 = Ber.ReadInt32(Primitive(value, e, offset), offset, "CallTypeLevel1");
+                    slot.Flags |= ChargeSlot.HasCallTypeLevel1;
                     break;
                 case CallTypeLevel2:
-                    info.CallTypeLevel2 = Ber.ReadInt32(Primitive(value, e, offset), offset, "CallTypeLevel2");
+                    slot.CallTypeLevel2 = Ber.ReadInt32(Primitive(value, e, offset), offset, "CallTypeLevel2");
+                    slot.Flags |= ChargeSlot.HasCallTypeLevel2;
                     break;
                 case CallTypeLevel3:
-                    info.CallTypeLevel3 = Ber.ReadInt32(Primitive(value, e, offset), offset, "CallTypeLevel3");
+                    slot.CallTypeLevel3 = Ber.ReadInt32(Primitive(value, e, offset), offset, "CallTypeLevel3");
+                    slot.Flags |= ChargeSlot.HasCallTypeLevel3;
                     break;
                 default:
                     break;
@@ -338,13 +357,15 @@ internal static class CallEventDecoder
         }
     }
 
-    private static ChargeDetail ReadChargeDetail(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context)
+    private static void ReadChargeDetail(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, FlatRecord r, int c)
     {
-        string? type = null;
+        var typeStart = -1;
+        var typeLength = 0;
         long charge = 0;
         var hasCharge = false;
-        long? chargeable = null;
-        long? charged = null;
+        var flags = 0;
+        long chargeable = 0;
+        long charged = 0;
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
         {
@@ -354,7 +375,12 @@ internal static class CallEventDecoder
             switch (e.Tag)
             {
                 case ChargeType:
-                    type = Ber.ReadText(Primitive(value, e, offset));
+                    {
+                        var text = Primitive(value, e, offset);
+                        typeStart = r.Append(text);
+                        typeLength = text.Length;
+                    }
+
                     break;
                 case Charge:
                     charge = Ber.ReadInteger(Primitive(value, e, offset), offset, "Charge");
@@ -362,16 +388,18 @@ internal static class CallEventDecoder
                     break;
                 case ChargeableUnits:
                     chargeable = Ber.ReadInteger(Primitive(value, e, offset), offset, "ChargeableUnits");
+                    flags |= DetailSlot.HasChargeableUnits;
                     break;
                 case ChargedUnits:
                     charged = Ber.ReadInteger(Primitive(value, e, offset), offset, "ChargedUnits");
+                    flags |= DetailSlot.HasChargedUnits;
                     break;
                 default:
                     break;
             }
         }
 
-        if (type is null)
+        if (typeStart < 0)
         {
             Ber.ThrowValue("ChargeDetail", "mandatory item ChargeType missing", baseOffset + parent.Start);
         }
@@ -381,14 +409,21 @@ internal static class CallEventDecoder
             Ber.ThrowValue("ChargeDetail", "mandatory item Charge missing", baseOffset + parent.Start);
         }
 
-        return new ChargeDetail(type, charge, chargeable, charged);
+        ref var detail = ref r.AddDetail(c);
+        detail.TypeStart = typeStart;
+        detail.TypeLength = typeLength;
+        detail.Amount = charge;
+        detail.Flags = flags;
+        detail.ChargeableUnits = chargeable;
+        detail.ChargedUnits = charged;
     }
 
-    private static TaxItem ReadTax(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context)
+    private static void ReadTax(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, FlatRecord r, int c)
     {
         var code = -1;
         long taxValue = 0;
-        long? taxable = null;
+        long taxable = 0;
+        var hasTaxable = false;
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
         {
@@ -405,16 +440,21 @@ internal static class CallEventDecoder
                     break;
                 case TaxableAmount:
                     taxable = Ber.ReadInteger(Primitive(value, e, offset), offset, "TaxableAmount");
+                    hasTaxable = true;
                     break;
                 default:
                     break;
             }
         }
 
-        return new TaxItem(code, taxValue, taxable);
+        ref var tax = ref r.AddTax(c);
+        tax.Code = code;
+        tax.Value = taxValue;
+        tax.TaxableAmount = taxable;
+        tax.HasTaxableAmount = hasTaxable;
     }
 
-    private static void ReadDiscount(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, ChargeInformation info)
+    private static void ReadDiscount(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext context, FlatRecord r, int c)
     {
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
@@ -422,13 +462,16 @@ internal static class CallEventDecoder
             var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, depth, context.MaxDepth);
             var offset = baseOffset + e.Start;
             var value = data[e.ContentStart..e.ContentEnd];
+            ref var slot = ref r.Charges[c];
             if (e.Tag == DiscountCode)
             {
-                info.DiscountCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "DiscountCode");
+                slot.DiscountCode = Ber.ReadInt32(Primitive(value, e, offset), offset, "DiscountCode");
+                slot.Flags |= ChargeSlot.HasDiscountCode;
             }
             else if (e.Tag == Discount)
             {
-                info.Discount = Ber.ReadInteger(Primitive(value, e, offset), offset, "Discount");
+                slot.Discount = Ber.ReadInteger(Primitive(value, e, offset), offset, "Discount");
+                slot.Flags |= ChargeSlot.HasDiscount;
             }
         }
     }
@@ -436,10 +479,25 @@ internal static class CallEventDecoder
     /// <summary>DateTime (LocalTimeStamp + UtcTimeOffsetCode) or DateTimeLong (LocalTimeStamp + UtcTimeOffset).</summary>
     public static TapTimestamp ReadDateTime(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, TapDecodeContext? context, string item)
     {
-        DateTime? local = null;
-        int? code = null;
-        int? minutes = null;
-        var maxDepth = context?.MaxDepth ?? Ber.DefaultMaxDepth;
+        ReadDateTimeParts(data, parent, baseOffset, depth, context?.MaxDepth ?? Ber.DefaultMaxDepth, item, out var ticks, out var code, out var minutes);
+        if (code is int c)
+        {
+            minutes = context?.ResolveOffset(c);
+        }
+
+        return new TapTimestamp(new DateTime(ticks, DateTimeKind.Unspecified), code, minutes);
+    }
+
+    /// <summary>
+    /// The parts of a DateTime or DateTimeLong: local time in ticks, the UTC-offset code if given and the offset in
+    /// minutes if written out (a code is left for the caller to resolve).
+    /// </summary>
+    public static void ReadDateTimeParts(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int depth, int maxDepth, string item,
+        out long ticks, out int? code, out int? minutes)
+    {
+        ticks = -1;
+        code = null;
+        minutes = null;
         var pos = parent.ContentStart;
         while (pos < parent.ContentEnd)
         {
@@ -449,7 +507,7 @@ internal static class CallEventDecoder
             switch (e.Tag)
             {
                 case LocalTimeStamp:
-                    local = ParseLocal(Primitive(value, e, offset), offset, item);
+                    ticks = ParseLocal(Primitive(value, e, offset), offset, item);
                     break;
                 case UtcTimeOffsetCode:
                     code = Ber.ReadInt32(Primitive(value, e, offset), offset, "UtcTimeOffsetCode");
@@ -471,17 +529,10 @@ internal static class CallEventDecoder
             }
         }
 
-        if (local is null)
+        if (ticks < 0)
         {
             Ber.ThrowValue(item, "mandatory item LocalTimeStamp missing", baseOffset + parent.Start);
         }
-
-        if (code is int c)
-        {
-            minutes = context?.ResolveOffset(c);
-        }
-
-        return new TapTimestamp(local.Value, code, minutes);
     }
 
     private static bool TryParseOffset(ReadOnlySpan<byte> raw, out int minutes)
@@ -501,7 +552,7 @@ internal static class CallEventDecoder
         return TapTimestamp.TryParseOffset(chars, out minutes);
     }
 
-    private static DateTime ParseLocal(ReadOnlySpan<byte> text, long offset, string item)
+    private static long ParseLocal(ReadOnlySpan<byte> text, long offset, string item)
     {
         if (text.Length != 14)
         {
@@ -514,13 +565,20 @@ internal static class CallEventDecoder
         var hour = Digits(text, 8, 2, offset, item);
         var minute = Digits(text, 10, 2, offset, item);
         var second = Digits(text, 12, 2, offset, item);
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        var leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || hour > 23 || minute > 59 || second > 59
+            || day > (month == 2 ? (leap ? 29 : 28) : DaysBeforeMonth[month] - DaysBeforeMonth[month - 1]))
         {
             Ber.ThrowValue(item, "LocalTimeStamp is not a valid date and time", offset);
         }
 
-        return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        // The ticks DateTime would give, without its second round of checks.
+        var y = year - 1;
+        var days = (y * 365L) + (y / 4) - (y / 100) + (y / 400) + DaysBeforeMonth[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1;
+        return (days * TimeSpan.TicksPerDay) + (((hour * 3600L) + (minute * 60) + second) * TimeSpan.TicksPerSecond);
     }
+
+    private static readonly int[] DaysBeforeMonth = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 
     private static int Digits(ReadOnlySpan<byte> text, int start, int count, long offset, string item)
     {

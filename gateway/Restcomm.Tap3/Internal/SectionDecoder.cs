@@ -8,55 +8,49 @@ internal static class SectionDecoder
     public static BatchControl ReadBatchControl(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth)
     {
         var result = new BatchControl();
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        var c = new BerChildren(data, parent, baseOffset, 2, maxDepth);
+        while (c.MoveNext())
         {
-            var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 2, maxDepth);
-            ReadBatchItem(data, e, baseOffset, maxDepth, result);
+            ReadBatchItem(ref c, result);
         }
 
         return result;
     }
 
     /// <summary>One item of BatchControlInfo or Notification; returns false when the tag is not one of them.</summary>
-    public static bool ReadBatchItem(ReadOnlySpan<byte> data, BerElement e, long baseOffset, int maxDepth, BatchControl result)
+    public static bool ReadBatchItem(ref BerChildren c, BatchControl result)
     {
-        var offset = baseOffset + e.Start;
-        var value = data[e.ContentStart..e.ContentEnd];
-        switch (e.Tag)
+        switch (c.Tag)
         {
             case Sender:
-                result.Sender = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                result.Sender = c.Text();
                 return true;
             case Recipient:
-                result.Recipient = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                result.Recipient = c.Text();
                 return true;
             case FileSequenceNumber:
-                result.FileSequenceNumber = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                result.FileSequenceNumber = c.Text();
                 return true;
             case RapFileSequenceNumber:
-                result.RapFileSequenceNumber = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                result.RapFileSequenceNumber = c.Text();
                 return true;
             case FileTypeIndicator:
-                result.FileTypeIndicator = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                result.FileTypeIndicator = c.Text();
                 return true;
             case SpecificationVersionNumber:
-                result.SpecificationVersion = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "SpecificationVersionNumber");
+                result.SpecificationVersion = c.Int32("SpecificationVersionNumber");
                 return true;
             case ReleaseVersionNumber:
-                result.ReleaseVersion = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "ReleaseVersionNumber");
+                result.ReleaseVersion = c.Int32("ReleaseVersionNumber");
                 return true;
             case FileCreationTimeStamp:
-                CallEventDecoder.RequireConstructed(e, offset);
-                result.FileCreationTime = CallEventDecoder.ReadDateTime(data, e, baseOffset, 3, null, "FileCreationTimeStamp");
+                result.FileCreationTime = c.Timestamp("FileCreationTimeStamp");
                 return true;
             case TransferCutOffTimeStamp:
-                CallEventDecoder.RequireConstructed(e, offset);
-                result.TransferCutOffTime = CallEventDecoder.ReadDateTime(data, e, baseOffset, 3, null, "TransferCutOffTimeStamp");
+                result.TransferCutOffTime = c.Timestamp("TransferCutOffTimeStamp");
                 return true;
             case FileAvailableTimeStamp:
-                CallEventDecoder.RequireConstructed(e, offset);
-                result.FileAvailableTime = CallEventDecoder.ReadDateTime(data, e, baseOffset, 3, null, "FileAvailableTimeStamp");
+                result.FileAvailableTime = c.Timestamp("FileAvailableTimeStamp");
                 return true;
             default:
                 return false;
@@ -66,33 +60,27 @@ internal static class SectionDecoder
     public static AccountingInfo ReadAccounting(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth)
     {
         var result = new AccountingInfo();
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        var c = new BerChildren(data, parent, baseOffset, 2, maxDepth);
+        while (c.MoveNext())
         {
-            var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 2, maxDepth);
-            var offset = baseOffset + e.Start;
-            var value = data[e.ContentStart..e.ContentEnd];
-            switch (e.Tag)
+            switch (c.Tag)
             {
                 case LocalCurrency:
-                    result.LocalCurrency = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                    result.LocalCurrency = c.Text();
                     break;
                 case TapCurrency:
-                    result.TapCurrency = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                    result.TapCurrency = c.Text();
                     break;
                 case TapDecimalPlaces:
-                    result.TapDecimalPlaces = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "TapDecimalPlaces");
+                    result.TapDecimalPlaces = c.Int32("TapDecimalPlaces");
                     break;
                 case CurrencyConversionList:
-                    CallEventDecoder.RequireConstructed(e, offset);
-                    var p = e.ContentStart;
-                    while (p < e.ContentEnd)
+                    var list = c.Children();
+                    while (list.MoveNext())
                     {
-                        var c = Ber.Read(data, ref p, e.ContentEnd, baseOffset, 3, maxDepth);
-                        if (c.Tag == CurrencyConversion)
+                        if (list.Tag == CurrencyConversion)
                         {
-                            CallEventDecoder.RequireConstructed(c, baseOffset + c.Start);
-                            result.ExchangeRates.Add(ReadConversion(data, c, baseOffset, maxDepth));
+                            result.ExchangeRates.Add(ReadConversion(list.Children()));
                         }
                     }
 
@@ -105,26 +93,22 @@ internal static class SectionDecoder
         return result;
     }
 
-    private static ExchangeRate ReadConversion(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth)
+    private static ExchangeRate ReadConversion(BerChildren c)
     {
         int code = -1, places = -1;
         long rate = -1;
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        while (c.MoveNext())
         {
-            var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 4, maxDepth);
-            var offset = baseOffset + e.Start;
-            var value = data[e.ContentStart..e.ContentEnd];
-            switch (e.Tag)
+            switch (c.Tag)
             {
                 case ExchangeRateCode:
-                    code = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "ExchangeRateCode");
+                    code = c.Int32("ExchangeRateCode");
                     break;
                 case NumberOfDecimalPlaces:
-                    places = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "NumberOfDecimalPlaces");
+                    places = c.Int32("NumberOfDecimalPlaces");
                     break;
                 case TapTags.ExchangeRate:
-                    rate = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "ExchangeRate");
+                    rate = c.Integer("ExchangeRate");
                     break;
                 default:
                     break;
@@ -137,30 +121,24 @@ internal static class SectionDecoder
     public static NetworkInfo ReadNetwork(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth)
     {
         var result = new NetworkInfo();
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        var c = new BerChildren(data, parent, baseOffset, 2, maxDepth);
+        while (c.MoveNext())
         {
-            var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 2, maxDepth);
-            var offset = baseOffset + e.Start;
-            if (e.Tag is not (UtcTimeOffsetInfoList or RecEntityInfoList))
+            if (c.Tag is not (UtcTimeOffsetInfoList or RecEntityInfoList))
             {
                 continue;
             }
 
-            CallEventDecoder.RequireConstructed(e, offset);
-            var p = e.ContentStart;
-            while (p < e.ContentEnd)
+            var list = c.Children();
+            while (list.MoveNext())
             {
-                var item = Ber.Read(data, ref p, e.ContentEnd, baseOffset, 3, maxDepth);
-                if (item.Tag == UtcTimeOffsetInfo)
+                if (list.Tag == UtcTimeOffsetInfo)
                 {
-                    CallEventDecoder.RequireConstructed(item, baseOffset + item.Start);
-                    result.UtcOffsets.Add(ReadUtcOffsetInfo(data, item, baseOffset, maxDepth));
+                    result.UtcOffsets.Add(ReadUtcOffsetInfo(list.Children()));
                 }
-                else if (item.Tag == RecEntityInformation)
+                else if (list.Tag == RecEntityInformation)
                 {
-                    CallEventDecoder.RequireConstructed(item, baseOffset + item.Start);
-                    result.RecEntities.Add(ReadRecEntity(data, item, baseOffset, maxDepth));
+                    result.RecEntities.Add(ReadRecEntity(list.Children()));
                 }
             }
         }
@@ -168,50 +146,42 @@ internal static class SectionDecoder
         return result;
     }
 
-    private static UtcOffsetEntry ReadUtcOffsetInfo(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth)
+    private static UtcOffsetEntry ReadUtcOffsetInfo(BerChildren c)
     {
         var code = -1;
         var offsetText = string.Empty;
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        while (c.MoveNext())
         {
-            var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 4, maxDepth);
-            var offset = baseOffset + e.Start;
-            var value = data[e.ContentStart..e.ContentEnd];
-            if (e.Tag == UtcTimeOffsetCode)
+            if (c.Tag == UtcTimeOffsetCode)
             {
-                code = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "UtcTimeOffsetCode");
+                code = c.Int32("UtcTimeOffsetCode");
             }
-            else if (e.Tag == UtcTimeOffset)
+            else if (c.Tag == UtcTimeOffset)
             {
-                offsetText = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                offsetText = c.Text();
             }
         }
 
         return new UtcOffsetEntry(code, offsetText);
     }
 
-    private static RecEntity ReadRecEntity(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth)
+    private static RecEntity ReadRecEntity(BerChildren c)
     {
         var code = -1;
         int? type = null;
         string? id = null;
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        while (c.MoveNext())
         {
-            var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 4, maxDepth);
-            var offset = baseOffset + e.Start;
-            var value = data[e.ContentStart..e.ContentEnd];
-            switch (e.Tag)
+            switch (c.Tag)
             {
                 case RecEntityCode:
-                    code = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "RecEntityCode");
+                    code = c.Int32("RecEntityCode");
                     break;
                 case RecEntityType:
-                    type = Ber.ReadInt32(CallEventDecoder.Primitive(value, e, offset), offset, "RecEntityType");
+                    type = c.Int32("RecEntityType");
                     break;
                 case RecEntityId:
-                    id = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                    id = c.Text();
                     break;
                 default:
                     break;
@@ -224,46 +194,40 @@ internal static class SectionDecoder
     public static AuditControl ReadAudit(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth)
     {
         var result = new AuditControl();
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        var c = new BerChildren(data, parent, baseOffset, 2, maxDepth);
+        while (c.MoveNext())
         {
-            var e = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 2, maxDepth);
-            var offset = baseOffset + e.Start;
-            var value = data[e.ContentStart..e.ContentEnd];
-            switch (e.Tag)
+            switch (c.Tag)
             {
                 case EarliestCallTimeStamp:
-                    CallEventDecoder.RequireConstructed(e, offset);
-                    result.EarliestCallTime = CallEventDecoder.ReadDateTime(data, e, baseOffset, 3, null, "EarliestCallTimeStamp");
+                    result.EarliestCallTime = c.Timestamp("EarliestCallTimeStamp");
                     break;
                 case LatestCallTimeStamp:
-                    CallEventDecoder.RequireConstructed(e, offset);
-                    result.LatestCallTime = CallEventDecoder.ReadDateTime(data, e, baseOffset, 3, null, "LatestCallTimeStamp");
+                    result.LatestCallTime = c.Timestamp("LatestCallTimeStamp");
                     break;
                 case TotalCharge:
-                    result.TotalCharge = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalCharge");
+                    result.TotalCharge = c.Integer("TotalCharge");
                     break;
                 case TotalChargeRefund:
-                    result.TotalChargeRefund = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalChargeRefund");
+                    result.TotalChargeRefund = c.Integer("TotalChargeRefund");
                     break;
                 case TotalTaxRefund:
-                    result.TotalTaxRefund = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalTaxRefund");
+                    result.TotalTaxRefund = c.Integer("TotalTaxRefund");
                     break;
                 case TotalTaxValue:
-                    result.TotalTaxValue = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalTaxValue");
+                    result.TotalTaxValue = c.Integer("TotalTaxValue");
                     break;
                 case TotalDiscountValue:
-                    result.TotalDiscountValue = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalDiscountValue");
+                    result.TotalDiscountValue = c.Integer("TotalDiscountValue");
                     break;
                 case TotalDiscountRefund:
-                    result.TotalDiscountRefund = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalDiscountRefund");
+                    result.TotalDiscountRefund = c.Integer("TotalDiscountRefund");
                     break;
                 case CallEventDetailsCount:
-                    result.CallEventDetailsCount = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "CallEventDetailsCount");
+                    result.CallEventDetailsCount = c.Integer("CallEventDetailsCount");
                     break;
                 case TotalChargeValueList:
-                    CallEventDecoder.RequireConstructed(e, offset);
-                    ReadTotalChargeValueList(data, e, baseOffset, maxDepth, result);
+                    ReadTotalChargeValueList(c.Children(), result);
                     break;
                 default:
                     break;
@@ -274,38 +238,32 @@ internal static class SectionDecoder
     }
 
     /// <summary>TAP 3.10 and earlier: a list of (ChargeType, AbsoluteAmount [APPLICATION 241]); type 00 is the total.</summary>
-    private static void ReadTotalChargeValueList(ReadOnlySpan<byte> data, BerElement parent, long baseOffset, int maxDepth, AuditControl result)
+    private static void ReadTotalChargeValueList(BerChildren list, AuditControl result)
     {
-        var pos = parent.ContentStart;
-        while (pos < parent.ContentEnd)
+        while (list.MoveNext())
         {
-            var item = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, 3, maxDepth);
-            if (item.Tag != TotalChargeValue)
+            if (list.Tag != TotalChargeValue)
             {
                 continue;
             }
 
-            CallEventDecoder.RequireConstructed(item, baseOffset + item.Start);
             string? type = null;
             long? amount = null;
             long? refund = null;
-            var p = item.ContentStart;
-            while (p < item.ContentEnd)
+            var c = list.Children();
+            while (c.MoveNext())
             {
-                var e = Ber.Read(data, ref p, item.ContentEnd, baseOffset, 4, maxDepth);
-                var offset = baseOffset + e.Start;
-                var value = data[e.ContentStart..e.ContentEnd];
-                if (e.Tag == ChargeType)
+                if (c.Tag == ChargeType)
                 {
-                    type = Ber.ReadText(CallEventDecoder.Primitive(value, e, offset));
+                    type = c.Text();
                 }
-                else if (e.Tag == AbsoluteAmount310)
+                else if (c.Tag == AbsoluteAmount310)
                 {
-                    amount = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalCharge");
+                    amount = c.Integer("TotalCharge");
                 }
-                else if (e.Tag == TotalChargeRefund)
+                else if (c.Tag == TotalChargeRefund)
                 {
-                    refund = Ber.ReadInteger(CallEventDecoder.Primitive(value, e, offset), offset, "TotalChargeRefund");
+                    refund = c.Integer("TotalChargeRefund");
                 }
             }
 

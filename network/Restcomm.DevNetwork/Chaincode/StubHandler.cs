@@ -48,11 +48,9 @@ internal sealed class StubHandler
             case ChaincodeMessage.Types.Type.GetStateMetadata:
             {
                 var req = GetStateMetadata.Parser.ParseFrom(msg.Payload);
-                if (!string.IsNullOrEmpty(req.Collection))
-                {
-                    throw new InvalidOperationException("private data metadata is not supported by the dev network");
-                }
-                var raw = sim.GetStateMetadata(ns, req.Key);
+                var raw = string.IsNullOrEmpty(req.Collection)
+                    ? sim.GetStateMetadata(ns, req.Key)
+                    : ReadPrivate(ctx, ns, req.Collection, () => sim.GetPrivateDataMetadata(ns, req.Collection, req.Key));
                 return raw is null ? new StateMetadataResult().ToByteString() : ByteString.CopyFrom(raw);
             }
             case ChaincodeMessage.Types.Type.PutState:
@@ -93,15 +91,17 @@ internal sealed class StubHandler
             case ChaincodeMessage.Types.Type.PutStateMetadata:
             {
                 var req = PutStateMetadata.Parser.ParseFrom(msg.Payload);
-                if (!string.IsNullOrEmpty(req.Collection))
+                // Like the peer's handler: the metadata written is this one entry, replacing any the key had.
+                List<KVMetadataEntry> entries = [new KVMetadataEntry { Name = req.Metadata?.Metakey ?? "", Value = req.Metadata?.Value ?? ByteString.Empty }];
+                if (string.IsNullOrEmpty(req.Collection))
                 {
-                    throw new InvalidOperationException("private data metadata is not supported by the dev network");
+                    sim.PutStateMetadata(ns, req.Key, entries);
                 }
-                var existing = sim.GetStateMetadata(ns, req.Key);
-                var entries = existing is null ? new StateMetadataResult() : StateMetadataResult.Parser.ParseFrom(existing);
-                var list = entries.Entries.Where(e => e.Metakey != req.Metadata.Metakey).Select(e => new KVMetadataEntry { Name = e.Metakey, Value = e.Value }).ToList();
-                list.Add(new KVMetadataEntry { Name = req.Metadata.Metakey, Value = req.Metadata.Value });
-                sim.PutStateMetadata(ns, req.Key, list);
+                else
+                {
+                    WritePrivate(ctx, ns, req.Collection);
+                    sim.PutPrivateDataMetadata(ns, req.Collection, req.Key, entries);
+                }
                 return ByteString.Empty;
             }
             case ChaincodeMessage.Types.Type.GetStateByRange:

@@ -191,12 +191,26 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         public long TimestampTicks { get; set; }
         public string Chaincode { get; set; } = "";
         public TxReadWriteSet? Rwset { get; set; }
+
+        /// <summary>The namespaces validated (invoked chaincode and every one written) and, per namespace, why its
+        /// endorsements fall short of committed state's policies (null = satisfied).</summary>
+        public List<(NamespaceWrites Writes, string? Failure)> Namespaces { get; } = [];
+
+        /// <summary>Per namespace, whether endorsement validation passed once same-block dependencies were applied.</summary>
+        public Dictionary<string, bool> Passed { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class BlockState
     {
         public Dictionary<(string Ns, string Key), KeyVersion> Public { get; } = [];
         public Dictionary<(string Ns, string Coll, string KeyHash), KeyVersion> Hashed { get; } = [];
+
+        /// <summary>Whether keys written earlier in the block exist after those writes.</summary>
+        public Dictionary<(string Ns, string Key), bool> PublicExists { get; } = [];
+        public Dictionary<(string Ns, string Coll, string KeyHash), bool> HashedExists { get; } = [];
+
+        /// <summary>Keys whose metadata earlier transactions of the block write, with those transactions.</summary>
+        public Dictionary<LedgerKey, List<ParsedTx>> MetadataWriters { get; } = [];
         public HashSet<string> TxIds { get; } = new(StringComparer.Ordinal);
     }
 
@@ -204,7 +218,8 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     {
         var number = Height;
         var parsed = new ParsedTx[envelopes.Count];
-        // Stateless checks (structure, signatures, endorsement policy) in parallel, as Fabric's validator does.
+        // Checks against the envelope and committed state (structure, signatures, endorsement policies) in parallel, as
+        // Fabric's validator does; the same-block key-level policy dependencies are resolved in order below.
         Parallel.For(0, envelopes.Count, i => parsed[i] = CheckStateless(envelopes[i]));
 
         var state = new BlockState();
@@ -217,6 +232,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             if (tx.Code == (int)TxValidationCode.Valid && tx.TxId.Length > 0 && (state.TxIds.Contains(tx.TxId) || Store.TransactionExists(tx.TxId)))
             {
                 tx.Code = (int)TxValidationCode.DuplicateTxid;
+            }
+            if (tx.Code == (int)TxValidationCode.Valid)
+            {
+                tx.Code = CheckEndorsements(tx, state);
             }
             if (tx.Code == (int)TxValidationCode.Valid)
             {
@@ -362,13 +381,9 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                     signers.Add(new Signer(endorser.MspId, endorser.Role));
                 }
             }
-            foreach (var policy in RequiredPolicies.For(Definition, tx.Chaincode, tx.Rwset))
+            foreach (var writes in EndorsementRules.WrittenNamespaces(tx.Chaincode, tx.Rwset))
             {
-                if (!policy.IsSatisfiedBy(signers))
-                {
-                    tx.Code = (int)TxValidationCode.EndorsementPolicyFailure;
-                    return tx;
-                }
+                tx.Namespaces.Add((writes, EndorsementRules.Check(Definition, Store, writes, signers)));
             }
             return tx;
         }
@@ -377,6 +392,49 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             tx.Code = tx.TxId.Length == 0 ? (int)TxValidationCode.BadPayload : (int)TxValidationCode.BadRwset;
             return tx;
         }
+    }
+
+    /// <summary>
+    /// Applies the endorsement results in block order. Like Fabric's key-level validation parameter manager, a
+    /// transaction writing a key whose metadata an earlier transaction of the same block changed, and whose validation
+    /// of that namespace passed, fails: the policy it was endorsed for may no longer be the key's.
+    /// </summary>
+    private int CheckEndorsements(ParsedTx tx, BlockState state)
+    {
+        var valid = true;
+        foreach (var (writes, failure) in tx.Namespaces)
+        {
+            var reason = failure;
+            if (reason is null)
+            {
+                foreach (var key in writes.Keys)
+                {
+                    if (state.MetadataWriters.TryGetValue(key, out var writers) && writers.Any(w => w.Passed.GetValueOrDefault(key.Namespace)))
+                    {
+                        reason = $"validation parameter for key {key.Key} (coll'{key.Collection}':ns'{key.Namespace}') has been changed by an earlier transaction in this block";
+                        break;
+                    }
+                }
+            }
+            tx.Passed[writes.Namespace] = reason is null;
+            if (reason is not null)
+            {
+                valid = false;
+                LogEndorsementPolicyFailure(_logger, tx.TxId, writes.Namespace, reason);
+            }
+        }
+        foreach (var (writes, _) in tx.Namespaces)
+        {
+            foreach (var key in writes.MetadataKeys)
+            {
+                if (!state.MetadataWriters.TryGetValue(key, out var writers))
+                {
+                    state.MetadataWriters[key] = writers = [];
+                }
+                writers.Add(tx);
+            }
+        }
+        return valid ? (int)TxValidationCode.Valid : (int)TxValidationCode.EndorsementPolicyFailure;
     }
 
     private KeyVersion? CurrentVersion(string ns, string key, BlockState state, out bool updatedInBlock)
@@ -493,15 +551,21 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             {
                 var value = w.IsDelete ? null : w.Value.ToByteArray();
                 state.Public[(ns.Namespace, w.Key)] = version;
+                state.PublicExists[(ns.Namespace, w.Key)] = !w.IsDelete;
                 update.State.Add((new StateWrite(ns.Namespace, w.Key, value, null, false), txNum));
                 update.History.Add(new HistoryWrite(ns.Namespace, w.Key, txNum, tx.TxId, value, tx.TimestampTicks));
             }
             foreach (var mw in kv.MetadataWrites)
             {
-                var result = new StateMetadataResult();
-                result.Entries.AddRange(mw.Entries.Select(e => new StateMetadata { Metakey = e.Name, Value = e.Value }));
+                // Fabric's committer ignores metadata written to a key that does not exist (after this transaction's
+                // own writes); otherwise the key keeps its value and takes the new metadata and version.
+                var exists = state.PublicExists.TryGetValue((ns.Namespace, mw.Key), out var known) ? known : Store.GetState(ns.Namespace, mw.Key) is not null;
+                if (!exists)
+                {
+                    continue;
+                }
                 state.Public[(ns.Namespace, mw.Key)] = version;
-                update.State.Add((new StateWrite(ns.Namespace, mw.Key, null, result.ToByteArray(), true), txNum));
+                update.State.Add((new StateWrite(ns.Namespace, mw.Key, null, SerializeMetadata(mw.Entries), true), txNum));
             }
             var cc = Definition.Chaincodes.GetValueOrDefault(ns.Namespace);
             foreach (var coll in ns.CollectionHashedRwset)
@@ -509,10 +573,27 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 var hashed = HashedRWSet.Parser.ParseFrom(coll.HashedRwset);
                 foreach (var w in hashed.HashedWrites)
                 {
-                    state.Hashed[(ns.Namespace, coll.CollectionName, Convert.ToHexString(w.KeyHash.Span))] = version;
+                    var hex = Convert.ToHexString(w.KeyHash.Span);
+                    state.Hashed[(ns.Namespace, coll.CollectionName, hex)] = version;
+                    state.HashedExists[(ns.Namespace, coll.CollectionName, hex)] = !w.IsDelete;
                     update.Hashed.Add((new HashedWrite(ns.Namespace, coll.CollectionName, w.KeyHash.ToByteArray(), w.IsDelete ? null : w.ValueHash.ToByteArray()), txNum));
                 }
-                if (hashed.HashedWrites.Count == 0)
+                var metadataApplied = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var mw in hashed.MetadataWrites)
+                {
+                    var hex = Convert.ToHexString(mw.KeyHash.Span);
+                    var exists = state.HashedExists.TryGetValue((ns.Namespace, coll.CollectionName, hex), out var known)
+                        ? known
+                        : Store.GetHashed(ns.Namespace, coll.CollectionName, mw.KeyHash.ToByteArray()) is not null;
+                    if (!exists)
+                    {
+                        continue;
+                    }
+                    metadataApplied.Add(hex);
+                    state.Hashed[(ns.Namespace, coll.CollectionName, hex)] = version;
+                    update.Hashed.Add((new HashedWrite(ns.Namespace, coll.CollectionName, mw.KeyHash.ToByteArray(), null, SerializeMetadata(mw.Entries), true), txNum));
+                }
+                if (hashed.HashedWrites.Count == 0 && hashed.MetadataWrites.Count == 0)
                 {
                     continue;
                 }
@@ -531,9 +612,24 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                     {
                         update.Private.Add((new PrivateWrite(org, ns.Namespace, coll.CollectionName, w.Key, w.IsDelete ? null : w.Value.ToByteArray()), txNum));
                     }
+                    foreach (var mw in pvtKv.MetadataWrites)
+                    {
+                        if (metadataApplied.Contains(Convert.ToHexString(TxSimulator.HashKey(mw.Key))))
+                        {
+                            update.Private.Add((new PrivateWrite(org, ns.Namespace, coll.CollectionName, mw.Key, null, SerializeMetadata(mw.Entries), true), txNum));
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>Metadata as the store keeps it (a <c>StateMetadataResult</c>); null when the write clears it.</summary>
+    private static byte[]? SerializeMetadata(IEnumerable<KVMetadataEntry> entries)
+    {
+        var result = new StateMetadataResult();
+        result.Entries.AddRange(entries.Select(e => new StateMetadata { Metakey = e.Name, Value = e.Value }));
+        return result.Entries.Count == 0 ? null : result.ToByteArray();
     }
 
     public async ValueTask DisposeAsync()
@@ -563,4 +659,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Transaction {TxId}: private data for {Namespace}/{Collection} is missing; only hashes are committed")]
     private static partial void LogMissingPrivateData(ILogger logger, string txId, string @namespace, string collection);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Transaction {TxId}: endorsement policy failure in namespace {Namespace}: {Reason}")]
+    private static partial void LogEndorsementPolicyFailure(ILogger logger, string txId, string @namespace, string reason);
 }

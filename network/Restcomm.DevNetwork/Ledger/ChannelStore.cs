@@ -13,12 +13,17 @@ internal sealed record RangeEntry(string Key, byte[] Value, KeyVersion Version);
 
 internal sealed record HistoryEntry(string TxId, byte[] Value, long TimestampTicks, bool IsDelete);
 
-/// <summary>One write to apply at commit: public state, hashed private state, or private state of a member org.</summary>
+/// <summary>
+/// One write to apply at commit: public state, hashed private state, or private state of a member org.
+/// With <c>MetadataOnly</c> the write replaces the key's metadata (null = none) and moves its version, and does
+/// nothing when the key does not exist (as Fabric's committer drops such metadata writes); a value write keeps the
+/// key's metadata, a delete removes both.
+/// </summary>
 internal sealed record StateWrite(string Namespace, string Key, byte[]? Value, byte[]? Metadata, bool MetadataOnly);
 
-internal sealed record HashedWrite(string Namespace, string Collection, byte[] KeyHash, byte[]? ValueHash);
+internal sealed record HashedWrite(string Namespace, string Collection, byte[] KeyHash, byte[]? ValueHash, byte[]? Metadata = null, bool MetadataOnly = false);
 
-internal sealed record PrivateWrite(string Org, string Namespace, string Collection, string Key, byte[]? Value);
+internal sealed record PrivateWrite(string Org, string Namespace, string Collection, string Key, byte[]? Value, byte[]? Metadata = null, bool MetadataOnly = false);
 
 internal sealed record HistoryWrite(string Namespace, string Key, ulong TxNum, string TxId, byte[]? Value, long TimestampTicks);
 
@@ -65,6 +70,14 @@ internal sealed class ChannelStore : IDisposable
             CREATE TABLE IF NOT EXISTS history (ns TEXT NOT NULL, key BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, txid TEXT NOT NULL, value BLOB, ts INTEGER NOT NULL, PRIMARY KEY (ns, key, block, txnum)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS private_rwsets (block INTEGER NOT NULL, txnum INTEGER NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, rwset BLOB NOT NULL, PRIMARY KEY (block, txnum, ns, coll)) WITHOUT ROWID;
             """);
+        // Ledgers written before private data carried metadata (key-level policies on private keys).
+        foreach (var table in new[] { "hashed_state", "private_state" })
+        {
+            if (!_writer.Query<string>($"SELECT name FROM pragma_table_info('{table}')").Contains("metadata"))
+            {
+                _writer.Execute($"ALTER TABLE {table} ADD COLUMN metadata BLOB");
+            }
+        }
     }
 
     private SqliteConnection Open()
@@ -135,8 +148,8 @@ internal sealed class ChannelStore : IDisposable
     public VersionedValue? GetPrivate(string org, string ns, string coll, string key)
     {
         using var c = Open();
-        var row = c.QueryFirstOrDefault<StateRow>("SELECT value, block, txnum FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key", new { org, ns, coll, key = K(key) });
-        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), null);
+        var row = c.QueryFirstOrDefault<StateRow>("SELECT value, block, txnum, metadata FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key", new { org, ns, coll, key = K(key) });
+        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), row.Metadata);
     }
 
     public List<RangeEntry> GetPrivateRange(string org, string ns, string coll, string start, string end, int limit)
@@ -153,8 +166,22 @@ internal sealed class ChannelStore : IDisposable
     public VersionedValue? GetHashed(string ns, string coll, byte[] keyHash)
     {
         using var c = Open();
-        var row = c.QueryFirstOrDefault<StateRow>("SELECT valuehash AS value, block, txnum FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @keyHash", new { ns, coll, keyHash });
-        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), null);
+        var row = c.QueryFirstOrDefault<StateRow>("SELECT valuehash AS value, block, txnum, metadata FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @keyHash", new { ns, coll, keyHash });
+        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), row.Metadata);
+    }
+
+    /// <summary>A public key's committed metadata (a serialized <c>StateMetadataResult</c>), or null.</summary>
+    public byte[]? GetMetadata(string ns, string key)
+    {
+        using var c = Open();
+        return c.QueryFirstOrDefault<byte[]?>("SELECT metadata FROM state WHERE ns = @ns AND key = @key", new { ns, key = K(key) });
+    }
+
+    /// <summary>A private key's committed metadata, found by the key's hash (what every peer holds), or null.</summary>
+    public byte[]? GetHashedMetadata(string ns, string coll, byte[] keyHash)
+    {
+        using var c = Open();
+        return c.QueryFirstOrDefault<byte[]?>("SELECT metadata FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @keyHash", new { ns, coll, keyHash });
     }
 
     /// <summary>A key's history, newest first (as Fabric 2.x returns it).</summary>
@@ -204,7 +231,8 @@ internal sealed class ChannelStore : IDisposable
         {
             if (w.MetadataOnly)
             {
-                _writer.Execute("UPDATE state SET metadata = @meta WHERE ns = @ns AND key = @key", new { ns = w.Namespace, key = K(w.Key), meta = w.Metadata }, tx);
+                _writer.Execute("UPDATE state SET metadata = @meta, block = @n, txnum = @txNum WHERE ns = @ns AND key = @key",
+                    new { ns = w.Namespace, key = K(w.Key), meta = w.Metadata, n, txNum = (long)txNum }, tx);
             }
             else if (w.Value is null)
             {
@@ -220,7 +248,12 @@ internal sealed class ChannelStore : IDisposable
         }
         foreach (var (w, txNum) in u.Hashed)
         {
-            if (w.ValueHash is null)
+            if (w.MetadataOnly)
+            {
+                _writer.Execute("UPDATE hashed_state SET metadata = @meta, block = @n, txnum = @txNum WHERE ns = @ns AND coll = @coll AND keyhash = @kh",
+                    new { ns = w.Namespace, coll = w.Collection, kh = w.KeyHash, meta = w.Metadata, n, txNum = (long)txNum }, tx);
+            }
+            else if (w.ValueHash is null)
             {
                 _writer.Execute("DELETE FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @kh", new { ns = w.Namespace, coll = w.Collection, kh = w.KeyHash }, tx);
             }
@@ -234,7 +267,12 @@ internal sealed class ChannelStore : IDisposable
         }
         foreach (var (w, txNum) in u.Private)
         {
-            if (w.Value is null)
+            if (w.MetadataOnly)
+            {
+                _writer.Execute("UPDATE private_state SET metadata = @meta, block = @n, txnum = @txNum WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key",
+                    new { org = w.Org, ns = w.Namespace, coll = w.Collection, key = K(w.Key), meta = w.Metadata, n, txNum = (long)txNum }, tx);
+            }
+            else if (w.Value is null)
             {
                 _writer.Execute("DELETE FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key", new { org = w.Org, ns = w.Namespace, coll = w.Collection, key = K(w.Key) }, tx);
             }

@@ -31,6 +31,8 @@ internal sealed class TxSimulator(ChannelStore store, string peerOrg)
     {
         public SortedDictionary<string, KeyVersion?> Reads { get; } = new(StringComparer.Ordinal);
         public SortedDictionary<string, (byte[]? Value, bool Purge)> Writes { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, List<KVMetadataEntry>> MetadataWrites { get; } = new(StringComparer.Ordinal);
+        public bool PrivateRead { get; set; }
     }
 
     private NsState Ns(string ns)
@@ -90,11 +92,32 @@ internal sealed class TxSimulator(ChannelStore store, string peerOrg)
         }
     }
 
+    /// <summary>Replaces the key's whole metadata at commit (Fabric's SetStateMetadata); records no read.</summary>
     public void PutStateMetadata(string ns, string key, List<KVMetadataEntry> entries)
     {
         lock (_lock)
         {
             Ns(ns).MetadataWrites[key] = entries;
+        }
+    }
+
+    /// <summary>A private key's metadata, read through its hash (recorded as a hashed read), as Fabric does.</summary>
+    public byte[]? GetPrivateDataMetadata(string ns, string coll, string key)
+    {
+        var hashed = store.GetHashed(ns, coll, HashKey(key));
+        lock (_lock)
+        {
+            Coll(ns, coll).Reads.TryAdd(key, hashed?.Version);
+        }
+        return hashed?.Metadata;
+    }
+
+    /// <summary>Replaces a private key's whole metadata at commit (hashed and private write sets).</summary>
+    public void PutPrivateDataMetadata(string ns, string coll, string key, List<KVMetadataEntry> entries)
+    {
+        lock (_lock)
+        {
+            Coll(ns, coll).MetadataWrites[key] = entries;
         }
     }
 
@@ -128,8 +151,14 @@ internal sealed class TxSimulator(ChannelStore store, string peerOrg)
         }
     }
 
-    public List<RangeEntry> ScanPrivateRange(string ns, string coll, string start, string end, int limit) =>
-        store.GetPrivateRange(peerOrg, ns, coll, start, end, limit);
+    public List<RangeEntry> ScanPrivateRange(string ns, string coll, string start, string end, int limit)
+    {
+        lock (_lock)
+        {
+            Coll(ns, coll).PrivateRead = true;
+        }
+        return store.GetPrivateRange(peerOrg, ns, coll, start, end, limit);
+    }
 
     /// <summary>Reads private data this peer holds; refuses when the peer holds only a newer hash (as Fabric does).</summary>
     public byte[]? GetPrivateData(string ns, string coll, string key)
@@ -143,7 +172,9 @@ internal sealed class TxSimulator(ChannelStore store, string peerOrg)
         }
         lock (_lock)
         {
-            Coll(ns, coll).Reads.TryAdd(key, hashed?.Version);
+            var c = Coll(ns, coll);
+            c.Reads.TryAdd(key, hashed?.Version);
+            c.PrivateRead = true;
         }
         return pvt?.Value;
     }
@@ -175,12 +206,15 @@ internal sealed class TxSimulator(ChannelStore store, string peerOrg)
     private static Restcomm.Fabric.Protos.Ledger.KvRwset.Version? ToProto(KeyVersion? v) =>
         v is null ? null : new Restcomm.Fabric.Protos.Ledger.KvRwset.Version { BlockNum = v.Value.Block, TxNum = v.Value.TxNum };
 
-    /// <summary>Collections the transaction read or wrote, per namespace.</summary>
-    public IEnumerable<(string Namespace, string Collection, bool Written)> TouchedCollections()
+    /// <summary>
+    /// Collections the transaction read or wrote, per namespace; <c>Written</c> when it wrote values or metadata,
+    /// <c>PrivateRead</c> when it read private values (not only hashes or metadata).
+    /// </summary>
+    public IEnumerable<(string Namespace, string Collection, bool Written, bool PrivateRead)> TouchedCollections()
     {
         lock (_lock)
         {
-            return _ns.SelectMany(n => n.Value.Collections.Select(c => (n.Key, c.Key, c.Value.Writes.Count > 0))).ToList();
+            return _ns.SelectMany(n => n.Value.Collections.Select(c => (n.Key, c.Key, c.Value.Writes.Count > 0 || c.Value.MetadataWrites.Count > 0, c.Value.PrivateRead))).ToList();
         }
     }
 
@@ -227,7 +261,7 @@ internal sealed class TxSimulator(ChannelStore store, string peerOrg)
                         hashed.HashedReads.Add(new KVReadHash { KeyHash = ByteString.CopyFrom(HashKey(key)), Version = ToProto(version) });
                     }
                     var collHashed = new CollectionHashedReadWriteSet { CollectionName = coll };
-                    if (c.Writes.Count > 0)
+                    if (c.Writes.Count > 0 || c.MetadataWrites.Count > 0)
                     {
                         var pvtKv = new KVRWSet();
                         foreach (var (key, (value, purge)) in c.Writes)
@@ -240,6 +274,15 @@ internal sealed class TxSimulator(ChannelStore store, string peerOrg)
                                 ValueHash = value is null ? ByteString.Empty : ByteString.CopyFrom(Hash(value)),
                             });
                             pvtKv.Writes.Add(new KVWrite { Key = key, IsDelete = value is null, Value = value is null ? ByteString.Empty : ByteString.CopyFrom(value) });
+                        }
+                        foreach (var (key, entries) in c.MetadataWrites)
+                        {
+                            var hashedMw = new KVMetadataWriteHash { KeyHash = ByteString.CopyFrom(HashKey(key)) };
+                            hashedMw.Entries.AddRange(entries);
+                            hashed.MetadataWrites.Add(hashedMw);
+                            var mw = new KVMetadataWrite { Key = key };
+                            mw.Entries.AddRange(entries);
+                            pvtKv.MetadataWrites.Add(mw);
                         }
                         var pvtBytes = pvtKv.ToByteString();
                         collHashed.PvtRwsetHash = ByteString.CopyFrom(Hash(pvtBytes.Span));

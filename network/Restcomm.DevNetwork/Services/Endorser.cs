@@ -36,7 +36,7 @@ internal sealed class SimulationResult
     public ByteString? ProposalResponsePayload { get; init; }
     public TxReadWriteSet? Rwset { get; init; }
     public TxPvtReadWriteSet? Private { get; init; }
-    public IReadOnlyList<(string Namespace, string Collection, bool Written)> Collections { get; init; } = [];
+    public IReadOnlyList<(string Namespace, string Collection, bool Written, bool PrivateRead)> Collections { get; init; } = [];
 }
 
 /// <summary>The endorsing peer's work: unpack and check a signed proposal, simulate it, sign the result.</summary>

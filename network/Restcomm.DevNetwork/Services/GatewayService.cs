@@ -120,7 +120,7 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
 
         // The client naming the endorsers takes responsibility for the policy (Fabric's planForOrgs); otherwise
         // the gateway picks the smallest set of organisations that satisfies every policy the writes touch.
-        var endorsers = requested.Count > 0 ? requested : Plan(ledger.Definition, cc, up, result, first);
+        var endorsers = requested.Count > 0 ? requested : Plan(ledger, cc, up, result, first);
         var action = new ChaincodeEndorsedAction { ProposalResponsePayload = result.ProposalResponsePayload };
         foreach (var org in endorsers)
         {
@@ -145,11 +145,17 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
         return new EndorseResponse { PreparedTransaction = new Envelope { Payload = payload.ToByteString() } };
     }
 
-    private static List<string> Plan(ChannelDefinition channel, ChaincodeDefinition cc, UnpackedProposal up, SimulationResult result, string first)
+    /// <summary>
+    /// The gateway's own plan (planFromFirstEndorser): the policies of the chaincode interest the first endorser's
+    /// simulation gives, including the committed key-level policies of the keys it writes, all satisfied by the fewest
+    /// organisations, preferring the one that simulated.
+    /// </summary>
+    private static List<string> Plan(ChannelLedger ledger, ChaincodeDefinition cc, UnpackedProposal up, SimulationResult result, string first)
     {
-        var policies = RequiredPolicies.For(channel, up.ChaincodeName, result.Rwset!);
+        var channel = ledger.Definition;
+        var policies = EndorsementRules.ForPlan(channel, ledger.Store, up.ChaincodeName, result.Rwset!, result.Collections);
         IEnumerable<string> candidates = channel.Orgs;
-        foreach (var (ns, collName, written) in result.Collections)
+        foreach (var (ns, collName, written, _) in result.Collections)
         {
             var coll = channel.Chaincodes.GetValueOrDefault(ns)?.Collection(collName);
             // Endorsers must hold the private data they read, and must be trusted with transient data they write.

@@ -8,7 +8,8 @@ using Restcomm.Fabric.Shim;
 namespace Restcomm.DevNetwork.Tests.Support;
 
 /// <summary>
-/// A dev network on free ports in a temporary folder, with the example chaincode served in-process by the real shim,
+/// A dev network on free ports in a temporary folder, with the example chaincode (and the <see cref="KeyPolicyContract"/>
+/// probe) served in-process by the real shim,
 /// and gateway clients built from the network.json it writes (as any client would).
 /// </summary>
 internal sealed class TestNetwork : IAsyncDisposable
@@ -42,7 +43,7 @@ internal sealed class TestNetwork : IAsyncDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), "devnet-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        var chaincode = await ChaincodeServer.StartLocalAsync("example:1.0", new AssetContract()).WaitAsync(Timeout);
+        var chaincode = await ChaincodeServer.StartLocalAsync("example:1.0", new AssetContract(), new KeyPolicyContract()).WaitAsync(Timeout);
         var orgs = new[] { "Org1MSP", "Org2MSP", "Org3MSP", "RegulatorMSP" };
         var config = new DevNetworkConfig
         {
@@ -145,6 +146,10 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     public Contract Contract(string mspId, string channel = Channel) =>
         Connect(mspId).GetNetwork(channel).GetContract(Chaincode);
+
+    /// <summary>The example chaincode's <see cref="KeyPolicyContract"/> for an organisation's User1.</summary>
+    public Contract KeyPolicy(string mspId, string channel = Channel) =>
+        Connect(mspId).GetNetwork(channel).GetContract(Chaincode, KeyPolicyContract.Name);
 
     private static int FreePort()
     {

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Restcomm.Gateway.Store;
 
 namespace Restcomm.Gateway.Tests.Api;
@@ -42,6 +44,55 @@ public sealed class AuthTests : ApiTestBase
 
         await ReadProblemAsync(revoked, 401, "invalid-api-key");
         await ReadProblemAsync(garbage, 401, "invalid-api-key");
+    }
+
+    [Fact]
+    public async Task A_key_revoked_after_use_is_refused_once_its_cached_verification_expires()
+    {
+        var clock = new Infrastructure.ManualClock(DateTimeOffset.UtcNow);
+        await using var factory = Factory.WithWebHostBuilder(b => b
+            .UseSetting("Gateway:ApiKeyCacheTtl", "00:00:05")
+            .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        var store = factory.Services.GetRequiredService<GatewayStore>();
+        var token = (await store.ApiKeys.CreateAsync("Org1MSP", "test", [ApiScopes.LedgerRead], [], CancellationToken.None).WaitAsync(Timeout)).Token;
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/v1/me", token)).StatusCode);
+
+        await store.ApiKeys.RevokeAsync(token.Split('_')[1], CancellationToken.None).WaitAsync(Timeout);
+        var withinTtl = await Send(client, HttpMethod.Get, "/v1/me", token);
+        clock.Advance(TimeSpan.FromSeconds(6));
+        var afterTtl = await Send(client, HttpMethod.Get, "/v1/me", token);
+
+        Assert.Equal(HttpStatusCode.OK, withinTtl.StatusCode);
+        await ReadProblemAsync(afterTtl, 401, "invalid-api-key");
+    }
+
+    [Fact]
+    public async Task A_cached_key_id_with_a_different_secret_is_refused()
+    {
+        var token = await Factory.CreateKeyAsync("Org1MSP", ApiScopes.LedgerRead);
+        var client = Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/v1/me", token)).StatusCode);
+        var forged = token[..^4] + (token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+
+        var response = await Send(client, HttpMethod.Get, "/v1/me", forged);
+
+        await ReadProblemAsync(response, 401, "invalid-api-key");
+    }
+
+    [Fact]
+    public async Task With_a_zero_cache_ttl_a_revoked_key_is_refused_on_the_next_request()
+    {
+        await using var factory = Factory.WithWebHostBuilder(b => b.UseSetting("Gateway:ApiKeyCacheTtl", "00:00:00"));
+        var store = factory.Services.GetRequiredService<GatewayStore>();
+        var token = (await store.ApiKeys.CreateAsync("Org1MSP", "test", [ApiScopes.LedgerRead], [], CancellationToken.None).WaitAsync(Timeout)).Token;
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/v1/me", token)).StatusCode);
+
+        await store.ApiKeys.RevokeAsync(token.Split('_')[1], CancellationToken.None).WaitAsync(Timeout);
+        var response = await Send(client, HttpMethod.Get, "/v1/me", token);
+
+        await ReadProblemAsync(response, 401, "invalid-api-key");
     }
 
     [Fact]

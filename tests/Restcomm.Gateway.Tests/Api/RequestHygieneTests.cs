@@ -295,4 +295,36 @@ public sealed class RequestHygieneTests : ApiTestBase
         Assert.DoesNotContain("353456789012347", logs, StringComparison.Ordinal);
         Assert.DoesNotContain(token[20..], logs, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Successful_reads_are_logged_only_at_debug_while_writes_and_failures_are_logged_at_information()
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerRead, ApiScopes.LedgerWrite);
+
+        await client.GetAsync("/v1/me").WaitAsync(Timeout);
+        await client.GetAsync("/v1/no-such-thing").WaitAsync(Timeout);
+        await client.SendAsync(Post("/v1/ledger/eir/eir/submit", """{"function":"Report"}""", "k-level")).WaitAsync(Timeout);
+
+        var requestLines = RequestLines(Factory);
+        Assert.DoesNotContain(requestLines, l => l.Contains("/v1/me", StringComparison.Ordinal));
+        Assert.Contains(requestLines, l => l.StartsWith("Information ", StringComparison.Ordinal) && l.Contains("(unmatched) -> 404", StringComparison.Ordinal));
+        Assert.Contains(requestLines, l => l.StartsWith("Information ", StringComparison.Ordinal) && l.Contains("POST /v1/ledger/{channel}/{chaincode}/submit -> 200", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Successful_reads_are_logged_when_the_request_log_is_turned_up_to_debug()
+    {
+        await using var factory = Factory.WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Restcomm.Gateway.Api.Internal.RequestLogMiddleware", "Debug"));
+        var token = await Factory.CreateKeyAsync("Org1MSP", ApiScopes.LedgerRead);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", token);
+
+        var response = await client.GetAsync("/v1/me").WaitAsync(Timeout);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(RequestLines(Factory), l => l.StartsWith("Debug ", StringComparison.Ordinal) && l.Contains("GET /v1/me -> 200", StringComparison.Ordinal));
+    }
+
+    private static List<string> RequestLines(Infrastructure.GatewayApiFactory factory)
+        => factory.LogLines.Where(l => l.Contains("Restcomm.Gateway.Api.Internal.RequestLogMiddleware", StringComparison.Ordinal)).ToList();
 }

@@ -171,7 +171,7 @@ internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : I
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            lines.Enqueue($"{category} {formatter(state, exception)} {structured} {exception}");
+            lines.Enqueue($"{logLevel} {category} {formatter(state, exception)} {structured} {exception}");
         }
     }
 }

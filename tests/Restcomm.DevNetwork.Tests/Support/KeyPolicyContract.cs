@@ -1,0 +1,69 @@
+using System.Text;
+using Restcomm.Fabric.Shim;
+
+namespace Restcomm.DevNetwork.Tests.Support;
+
+/// <summary>
+/// A probe contract served next to the example one: plain writes and key-level endorsement policies on public and
+/// private keys, so tests can drive state-based endorsement through the real shim. Organisations are comma-separated
+/// MSP IDs; a policy lists the organisations whose peers must all endorse.
+/// </summary>
+[Contract(Name = Name)]
+public sealed class KeyPolicyContract : ContractBase
+{
+    public const string Name = "KeyPolicy";
+
+    [SubmitTransaction]
+    public async Task Put(TransactionContext ctx, string key, string value) =>
+        await ctx.Stub.PutStateAsync(key, Encoding.UTF8.GetBytes(value), ctx.CancellationToken).ConfigureAwait(false);
+
+    /// <summary>Writes two keys in one transaction.</summary>
+    [SubmitTransaction]
+    public async Task PutTwo(TransactionContext ctx, string key1, string key2, string value)
+    {
+        await ctx.Stub.PutStateAsync(key1, Encoding.UTF8.GetBytes(value), ctx.CancellationToken).ConfigureAwait(false);
+        await ctx.Stub.PutStateAsync(key2, Encoding.UTF8.GetBytes(value), ctx.CancellationToken).ConfigureAwait(false);
+    }
+
+    [EvaluateTransaction]
+    public async Task<string> Get(TransactionContext ctx, string key) =>
+        Encoding.UTF8.GetString(await ctx.Stub.GetStateAsync(key, ctx.CancellationToken).ConfigureAwait(false) ?? []);
+
+    [SubmitTransaction]
+    public async Task SetPolicy(TransactionContext ctx, string key, string orgs) =>
+        await ctx.Stub.SetStateValidationParameterAsync(key, Policy(orgs), ctx.CancellationToken).ConfigureAwait(false);
+
+    /// <summary>Creates a key and gives it a policy in the same transaction.</summary>
+    [SubmitTransaction]
+    public async Task PutWithPolicy(TransactionContext ctx, string key, string value, string orgs)
+    {
+        await ctx.Stub.PutStateAsync(key, Encoding.UTF8.GetBytes(value), ctx.CancellationToken).ConfigureAwait(false);
+        await ctx.Stub.SetStateValidationParameterAsync(key, Policy(orgs), ctx.CancellationToken).ConfigureAwait(false);
+    }
+
+    [EvaluateTransaction]
+    public async Task<string> GetPolicy(TransactionContext ctx, string key) =>
+        Describe(await ctx.Stub.GetStateValidationParameterAsync(key, ctx.CancellationToken).ConfigureAwait(false));
+
+    [SubmitTransaction]
+    public async Task PutPrivate(TransactionContext ctx, string collection, string key, string value) =>
+        await ctx.Stub.PutPrivateDataAsync(collection, key, Encoding.UTF8.GetBytes(value), ctx.CancellationToken).ConfigureAwait(false);
+
+    [EvaluateTransaction]
+    public async Task<string> GetPrivate(TransactionContext ctx, string collection, string key) =>
+        Encoding.UTF8.GetString(await ctx.Stub.GetPrivateDataAsync(collection, key, ctx.CancellationToken).ConfigureAwait(false) ?? []);
+
+    [SubmitTransaction]
+    public async Task SetPrivatePolicy(TransactionContext ctx, string collection, string key, string orgs) =>
+        await ctx.Stub.SetPrivateDataValidationParameterAsync(collection, key, Policy(orgs), ctx.CancellationToken).ConfigureAwait(false);
+
+    [EvaluateTransaction]
+    public async Task<string> GetPrivatePolicy(TransactionContext ctx, string collection, string key) =>
+        Describe(await ctx.Stub.GetPrivateDataValidationParameterAsync(collection, key, ctx.CancellationToken).ConfigureAwait(false));
+
+    private static byte[] Policy(string orgs) =>
+        new KeyEndorsementPolicy().AddOrganizations(EndorserRole.Peer, orgs.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToBytes();
+
+    private static string Describe(byte[]? policy) =>
+        string.Join(",", KeyEndorsementPolicy.Parse(policy ?? []).Organizations);
+}

@@ -576,7 +576,7 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, whileDown!.Status);
         Assert.Equal("urn:restcomm:problem:peer-unavailable", whileDown.Text("type"));
-        Assert.Contains("chaincode eir", whileDown.Text("detail"), StringComparison.Ordinal);
+        Assert.Contains("error in simulation", whileDown.Text("detail"), StringComparison.Ordinal); // the peer got no answer from the chaincode
         Assert.True(retried.Status == HttpStatusCode.Created, retried.Body.ToJsonString());
         Assert.False(retried.Headers.ContainsKey("Idempotency-Replayed"));
         Assert.Equal("blackListed", (await a.GetJsonAsync($"/v1/eir/check/{device}")).Text("status"));

@@ -41,7 +41,8 @@ internal static class GatewayHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+            // RequestLimitsMiddleware narrows this per request to the endpoint's own limit.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(gateway.MaxRequestBodyBytes, gateway.MaxBulkRequestBodyBytes);
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
 
@@ -149,8 +150,8 @@ internal static class GatewayHost
                 }).ConfigureAwait(false);
             }
         });
-        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();

@@ -22,6 +22,12 @@ internal sealed class GatewayOptions
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Largest body of a bulk endpoint (EIR bulk report and bulk check), in bytes: 10,000 reports of the largest size
+    /// the EIR accepts (a 1,000-character note and an evidence hash each) fit in the default.
+    /// </summary>
+    public long MaxBulkRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>How long stored idempotent responses are kept.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 

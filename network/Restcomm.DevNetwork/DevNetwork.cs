@@ -41,10 +41,13 @@ internal sealed class DevNetwork : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Dictionary<string, ChannelLedger> _ledgers;
     private readonly Dictionary<string, ChaincodeConnection> _chaincodes;
+    private readonly CancellationTokenSource _stopping;
+    private int _disposed;
 
-    private DevNetwork(WebApplication app, Dictionary<string, ChannelLedger> ledgers, Dictionary<string, ChaincodeConnection> chaincodes, DevNetworkOptions options)
+    private DevNetwork(WebApplication app, Dictionary<string, ChannelLedger> ledgers, Dictionary<string, ChaincodeConnection> chaincodes, DevNetworkOptions options, CancellationTokenSource stopping)
     {
         _app = app;
+        _stopping = stopping;
         _ledgers = ledgers;
         _chaincodes = chaincodes;
         Options = options;
@@ -110,14 +113,15 @@ internal sealed class DevNetwork : IAsyncDisposable
         }
         handler.UseConnections(name => chaincodes.GetValueOrDefault(name));
         var endorser = new Endorser(msp, ledgers, name => chaincodes.GetValueOrDefault(name));
-        builder.Services.AddSingleton(new NetworkContext(config, msp, ledgers, endorser, orgsByPort));
+        var stopping = new CancellationTokenSource();
+        builder.Services.AddSingleton(new NetworkContext(config, msp, ledgers, endorser, orgsByPort, stopping.Token));
 
         var app = builder.Build();
         app.MapGrpcService<GatewayService>();
         app.MapGrpcService<DeliverService>();
         await app.StartAsync(ct).ConfigureAwait(false);
 
-        var network = new DevNetwork(app, ledgers, chaincodes, options);
+        var network = new DevNetwork(app, ledgers, chaincodes, options, stopping);
         if (options.NetworkJsonPath is not null)
         {
             network.WriteNetworkJson(options.NetworkJsonPath);
@@ -195,6 +199,14 @@ internal sealed class DevNetwork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // End the calls that wait for blocks first: clients following the ledger would otherwise keep the graceful stop
+        // waiting for Kestrel's shutdown timeout.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         foreach (var cc in _chaincodes.Values)
@@ -205,5 +217,6 @@ internal sealed class DevNetwork : IAsyncDisposable
         {
             await ledger.DisposeAsync().ConfigureAwait(false);
         }
+        _stopping.Dispose();
     }
 }

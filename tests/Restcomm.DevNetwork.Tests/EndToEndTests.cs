@@ -250,6 +250,59 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task A_chaincode_server_back_after_a_transaction_failed_to_reach_it_serves_the_next_one_at_once()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var contract = net.Contract("Org1MSP");
+        await contract.SubmitTransactionAsync("CreateAsset", Id(), "alice", "1").WaitAsync(Timeout);
+        EndorseException? whileDown = null;
+
+        await net.RestartChaincodeAsync(async () =>
+            whileDown = await Assert.ThrowsAsync<EndorseException>(() => contract.SubmitTransactionAsync("CreateAsset", Id(), "bob", "2").WaitAsync(Timeout)));
+        var created = await contract.SubmitTransactionAsync("CreateAsset", Id(), "carol", "3").WaitAsync(Timeout);
+
+        Assert.Contains(whileDown!.Details, d => d.Message.Contains("could not connect to chaincode example", StringComparison.Ordinal));
+        Assert.Equal("carol", Json(created).GetProperty("owner").GetString());
+    }
+
+    [Fact]
+    public async Task Stopping_the_network_ends_open_block_and_event_streams_at_once_instead_of_waiting_for_them()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var channel = net.Connect("Org2MSP").GetNetwork(TestNetwork.Channel);
+        using var cts = new CancellationTokenSource(Timeout);
+        var firstBlock = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task FollowBlocksAsync()
+        {
+            await foreach (var _ in channel.GetBlockEventsAsync(new EventsOptions { StartBlock = 0 }, cts.Token))
+            {
+                firstBlock.TrySetResult();
+            }
+        }
+
+        async Task FollowEventsAsync()
+        {
+            await foreach (var _ in channel.GetChaincodeEventsAsync(TestNetwork.Chaincode, new EventsOptions { StartBlock = 0 }, cts.Token))
+            {
+            }
+        }
+
+        var blocks = FollowBlocksAsync();
+        var events = FollowEventsAsync();
+        await net.Contract("Org1MSP").SubmitTransactionAsync("CreateAsset", Id(), "alice", "1").WaitAsync(Timeout);
+        await firstBlock.Task.WaitAsync(Timeout);
+
+        // Kestrel's graceful stop would wait 30 s for the two open streams; the network ends them itself.
+        await net.Network.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var blocksEnded = await Assert.ThrowsAsync<GatewayException>(() => blocks.WaitAsync(Timeout));
+        var eventsEnded = await Assert.ThrowsAsync<GatewayException>(() => events.WaitAsync(Timeout));
+
+        // The network answers UNAVAILABLE; a duplex stream may instead see its connection reset (CANCEL) as the host closes.
+        Assert.False(cts.IsCancellationRequested, "the streams ended by themselves, not by the test's timeout");
+        Assert.All(new[] { blocksEnded, eventsEnded }, e => Assert.True(e.StatusCode is StatusCode.Unavailable or StatusCode.Cancelled, e.ToString()));
+    }
+
+    [Fact]
     public async Task Regulator_reads_but_the_orderer_refuses_its_transactions()
     {
         await using var net = await TestNetwork.StartAsync();

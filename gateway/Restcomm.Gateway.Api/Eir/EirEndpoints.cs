@@ -46,13 +46,13 @@ public static class EirEndpoints
         }
 
         read.MapGet("/check/{imei}", CheckOne).WithName("EirCheckImei");
-        read.MapPost("/check", CheckMany).WithName("EirCheckImeis");
+        read.MapPost("/check", CheckMany).WithName("EirCheckImeis").ReadsOnly().AcceptsBulkBody();
         read.MapGet("/devices/{imei}", GetDevice).WithName("EirGetDevice");
         read.MapGet("/targets/{target}", GetTarget).WithName("EirGetTarget");
         read.MapGet("/delegations/{owner}", GetDelegation).WithName("EirGetDelegation");
 
         write.MapPost("/entries", Report).WithName("EirReport");
-        write.MapPost("/entries/bulk", ReportBulk).WithName("EirReportBulk");
+        write.MapPost("/entries/bulk", ReportBulk).WithName("EirReportBulk").AcceptsBulkBody();
         write.MapDelete("/entries/{target}", Clear).WithName("EirClear");
         write.MapPost("/delegations", Delegate).WithName("EirDelegate");
         write.MapDelete("/delegations/{delegate}", Revoke).WithName("EirRevoke");

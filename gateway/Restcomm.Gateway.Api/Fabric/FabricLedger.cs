@@ -97,14 +97,31 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IChaincodeEventFeed, I
         LedgerException => null,
         CommitException commit => new LedgerException(LedgerFailure.NotCommitted,
             $"Transaction {commit.TransactionId} was invalidated at commit in block {commit.BlockNumber}: {commit.Code}.", commit.TransactionId, commit),
-        TransactionException tx => new LedgerException(Classify(tx.StatusCode), Describe(tx), tx.TransactionId, tx),
-        GatewayException gateway => new LedgerException(Classify(gateway.StatusCode), Describe(gateway), null, gateway),
+        TransactionException tx => new LedgerException(Classify(tx), Describe(tx), tx.TransactionId, tx),
+        GatewayException gateway => new LedgerException(Classify(gateway), Describe(gateway), null, gateway),
         RpcException rpc => new LedgerException(Classify(rpc.StatusCode), rpc.Status.Detail, null, rpc),
         HttpRequestException http => new LedgerException(LedgerFailure.Unavailable, $"The gateway peer cannot be reached: {http.Message}", null, http),
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException =>
             new LedgerException(LedgerFailure.Unavailable, $"The organisation's Fabric identity cannot be loaded: {exception.Message}", null, exception),
         _ => null,
     };
+
+    /// <summary>
+    /// How a peer words a failure to get any answer from the chaincode (not running, unreachable, crashed, timed out):
+    /// Fabric's endorser wraps those as "error in simulation", while the chaincode's own refusals come back as its
+    /// response status and message.
+    /// </summary>
+    private const string NoChaincodeAnswer = "error in simulation";
+
+    /// <summary>
+    /// When no peer got an answer from the chaincode, nothing was refused: the ledger could not run the call now, and
+    /// the caller should retry (503), not drop the request as a 422 would tell it to.
+    /// </summary>
+    private static LedgerFailure Classify(GatewayException exception)
+        => exception.StatusCode != StatusCode.DeadlineExceeded && exception.Details.Count > 0
+            && exception.Details.All(d => d.Message.Contains(NoChaincodeAnswer, StringComparison.Ordinal))
+            ? LedgerFailure.Unavailable
+            : Classify(exception.StatusCode);
 
     private static LedgerFailure Classify(StatusCode code) => code switch
     {

@@ -5,7 +5,8 @@ namespace Restcomm.Gateway.Api.Internal;
 /// <summary>
 /// Start-up check of the rules every endpoint must follow: it declares a scope (or any-key) via
 /// <see cref="ScopeEndpointExtensions"/>; only GET/HEAD endpoints may be anonymous (health, metrics,
-/// documentation), so nothing writes anonymously. A violation stops the host from starting.
+/// documentation), so nothing writes anonymously; a POST marked read-only (exempt from Idempotency-Key) needs a read
+/// scope, so no write escapes idempotency. A violation stops the host from starting.
 /// </summary>
 internal static class EndpointAudit
 {
@@ -18,6 +19,12 @@ internal static class EndpointAudit
             var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"];
             var scope = endpoint.Metadata.GetMetadata<ScopeMetadata>();
             var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            if (scope is { IsWrite: true } && endpoint.Metadata.IsReadOnlyPost())
+            {
+                violations.Add($"{string.Join(',', methods)} {route} is marked read-only but requires the write scope {scope.Scope}.");
+                continue;
+            }
+
             if (scope is not null && !anonymous)
             {
                 continue;

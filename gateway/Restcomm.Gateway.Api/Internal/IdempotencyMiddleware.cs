@@ -10,6 +10,8 @@ namespace Restcomm.Gateway.Api.Internal;
 /// and its response is stored; a repeat with the same method, path and body gets the stored response
 /// (marked <c>Idempotency-Replayed: true</c>) without running again; a repeat with a different request
 /// is a 409. Keys are scoped to the API key. Server errors (5xx) are not stored, so they can be retried.
+/// POSTs that only read (<see cref="ReadOnlyPostMetadata"/>: bulk checks, evaluates) pass straight through: repeating
+/// them is harmless, and storing every answer would only fill the store.
 /// </summary>
 internal sealed partial class IdempotencyMiddleware(RequestDelegate next, GatewayStore store, IOptions<GatewayOptions> options, ILogger<IdempotencyMiddleware> logger)
 {
@@ -20,7 +22,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Gatewa
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
-        if (!HttpMethods.IsPost(context.Request.Method) || endpoint?.Metadata.GetMetadata<ScopeMetadata>() is null)
+        if (!HttpMethods.IsPost(context.Request.Method) || endpoint?.Metadata.GetMetadata<ScopeMetadata>() is null || endpoint.Metadata.IsReadOnlyPost())
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -42,10 +44,11 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Gatewa
         }
 
         var scope = context.User.FindFirst(ApiKeyClaims.KeyId)?.Value ?? throw new InvalidOperationException("Idempotency runs after authorization.");
-        var hash = await HashRequestAsync(context.Request, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
+        var maxBytes = RequestBodyLimit.For(context, options.Value);
+        var hash = await HashRequestAsync(context.Request, maxBytes).ConfigureAwait(false);
         if (hash is null)
         {
-            await Problems.WriteAsync(context, ProblemTypes.PayloadTooLarge, $"At most {options.Value.MaxRequestBodyBytes} bytes are accepted.").ConfigureAwait(false);
+            await Problems.WriteAsync(context, ProblemTypes.PayloadTooLarge, $"At most {maxBytes} bytes are accepted.").ConfigureAwait(false);
             return;
         }
 

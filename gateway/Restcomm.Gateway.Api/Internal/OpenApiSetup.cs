@@ -6,7 +6,7 @@ namespace Restcomm.Gateway.Api.Internal;
 
 /// <summary>
 /// Shapes the OpenAPI document: the API-key scheme, and on every operation the scope it requires
-/// (as a security requirement and <c>x-required-scope</c>), the Idempotency-Key header on POSTs and the
+/// (as a security requirement and <c>x-required-scope</c>), the Idempotency-Key header on POSTs that change something and the
 /// problem responses it can return.
 /// </summary>
 internal static class OpenApiSetup
@@ -22,8 +22,8 @@ internal static class OpenApiSetup
                 Title = "Restcomm gateway API",
                 Version = "v1",
                 Description = "REST access to the Restcomm consortium ledger for one organisation. Authenticate with an API key " +
-                    "('Authorization: Bearer <key>' or 'X-Api-Key: <key>'); each operation names the scope it needs. Every POST needs an " +
-                    "'Idempotency-Key' header. Errors are application/problem+json with a stable 'type' (urn:restcomm:problem:<name>).",
+                    "('Authorization: Bearer <key>' or 'X-Api-Key: <key>'); each operation names the scope it needs. Every POST that changes " +
+                    "something needs an 'Idempotency-Key' header (POSTs that only read, such as bulk checks and evaluates, do not). Errors are application/problem+json with a stable 'type' (urn:restcomm:problem:<name>).",
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -59,7 +59,13 @@ internal static class OpenApiSetup
             AddProblem(operation, "400", "Malformed or invalid request (problem+json).");
             AddProblem(operation, "401", "No API key, or an unknown/revoked one (problem+json).");
             AddProblem(operation, "403", "The key lacks the scope, belongs to another organisation, or may only read (problem+json).");
-            if (string.Equals(context.Description.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase))
+            var post = string.Equals(context.Description.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase);
+            if (post)
+            {
+                AddProblem(operation, "413", "The body is too large (problem+json).");
+            }
+
+            if (post && !context.Description.ActionDescriptor.EndpointMetadata.OfType<ReadOnlyPostMetadata>().Any())
             {
                 operation.Parameters ??= [];
                 operation.Parameters.Add(new OpenApiParameter
@@ -71,7 +77,6 @@ internal static class OpenApiSetup
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyMiddleware.MaxKeyLength },
                 });
                 AddProblem(operation, "409", "The Idempotency-Key was used for another request, or its first request is still running (problem+json).");
-                AddProblem(operation, "413", "The body is too large (problem+json).");
             }
 
             return Task.CompletedTask;

@@ -94,16 +94,34 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
         }
         catch (RpcException e)
         {
+            DropChannel();
             throw new ChaincodeExecutionException($"could not connect to chaincode {name} at {address}: {e.Status.Detail}");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
+            DropChannel();
             throw new ChaincodeExecutionException($"chaincode {name} at {address} did not register within 10s");
+        }
+        catch (ChaincodeExecutionException)
+        {
+            DropChannel();
+            throw;
         }
         finally
         {
             _connectLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Forgets a channel whose connection attempt failed. A gRPC channel that failed to connect backs off (a second,
+    /// then longer) and fails calls at once meanwhile; a Fabric peer dials the chaincode afresh on each launch, so the
+    /// first transaction after the chaincode server is back must dial anew too. Called with the connect lock held.
+    /// </summary>
+    private void DropChannel()
+    {
+        _channel?.Dispose();
+        _channel = null;
     }
 
     /// <summary>Runs one transaction and returns the chaincode's COMPLETED message.</summary>

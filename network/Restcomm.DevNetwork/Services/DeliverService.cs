@@ -27,11 +27,19 @@ internal sealed class DeliverService(NetworkContext network) : DeliverBase
 
     private async Task ServeAsync(Kind kind, IAsyncStreamReader<Envelope> requests, IServerStreamWriter<DeliverResponse> responses, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
-        while (await requests.MoveNext(ct).ConfigureAwait(false))
+        using var call = network.CallOrStopping(context);
+        var ct = call.Token;
+        try
         {
-            var status = await HandleAsync(kind, requests.Current, responses, ct).ConfigureAwait(false);
-            await responses.WriteAsync(new DeliverResponse { Status = status }, ct).ConfigureAwait(false);
+            while (await requests.MoveNext(ct).ConfigureAwait(false))
+            {
+                var status = await HandleAsync(kind, requests.Current, responses, ct).ConfigureAwait(false);
+                await responses.WriteAsync(new DeliverResponse { Status = status }, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (network.Stopping.IsCancellationRequested)
+        {
+            throw NetworkContext.ShuttingDown();
         }
     }
 

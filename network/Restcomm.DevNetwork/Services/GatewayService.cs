@@ -260,8 +260,16 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
         {
             throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, $"failed evaluating policy on signed data during check policy on channel [{inner.ChannelId}] with policy [/Channel/Application/Readers]: [implicit policy evaluation failed]"));
         }
-        var (code, block) = await ledger.WaitForCommitAsync(inner.TransactionId, context.CancellationToken).ConfigureAwait(false);
-        return new CommitStatusResponse { Result = (TxValidationCode)code, BlockNumber = block };
+        using var call = network.CallOrStopping(context);
+        try
+        {
+            var (code, block) = await ledger.WaitForCommitAsync(inner.TransactionId, call.Token).ConfigureAwait(false);
+            return new CommitStatusResponse { Result = (TxValidationCode)code, BlockNumber = block };
+        }
+        catch (OperationCanceledException) when (network.Stopping.IsCancellationRequested)
+        {
+            throw NetworkContext.ShuttingDown();
+        }
     }
 
     public override async Task ChaincodeEvents(SignedChaincodeEventsRequest request, IServerStreamWriter<ChaincodeEventsResponse> responseStream, ServerCallContext context)
@@ -307,7 +315,20 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
 
         // Resuming after a transaction skips everything up to and including it in its block (checkpointing).
         var passedPrevious = afterTx is null;
-        var ct = context.CancellationToken;
+        using var call = network.CallOrStopping(context);
+        try
+        {
+            await StreamEventsAsync(ledger, inner.ChaincodeId, start, after, passedPrevious, responseStream, call.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (network.Stopping.IsCancellationRequested)
+        {
+            throw NetworkContext.ShuttingDown();
+        }
+    }
+
+    private static async Task StreamEventsAsync(
+        ChannelLedger ledger, string chaincodeId, ulong start, string after, bool passedPrevious, IServerStreamWriter<ChaincodeEventsResponse> responseStream, CancellationToken ct)
+    {
         for (var number = start; !ct.IsCancellationRequested; number++)
         {
             await ledger.WaitForBlockAsync(number, ct).ConfigureAwait(false);
@@ -320,7 +341,7 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
                     passedPrevious = txId == after;
                     continue;
                 }
-                if (code == TxValidationCode.Valid && ev is not null && ev.ChaincodeId == inner.ChaincodeId)
+                if (code == TxValidationCode.Valid && ev is not null && ev.ChaincodeId == chaincodeId)
                 {
                     response.Events.Add(ev);
                 }

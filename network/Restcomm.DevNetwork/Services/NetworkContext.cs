@@ -9,12 +9,26 @@ using Restcomm.Fabric.Protos.Gateway;
 namespace Restcomm.DevNetwork.Services;
 
 /// <summary>Everything the gRPC services share: configuration, membership, channel ledgers, the endorser.</summary>
-internal sealed class NetworkContext(DevNetworkConfig config, Msp msp, IReadOnlyDictionary<string, ChannelLedger> ledgers, Endorser endorser, IReadOnlyDictionary<int, OrgConfig> orgsByPort)
+internal sealed class NetworkContext(
+    DevNetworkConfig config, Msp msp, IReadOnlyDictionary<string, ChannelLedger> ledgers, Endorser endorser, IReadOnlyDictionary<int, OrgConfig> orgsByPort,
+    CancellationToken stopping)
 {
     public DevNetworkConfig Config => config;
     public Msp Msp => msp;
     public IReadOnlyDictionary<string, ChannelLedger> Ledgers => ledgers;
     public Endorser Endorser => endorser;
+
+    /// <summary>
+    /// Cancelled when the network starts to stop. Calls that wait for blocks (Deliver, chaincode events, commit status)
+    /// end then, as a stopping peer's do, instead of holding the host's graceful shutdown open until it times out.
+    /// </summary>
+    public CancellationToken Stopping => stopping;
+
+    /// <summary>A token cancelled when the caller goes away or the network stops; see <see cref="Stopping"/>.</summary>
+    public CancellationTokenSource CallOrStopping(ServerCallContext context) => CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+
+    /// <summary>What a waiting call answers when the network stops under it: the peer is going away, retry elsewhere or later.</summary>
+    public static RpcException ShuttingDown() => new(new Grpc.Core.Status(StatusCode.Unavailable, "the peer is shutting down"));
 
     /// <summary>The organisation whose gateway endpoint the call arrived on.</summary>
     public OrgConfig LocalOrg(ServerCallContext context)

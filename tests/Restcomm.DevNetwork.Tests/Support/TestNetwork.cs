@@ -23,7 +23,7 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     private readonly string _root;
     private readonly DevNetworkConfig _config;
-    private readonly ChaincodeServer _chaincode;
+    private ChaincodeServer _chaincode;
     private readonly List<Gateway> _gateways = [];
 
     private TestNetwork(string root, DevNetworkConfig config, ChaincodeServer chaincode, DevNetwork network)
@@ -120,6 +120,19 @@ internal sealed class TestNetwork : IAsyncDisposable
         DisposeGateways();
         await Network.DisposeAsync();
         Network = await DevNetwork.StartAsync(Options(_root, _config), CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    /// <summary>
+    /// Stops the example chaincode server, runs <paramref name="whileDown"/>, and starts a new server on the same address
+    /// (the network keeps running).
+    /// </summary>
+    public async Task RestartChaincodeAsync(Func<Task> whileDown)
+    {
+        var address = _chaincode.Address;
+        await _chaincode.DisposeAsync();
+        await whileDown();
+        _chaincode = await ChaincodeServer.StartAsync(
+            new ChaincodeServerOptions { Address = address, ChaincodeId = "example:1.0" }, new ContractChaincode(new AssetContract())).WaitAsync(Timeout);
     }
 
     /// <summary>A gateway connection for an organisation's User1, from network.json.</summary>

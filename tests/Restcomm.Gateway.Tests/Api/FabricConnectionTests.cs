@@ -73,6 +73,34 @@ public sealed class FabricConnectionTests : IDisposable
         Assert.Contains("Luhn", ledger.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("chaincode response 500, error in simulation: failed to execute transaction: could not launch chaincode eir_1.0: connection refused")]
+    [InlineData("error in simulation: could not connect to chaincode eir at 127.0.0.1:7202: Error connecting to subchannel.")]
+    public void An_endorsement_no_peer_got_a_chaincode_answer_for_is_unavailable_not_rejected(string peerMessage)
+    {
+        var details = new[] { new PeerErrorDetail("127.0.0.1:7101", "Org1MSP", peerMessage), new PeerErrorDetail("127.0.0.1:7102", "Org2MSP", peerMessage) };
+        var error = new EndorseException("Endorse failed", "tx2", new Status(StatusCode.Aborted, "failed to endorse transaction"), details, null);
+
+        var ledger = FabricLedger.Translate(error);
+
+        Assert.NotNull(ledger);
+        Assert.Equal(LedgerFailure.Unavailable, ledger.Failure);
+        Assert.Contains("chaincode eir", ledger.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_endorsement_where_one_peer_got_the_chaincodes_refusal_stays_rejected()
+    {
+        var details = new[]
+        {
+            new PeerErrorDetail("127.0.0.1:7101", "Org1MSP", "chaincode response 403, [forbidden] The black entry is owned by Org1MSP"),
+            new PeerErrorDetail("127.0.0.1:7102", "Org2MSP", "error in simulation: could not connect to chaincode eir"),
+        };
+        var error = new EndorseException("Endorse failed", "tx3", new Status(StatusCode.Aborted, "failed to endorse transaction"), details, null);
+
+        Assert.Equal(LedgerFailure.Rejected, FabricLedger.Translate(error)!.Failure);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string WriteNetworkFile()

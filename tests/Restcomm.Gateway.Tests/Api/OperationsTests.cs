@@ -116,6 +116,51 @@ public sealed class OperationsTests : ApiTestBase
     }
 
     [Fact]
+    public void Every_post_that_needs_only_a_read_scope_is_exempt_from_idempotency_keys_and_no_other_is()
+    {
+        var posts = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
+            .Select(e => (Route: e.RoutePattern.RawText, Scope: e.Metadata.GetMetadata<ScopeMetadata>(), ReadOnly: e.Metadata.IsReadOnlyPost()))
+            .ToList();
+
+        Assert.Contains(posts, p => p.Route == "/v1/eir/check" && p.ReadOnly);
+        Assert.Contains(posts, p => p.Route == "/v1/ledger/{channel}/{chaincode}/evaluate" && p.ReadOnly);
+        Assert.Contains(posts, p => p.Route == "/v1/eir/entries" && !p.ReadOnly);
+        Assert.All(posts, p => Assert.True(p.ReadOnly == p.Scope is { IsWrite: false }, $"POST {p.Route} (scope {p.Scope?.Scope}) read-only: {p.ReadOnly}"));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_asks_for_an_idempotency_key_only_on_posts_that_change_something()
+    {
+        var client = Factory.CreateClient();
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json").WaitAsync(Timeout);
+
+        static bool AsksForKey(JsonElement operation) => operation.TryGetProperty("parameters", out var parameters)
+            && parameters.EnumerateArray().Any(p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        var paths = document.GetProperty("paths");
+        Assert.False(AsksForKey(paths.GetProperty("/v1/eir/check").GetProperty("post")));
+        Assert.False(AsksForKey(paths.GetProperty("/v1/ledger/{channel}/{chaincode}/evaluate").GetProperty("post")));
+        Assert.True(AsksForKey(paths.GetProperty("/v1/eir/entries").GetProperty("post")));
+    }
+
+    [Fact]
+    public void The_endpoint_audit_refuses_a_write_marked_read_only()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddAuthorization();
+        var app = builder.Build();
+        app.MapPost("/v1/sneaky", () => "x").RequireScope(ApiScopes.EirWrite).ReadsOnly();
+        app.MapPost("/v1/query", () => "x").RequireScope(ApiScopes.EirRead).ReadsOnly();
+
+        var violations = EndpointAudit.FindViolations(((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints));
+
+        var violation = Assert.Single(violations);
+        Assert.Contains("/v1/sneaky", violation, StringComparison.Ordinal);
+        Assert.Contains("eir:write", violation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_endpoint_audit_refuses_anonymous_writes_and_undeclared_scopes()
     {
         var builder = WebApplication.CreateBuilder();

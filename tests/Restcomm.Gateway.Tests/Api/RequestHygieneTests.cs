@@ -143,13 +143,34 @@ public sealed class RequestHygieneTests : ApiTestBase
     [Fact]
     public async Task The_same_idempotency_key_on_another_path_gets_409()
     {
-        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite, ApiScopes.LedgerRead);
-        const string body = """{"function":"Read"}""";
-        await client.SendAsync(Post("/v1/ledger/eir/eir/evaluate", body, "k-3")).WaitAsync(Timeout);
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerWrite, ApiScopes.EirWrite);
+        const string body = """{"function":"Report"}""";
+        await client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, "k-3")).WaitAsync(Timeout);
 
-        var response = await client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, "k-3")).WaitAsync(Timeout);
+        var response = await client.SendAsync(Post("/v1/eir/delegations", body, "k-3")).WaitAsync(Timeout);
 
         await ReadProblemAsync(response, 409, "idempotency-key-reused");
+        Assert.Equal(1, Factory.Ledger.Submits);
+    }
+
+    [Theory]
+    [InlineData("/v1/ledger/eir/eir/evaluate", """{"function":"Check","args":["1"]}""", """{"function":"Check","args":["1","2"]}""")]
+    [InlineData("/v1/eir/check", """{"imeis":["352099001761481"]}""", """{"imeis":["490154203237518"]}""")]
+    public async Task A_post_that_only_reads_needs_no_idempotency_key_and_none_of_its_answers_is_stored(string path, string body, string otherBody)
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.LedgerRead, ApiScopes.EirRead);
+
+        var withoutKey = await client.SendAsync(Post(path, body)).WaitAsync(Timeout);
+        var withKey = await client.SendAsync(Post(path, body, "read-1")).WaitAsync(Timeout);
+        var sameKeyOtherQuestion = await client.SendAsync(Post(path, otherBody, "read-1")).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.OK, withoutKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, sameKeyOtherQuestion.StatusCode);
+        Assert.False(sameKeyOtherQuestion.Headers.Contains("Idempotency-Replayed"));
+        Assert.NotEqual(
+            await withKey.Content.ReadAsStringAsync().WaitAsync(Timeout),
+            await sameKeyOtherQuestion.Content.ReadAsStringAsync().WaitAsync(Timeout));
     }
 
     [Fact]
@@ -192,6 +213,29 @@ public sealed class RequestHygieneTests : ApiTestBase
         var response = await client.SendAsync(Post("/v1/ledger/eir/eir/submit", body, "k-big")).WaitAsync(Timeout);
 
         await ReadProblemAsync(response, 413, "payload-too-large");
+        Assert.Equal(0, Factory.Ledger.Submits);
+    }
+
+    [Fact]
+    public async Task A_bulk_endpoint_takes_a_body_over_the_usual_limit_up_to_the_bulk_limit()
+    {
+        var client = await Factory.ClientWithKeyAsync(ApiScopes.EirRead, ApiScopes.EirWrite, ApiScopes.LedgerRead);
+        // 18 bytes per IMEI: 1,000 are over the usual 4 KiB limit and under the 64 KiB bulk limit; 5,000 are over both.
+        static string Imeis(int count) => JsonSerializer.Serialize(new { imeis = Enumerable.Repeat("352099001761481", count) });
+        var reports = JsonSerializer.Serialize(new { reports = Enumerable.Range(0, 200).Select(i => new { target = i < 199 ? "352099001761481" : "352099001761482", reason = "stolen" }) });
+
+        var check = await client.SendAsync(Post("/v1/eir/check", Imeis(1_000))).WaitAsync(Timeout);
+        var report = await client.SendAsync(Post("/v1/eir/entries/bulk", reports, "bulk-1")).WaitAsync(Timeout);
+        var tooLarge = await client.SendAsync(Post("/v1/eir/check", Imeis(5_000))).WaitAsync(Timeout);
+        var notBulk = await client.SendAsync(Post("/v1/ledger/eir/eir/evaluate", JsonSerializer.Serialize(new { function = "F", args = new[] { new string('x', 5_000) } }))).WaitAsync(Timeout);
+
+        Assert.True(reports.Length > 4096);
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+        Assert.Equal(1_000, (await check.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout)).GetProperty("count").GetInt32());
+        var invalid = await ReadProblemAsync(report, 400, "eir-invalid");
+        Assert.Contains("352099001761482", invalid.GetProperty("detail").GetString(), StringComparison.Ordinal); // the last report: all was read
+        await ReadProblemAsync(tooLarge, 413, "payload-too-large");
+        await ReadProblemAsync(notBulk, 413, "payload-too-large");
         Assert.Equal(0, Factory.Ledger.Submits);
     }
 

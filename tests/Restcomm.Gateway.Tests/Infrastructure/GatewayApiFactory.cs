@@ -62,6 +62,7 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Gateway:DataDirectory", DataDirectory);
         builder.UseSetting("Gateway:MspId", MspId);
         builder.UseSetting("Gateway:MaxRequestBodyBytes", "4096");
+        builder.UseSetting("Gateway:MaxBulkRequestBodyBytes", "65536");
         builder.UseSetting("Fabric:NetworkFile", Path.Combine(DataDirectory, "no-network.json"));
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(LogLines)));
         builder.ConfigureTestServices(services =>

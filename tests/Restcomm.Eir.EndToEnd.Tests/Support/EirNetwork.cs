@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Sockets;
+using Restcomm.Chaincode.Eir;
+using Restcomm.Chaincode.Eir.Internal;
+using Restcomm.DevNetwork.Configuration;
+using Restcomm.Fabric.Shim;
+using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
+using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
+
+namespace Restcomm.Eir.EndToEnd.Tests.Support;
+
+/// <summary>
+/// What <c>make run</c> starts for the EIR, on free 127.0.0.1 ports in a temporary folder: the eir chaincode served as a
+/// CCaaS gRPC server, the dev network configured from <c>network/dev/devnet.json</c> (its <c>eir</c> channel, members,
+/// readers and endorsement policy) dialling that server, and the REST API of operator A (Org1MSP), operator B
+/// (Org2MSP) and the regulator (RegulatorMSP, a reader of the channel), each with its own store and API key.
+/// The chaincode requires the writer role devnet.json gives every operator's User1 (<c>eir.reporter=true</c> in the
+/// certificate, <c>EIR_WRITER_ATTRIBUTE=eir.reporter</c>), so every write also proves the attribute path; operator C
+/// (Org3MSP) runs its API as an extra user without that attribute.
+/// </summary>
+public sealed class EirNetwork : IAsyncLifetime
+{
+    public const string Channel = "eir";
+    public const string OperatorA = "Org1MSP";
+    public const string OperatorB = "Org2MSP";
+    public const string Regulator = "RegulatorMSP";
+    public const string OperatorC = "Org3MSP";
+
+    /// <summary>An Org3MSP user whose certificate carries no attributes.</summary>
+    public const string UserWithoutWriterRole = "Clerk1";
+
+    /// <summary>The writer role the chaincode requires here (<c>EIR_WRITER_ATTRIBUTE</c>).</summary>
+    public const string WriterAttribute = "eir.reporter";
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "eir-e2e", Guid.NewGuid().ToString("N"));
+    private ChaincodeServer _chaincode = null!;
+    private DevNetworkHost _network = null!;
+
+    public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
+
+    internal OperatorApi A { get; private set; } = null!;
+
+    internal OperatorApi B { get; private set; } = null!;
+
+    internal OperatorApi RegulatorApi { get; private set; } = null!;
+
+    /// <summary>Operator C's API acting as <see cref="UserWithoutWriterRole"/>.</summary>
+    internal OperatorApi C { get; private set; } = null!;
+
+    /// <summary>A key of operator A with eir:read and eir:write, created in A's store.</summary>
+    public string KeyA { get; private set; } = "";
+
+    /// <summary>A key of operator B with eir:read and eir:write, created in B's store.</summary>
+    public string KeyB { get; private set; } = "";
+
+    /// <summary>A key of the regulator with eir:read only, as the store allows a read-only organisation.</summary>
+    public string KeyRegulator { get; private set; } = "";
+
+    /// <summary>A key of operator C with eir:read and eir:write.</summary>
+    public string KeyC { get; private set; } = "";
+
+    public string NetworkJson => Path.Combine(_root, "network.json");
+
+    /// <summary>Blocks committed on the eir channel so far (the next block's number).</summary>
+    public long LedgerHeight => (long)_network.Ledgers[Channel].Height;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        _chaincode = await ChaincodeServer.StartAsync(
+            new ChaincodeServerOptions { Address = "127.0.0.1:0", ChaincodeId = "eir:1.0" },
+            EirChaincode.Create(Policy)).WaitAsync(Timeout);
+        var config = MakeRunConfig(_chaincode.Address);
+        // A probed free port can be taken by another process before the network binds it: pick new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _network = await DevNetworkHost.StartAsync(new DevNetworkOptions
+                {
+                    Config = config,
+                    CryptoRoot = Path.Combine(_root, "crypto"),
+                    DataDir = Path.Combine(_root, "ledger"),
+                    NetworkJsonPath = NetworkJson,
+                    LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+                }, CancellationToken.None).WaitAsync(Timeout);
+                break;
+            }
+            catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var org in config.Orgs)
+                {
+                    org.Gateway = $"127.0.0.1:{FreePort()}";
+                }
+            }
+        }
+
+        var clerk = Path.Combine(_root, "crypto", "peerOrganizations", "org3.example.com", "users", $"{UserWithoutWriterRole}@org3.example.com", "msp");
+        var apis = await Task.WhenAll(
+            StartApiAsync(OperatorA, new ShiftedClock()),
+            StartApiAsync(OperatorB, new ShiftedClock()),
+            StartApiAsync(Regulator, new ShiftedClock()),
+            StartApiAsync(OperatorC, new ShiftedClock(), new Dictionary<string, string>
+            {
+                ["Fabric:ClientCertFile"] = Path.Combine(clerk, "signcerts", "cert.pem"),
+                ["Fabric:ClientKeyFile"] = Path.Combine(clerk, "keystore", "priv_sk"),
+            }));
+        (A, B, RegulatorApi, C) = (apis[0], apis[1], apis[2], apis[3]);
+        KeyA = await A.CreateKeyAsync("eir:read", "eir:write");
+        KeyB = await B.CreateKeyAsync("eir:read", "eir:write");
+        KeyRegulator = await RegulatorApi.CreateKeyAsync("eir:read");
+        KeyC = await C.CreateKeyAsync("eir:read", "eir:write");
+    }
+
+    /// <summary>Stops the dev network and starts it again on the same ledger and ports (the APIs keep running).</summary>
+    internal async Task RestartNetworkAsync(TimeSpan down)
+    {
+        var options = _network.Options;
+        await _network.DisposeAsync();
+        await Task.Delay(down);
+        _network = await DevNetworkHost.StartAsync(options, CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    /// <summary>Stops the eir chaincode server and starts a new one on the same address (the network keeps running).</summary>
+    internal async Task RestartChaincodeAsync(TimeSpan down, Func<Task>? whileDown = null)
+    {
+        var address = _chaincode.Address;
+        await _chaincode.DisposeAsync();
+        await Task.Delay(down);
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        _chaincode = await ChaincodeServer.StartAsync(
+            new ChaincodeServerOptions { Address = address, ChaincodeId = "eir:1.0" },
+            EirChaincode.Create(Policy)).WaitAsync(Timeout);
+    }
+
+    /// <summary>Stops operator B's API (its store stays on disk).</summary>
+    internal async Task StopBAsync() => await B.DisposeAsync();
+
+    /// <summary>Starts operator B's API again on the same store, network file and clock.</summary>
+    internal async Task StartBAsync() => B = await StartApiAsync(OperatorB, B.Clock);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var api in new[] { A, B, RegulatorApi, C })
+        {
+            if (api is not null)
+            {
+                await api.DisposeAsync();
+            }
+        }
+
+        if (_network is not null)
+        {
+            await _network.DisposeAsync();
+        }
+
+        if (_chaincode is not null)
+        {
+            await _chaincode.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static EirPolicy Policy => new() { WriterAttribute = WriterAttribute };
+
+    private Task<OperatorApi> StartApiAsync(string mspId, ShiftedClock clock, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var directory = Path.Combine(_root, "api", mspId.ToLowerInvariant());
+        Directory.CreateDirectory(directory);
+        return OperatorApi.StartAsync(mspId, directory, NetworkJson, clock, settings);
+    }
+
+    /// <summary>
+    /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the eir channel and its eir chaincode, with the
+    /// organisations' gateways and the chaincode server on free ports.
+    /// </summary>
+    private static DevNetworkConfig MakeRunConfig(string chaincodeAddress)
+    {
+        var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
+        config.Channels.RemoveAll(c => c.Name != Channel);
+        var channel = Assert.Single(config.Channels);
+        channel.Chaincodes.RemoveAll(c => c.Name != "eir");
+        Assert.Single(channel.Chaincodes).Address = chaincodeAddress;
+        foreach (var org in config.Orgs)
+        {
+            org.Gateway = $"127.0.0.1:{FreePort()}";
+        }
+
+        Assert.All(config.Orgs.Where(o => o.MspId != Regulator), o => Assert.Equal("true", o.Users[0].Attributes.GetValueOrDefault(WriterAttribute)));
+        config.Org(OperatorC).Users.Add(new UserConfig { Name = UserWithoutWriterRole });
+        return config;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Restcomm.Fabric.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

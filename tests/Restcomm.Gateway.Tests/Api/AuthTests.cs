@@ -53,12 +53,7 @@ public sealed class AuthTests : ApiTestBase
         await using var factory = Factory.WithWebHostBuilder(b => b
             .UseSetting("Gateway:ApiKeyCacheTtl", "00:00:05")
             .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
-        var store = factory.Services.GetRequiredService<GatewayStore>();
-        var token = (await store.ApiKeys.CreateAsync("Org1MSP", "test", [ApiScopes.LedgerRead], [], CancellationToken.None).WaitAsync(Timeout)).Token;
-        var client = factory.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/v1/me", token)).StatusCode);
-
-        await store.ApiKeys.RevokeAsync(token.Split('_')[1], CancellationToken.None).WaitAsync(Timeout);
+        var (client, token) = await UseThenRevokeKeyAsync(factory);
         var withinTtl = await Send(client, HttpMethod.Get, "/v1/me", token);
         clock.Advance(TimeSpan.FromSeconds(6));
         var afterTtl = await Send(client, HttpMethod.Get, "/v1/me", token);
@@ -84,12 +79,8 @@ public sealed class AuthTests : ApiTestBase
     public async Task With_a_zero_cache_ttl_a_revoked_key_is_refused_on_the_next_request()
     {
         await using var factory = Factory.WithWebHostBuilder(b => b.UseSetting("Gateway:ApiKeyCacheTtl", "00:00:00"));
-        var store = factory.Services.GetRequiredService<GatewayStore>();
-        var token = (await store.ApiKeys.CreateAsync("Org1MSP", "test", [ApiScopes.LedgerRead], [], CancellationToken.None).WaitAsync(Timeout)).Token;
-        var client = factory.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/v1/me", token)).StatusCode);
+        var (client, token) = await UseThenRevokeKeyAsync(factory);
 
-        await store.ApiKeys.RevokeAsync(token.Split('_')[1], CancellationToken.None).WaitAsync(Timeout);
         var response = await Send(client, HttpMethod.Get, "/v1/me", token);
 
         await ReadProblemAsync(response, 401, "invalid-api-key");
@@ -175,6 +166,17 @@ public sealed class AuthTests : ApiTestBase
 
         Assert.Equal("Org1MSP", me.GetProperty("organisation").GetString());
         Assert.Equal(["eir:read", "audit:read"], me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    /// <summary>Creates a key in the factory's store, makes one successful request with it, then revokes it.</summary>
+    private static async Task<(HttpClient Client, string Token)> UseThenRevokeKeyAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory)
+    {
+        var store = factory.Services.GetRequiredService<GatewayStore>();
+        var token = (await store.ApiKeys.CreateAsync("Org1MSP", "test", [ApiScopes.LedgerRead], [], CancellationToken.None).WaitAsync(Timeout)).Token;
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/v1/me", token)).StatusCode);
+        await store.ApiKeys.RevokeAsync(token.Split('_')[1], CancellationToken.None).WaitAsync(Timeout);
+        return (client, token);
     }
 
     private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string token)

@@ -284,9 +284,7 @@ public sealed class RequestHygieneTests : ApiTestBase
     public async Task Request_logs_carry_route_templates_not_raw_paths_or_keys()
     {
         await using var factory = Factory.WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Restcomm.Gateway.Api.Internal.RequestLogMiddleware", "Debug"));
-        var token = await Factory.CreateKeyAsync("Org1MSP", ApiScopes.LedgerRead);
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", token);
+        var (client, token) = await ReaderAsync(factory);
 
         await client.SendAsync(Post("/v1/ledger/eir/eir/evaluate", """{"function":"Check","args":["353456789012347"]}""", "k-log")).WaitAsync(Timeout);
         await client.GetAsync("/v1/events?channel=353456789012347").WaitAsync(Timeout);
@@ -318,14 +316,21 @@ public sealed class RequestHygieneTests : ApiTestBase
     public async Task Successful_reads_are_logged_when_the_request_log_is_turned_up_to_debug()
     {
         await using var factory = Factory.WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Restcomm.Gateway.Api.Internal.RequestLogMiddleware", "Debug"));
-        var token = await Factory.CreateKeyAsync("Org1MSP", ApiScopes.LedgerRead);
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", token);
+        var (client, _) = await ReaderAsync(factory);
 
         var response = await client.GetAsync("/v1/me").WaitAsync(Timeout);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(RequestLines(Factory), l => l.StartsWith("Debug ", StringComparison.Ordinal) && l.Contains("GET /v1/me -> 200", StringComparison.Ordinal));
+    }
+
+    /// <summary>A client of <paramref name="factory"/> holding a fresh ledger:read key (sent as X-Api-Key), and that key.</summary>
+    private async Task<(HttpClient Client, string Token)> ReaderAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory)
+    {
+        var token = await Factory.CreateKeyAsync("Org1MSP", ApiScopes.LedgerRead);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", token);
+        return (client, token);
     }
 
     private static List<string> RequestLines(Infrastructure.GatewayApiFactory factory)

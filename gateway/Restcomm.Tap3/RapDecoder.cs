@@ -91,23 +91,13 @@ public static class RapDecoder
         var c = Children(data, group, 3);
         while (c.MoveNext())
         {
+            if (ReadFileControlItem(ref c, bc))
+            {
+                continue;
+            }
+
             switch (c.Tag)
             {
-                case TapTags.Sender:
-                    bc.Sender = c.Text();
-                    break;
-                case TapTags.Recipient:
-                    bc.Recipient = c.Text();
-                    break;
-                case TapTags.RapFileSequenceNumber:
-                    bc.RapFileSequenceNumber = c.Text();
-                    break;
-                case RapTags.RapFileCreationTimeStamp:
-                    bc.CreationTime = c.Timestamp("RapFileCreationTimeStamp");
-                    break;
-                case RapTags.RapFileAvailableTimeStamp:
-                    bc.AvailableTime = c.Timestamp("RapFileAvailableTimeStamp");
-                    break;
                 case TapTags.SpecificationVersionNumber:
                     bc.SpecificationVersion = c.Int32("SpecificationVersionNumber");
                     break;
@@ -119,9 +109,6 @@ public static class RapDecoder
                     break;
                 case RapTags.RapReleaseVersionNumber:
                     bc.RapReleaseVersion = c.Int32("RapReleaseVersionNumber");
-                    break;
-                case TapTags.FileTypeIndicator:
-                    bc.FileTypeIndicator = c.Text();
                     break;
                 case RapTags.RoamingPartner:
                     bc.RoamingPartner = c.Text();
@@ -136,6 +123,34 @@ public static class RapDecoder
         }
 
         return bc;
+    }
+
+    /// <summary>An item RapBatchControlInfo and Acknowledgement share; false when the tag is not one of them.</summary>
+    private static bool ReadFileControlItem(ref BerChildren c, RapFileControl control)
+    {
+        switch (c.Tag)
+        {
+            case TapTags.Sender:
+                control.Sender = c.Text();
+                return true;
+            case TapTags.Recipient:
+                control.Recipient = c.Text();
+                return true;
+            case TapTags.RapFileSequenceNumber:
+                control.RapFileSequenceNumber = c.Text();
+                return true;
+            case RapTags.RapFileCreationTimeStamp or RapTags.AckFileCreationTimeStamp:
+                control.CreationTime = c.Timestamp(TapTags.NameOf(c.Tag));
+                return true;
+            case RapTags.RapFileAvailableTimeStamp or RapTags.AckFileAvailableTimeStamp:
+                control.AvailableTime = c.Timestamp(TapTags.NameOf(c.Tag));
+                return true;
+            case TapTags.FileTypeIndicator:
+                control.FileTypeIndicator = c.Text();
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static RapReturn? ReadReturn(ReadOnlySpan<byte> data, ref BerChildren list)
@@ -297,27 +312,7 @@ public static class RapDecoder
         var c = Children(data, root, 2);
         while (c.MoveNext())
         {
-            switch (c.Tag)
-            {
-                case TapTags.Sender:
-                    ack.Sender = c.Text();
-                    break;
-                case TapTags.Recipient:
-                    ack.Recipient = c.Text();
-                    break;
-                case TapTags.RapFileSequenceNumber:
-                    ack.RapFileSequenceNumber = c.Text();
-                    break;
-                case RapTags.AckFileCreationTimeStamp:
-                    ack.CreationTime = c.Timestamp("AckFileCreationTimeStamp");
-                    break;
-                case RapTags.AckFileAvailableTimeStamp:
-                    ack.AvailableTime = c.Timestamp("AckFileAvailableTimeStamp");
-                    break;
-                case TapTags.FileTypeIndicator:
-                    ack.FileTypeIndicator = c.Text();
-                    break;
-            }
+            ReadFileControlItem(ref c, ack);
         }
 
         return ack;

@@ -10,27 +10,30 @@ public sealed class RapFile
     public RapAcknowledgement? Acknowledgement { get; set; }
 }
 
-/// <summary>RAP Acknowledgement: the receipt of a RAP file, sent back by its recipient.</summary>
-public sealed class RapAcknowledgement
+/// <summary>The items RapBatchControlInfo and Acknowledgement share.</summary>
+public abstract class RapFileControl
 {
-    /// <summary>Sender (TADIG code) of the acknowledgement.</summary>
+    /// <summary>Sender (TADIG code) of the RAP file.</summary>
     public string? Sender { get; set; }
 
-    /// <summary>Recipient (TADIG code) of the acknowledgement.</summary>
+    /// <summary>Recipient (TADIG code) of the RAP file.</summary>
     public string? Recipient { get; set; }
 
-    /// <summary>Sequence number of the acknowledged RAP file.</summary>
+    /// <summary>RapFileSequenceNumber: of this RAP file, or of the acknowledged one in an Acknowledgement.</summary>
     public string? RapFileSequenceNumber { get; set; }
 
-    /// <summary>AckFileCreationTimeStamp.</summary>
+    /// <summary>RapFileCreationTimeStamp (AckFileCreationTimeStamp in an Acknowledgement).</summary>
     public TapTimestamp? CreationTime { get; set; }
 
-    /// <summary>AckFileAvailableTimeStamp.</summary>
+    /// <summary>RapFileAvailableTimeStamp (AckFileAvailableTimeStamp in an Acknowledgement).</summary>
     public TapTimestamp? AvailableTime { get; set; }
 
     /// <summary>FileTypeIndicator ("T" test), when present.</summary>
     public string? FileTypeIndicator { get; set; }
 }
+
+/// <summary>RAP Acknowledgement: the receipt of a RAP file, sent back by its recipient.</summary>
+public sealed class RapAcknowledgement : RapFileControl;
 
 /// <summary>RAP ReturnBatch: RapBatchControlInfo, the ReturnDetailList and RapAuditControlInfo.</summary>
 public sealed class RapReturnBatch
@@ -51,24 +54,12 @@ public sealed class RapReturnBatch
     public long? ReturnDetailsCount { get; set; }
 }
 
-/// <summary>RapBatchControlInfo. Sender and recipient are swapped relative to the returned TAP file (TD.32).</summary>
-public sealed class RapBatchControl
+/// <summary>
+/// RapBatchControlInfo. Sender and recipient are swapped relative to the returned TAP file (TD.32): the RAP sender is
+/// the TAP recipient.
+/// </summary>
+public sealed class RapBatchControl : RapFileControl
 {
-    /// <summary>Sender of the RAP file: the recipient of the returned TAP file.</summary>
-    public string? Sender { get; set; }
-
-    /// <summary>Recipient of the RAP file: the sender of the returned TAP file.</summary>
-    public string? Recipient { get; set; }
-
-    /// <summary>RapFileSequenceNumber (five digits).</summary>
-    public string? RapFileSequenceNumber { get; set; }
-
-    /// <summary>RapFileCreationTimeStamp.</summary>
-    public TapTimestamp? CreationTime { get; set; }
-
-    /// <summary>RapFileAvailableTimeStamp.</summary>
-    public TapTimestamp? AvailableTime { get; set; }
-
     /// <summary>SpecificationVersionNumber of the returned TAP file.</summary>
     public int? SpecificationVersion { get; set; }
 
@@ -80,9 +71,6 @@ public sealed class RapBatchControl
 
     /// <summary>RapReleaseVersionNumber (5 for RAP 1.5).</summary>
     public int? RapReleaseVersion { get; set; }
-
-    /// <summary>FileTypeIndicator ("T" test), when present.</summary>
-    public string? FileTypeIndicator { get; set; }
 
     /// <summary>RoamingPartner, when present.</summary>
     public string? RoamingPartner { get; set; }

@@ -221,9 +221,9 @@ public static class TapProcessor
         }
 
         var root = await ReadHeaderAsync(input, cancellationToken).ConfigureAwait(false);
-        if (root.Tag is RapReturnBatch or RapAcknowledgement)
+        if (root.Tag is TapTags.RapReturnBatch or TapTags.RapAcknowledgement)
         {
-            throw new TapFormatException($"this is a RAP file ({(root.Tag == RapReturnBatch ? "ReturnBatch" : "Acknowledgement")}), not a TAP transfer batch or notification", 0);
+            throw new TapFormatException($"this is a RAP file ({(root.Tag == TapTags.RapReturnBatch ? "ReturnBatch" : "Acknowledgement")}), not a TAP transfer batch or notification", 0);
         }
 
         if (root.Tag is not (TransferBatch or Notification) || !root.Constructed)

@@ -67,7 +67,9 @@ internal static class TapCommand
         await writer.WriteLineAsync("usage: restcomm tap <sub-command> [arguments]").ConfigureAwait(false);
         await writer.WriteLineAsync().ConfigureAwait(false);
         await writer.WriteLineAsync("  inspect FILE [--progress]                      the decoded file as JSON on stdout").ConfigureAwait(false);
-        await writer.WriteLineAsync("  validate FILE [--json] [--progress]            TD.57 report; exit 0 valid, 1 fatal").ConfigureAwait(false);
+        await writer.WriteLineAsync("  validate FILE [--json] [--progress] [--rap OUT.rap [--rap-sequence N]]").ConfigureAwait(false);
+        await writer.WriteLineAsync("                                                 TD.57 report; exit 0 valid, 1 fatal; --rap writes a").ConfigureAwait(false);
+        await writer.WriteLineAsync("                                                 RAP 1.5 ReturnBatch when there is something to return").ConfigureAwait(false);
         await writer.WriteLineAsync("  generate --records N --seed S --out FILE [--progress]  a synthetic TAP 3.12 file").ConfigureAwait(false);
         await writer.WriteLineAsync().ConfigureAwait(false);
         await writer.WriteLineAsync("exit codes: 0 ok, 1 file refused (fatal error or malformed BER), 2 usage, 3 input/output error").ConfigureAwait(false);
@@ -164,11 +166,30 @@ internal static class TapCommand
             return exit;
         }
 
+        parsed.Options.TryGetValue("rap", out var rapPath);
+        var rapSequence = 1;
+        if (parsed.Options.TryGetValue("rap-sequence", out var sequenceText)
+            && (!int.TryParse(sequenceText, NumberStyles.None, CultureInfo.InvariantCulture, out rapSequence) || rapSequence is < 1 or > 99_999))
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            await stderr.WriteLineAsync("restcomm tap validate: --rap-sequence N must be an integer 1-99999.").ConfigureAwait(false);
+            return ExitUsage;
+        }
+
+        if (string.IsNullOrEmpty(rapPath) && sequenceText is not null)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            await stderr.WriteLineAsync("restcomm tap validate: --rap-sequence needs --rap OUT.").ConfigureAwait(false);
+            return ExitUsage;
+        }
+
         TapProcessingResult result;
+        var returned = new RejectedEvents();
         await using (stream.ConfigureAwait(false))
         {
             using var progress = showProgress ? new ProgressBar(stderr, stream.Length) : null;
-            result = await TapProcessor.ProcessAsync(stream, new TapProcessingOptions { Progress = progress, ComputeHashes = false }, null, cancellationToken).ConfigureAwait(false);
+            var options = new TapProcessingOptions { Progress = progress, ComputeHashes = false, KeepRecords = rapPath is not null };
+            result = await TapProcessor.ProcessAsync(stream, options, rapPath is null ? null : returned.CollectAsync, cancellationToken).ConfigureAwait(false);
         }
 
         var report = result.Validation;
@@ -212,7 +233,75 @@ internal static class TapCommand
             }
         }
 
+        if (!string.IsNullOrEmpty(rapPath))
+        {
+            await WriteRapAsync(parsed.Positional[0], rapPath, rapSequence, result, returned, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
         return report.IsFatal ? ExitFatal : ExitOk;
+    }
+
+    /// <summary>Writes the RAP ReturnBatch for a validated file, or says on stderr that there is nothing to return.</summary>
+    private static async Task WriteRapAsync(string tapPath, string rapPath, int sequence, TapProcessingResult result, RejectedEvents returned, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var report = result.Validation;
+        if (!report.IsFatal && report.RejectedRecordCount == 0)
+        {
+            await stderr.WriteLineAsync($"restcomm tap validate: nothing to return (no fatal errors, no rejected call events); no RAP file written to {rapPath}").ConfigureAwait(false);
+            return;
+        }
+
+        var raw = new Dictionary<long, ReadOnlyMemory<byte>>();
+        if (!report.IsFatal && returned.Undecoded.Count > 0)
+        {
+            await using var input = new FileStream(tapPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            foreach (var (index, offset) in returned.Undecoded)
+            {
+                raw[index] = await RapEncoder.ReadElementAsync(input, offset, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var options = new RapBuildOptions
+        {
+            RapFileSequenceNumber = sequence.ToString("D5", CultureInfo.InvariantCulture),
+            RawCallEvent = index => raw.TryGetValue(index, out var bytes) ? bytes : null,
+        };
+        var batch = RapEncoder.Build(report, result.Header, index => returned.Events.GetValueOrDefault(index), options);
+        await File.WriteAllBytesAsync(rapPath, RapEncoder.Encode(batch), cancellationToken).ConfigureAwait(false);
+        var what = report.IsFatal
+            ? "1 FatalReturn (the whole file is returned)"
+            : $"{batch.Returns.Count} SevereReturn(s), total severe return value {batch.TotalSevereReturnValue}";
+        await stderr.WriteLineAsync($"restcomm tap validate: wrote RAP file {rapPath} (RAP 1.5, sequence {options.RapFileSequenceNumber}): {what}").ConfigureAwait(false);
+    }
+
+    /// <summary>The rejected call events of a run, kept for the RAP SevereReturns (decoded, or the offset of undecodable ones).</summary>
+    private sealed class RejectedEvents
+    {
+        public Dictionary<long, CallEvent> Events { get; } = [];
+
+        public List<(long Index, long Offset)> Undecoded { get; } = [];
+
+        public ValueTask CollectAsync(TapRecordChunk chunk, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                if (!chunk.IsRejected(i) || Events.Count + Undecoded.Count >= TapValidationReport.MaxKeptErrors)
+                {
+                    continue;
+                }
+
+                if (chunk.GetEvent(i) is { } e)
+                {
+                    Events[chunk.FirstIndex + i] = e;
+                }
+                else
+                {
+                    Undecoded.Add((chunk.FirstIndex + i, chunk.GetOffset(i)));
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static async Task<int> GenerateAsync(Arguments parsed, TextWriter stdout, TextWriter stderr, bool showProgress, CancellationToken cancellationToken)
@@ -251,7 +340,7 @@ internal static class TapCommand
     internal sealed class Arguments
     {
         private static readonly HashSet<string> KnownFlags = ["progress", "json"];
-        private static readonly HashSet<string> KnownOptions = ["records", "seed", "out"];
+        private static readonly HashSet<string> KnownOptions = ["records", "seed", "out", "rap", "rap-sequence"];
 
         public List<string> Positional { get; } = [];
 

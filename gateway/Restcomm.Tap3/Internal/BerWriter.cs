@@ -143,6 +143,14 @@ internal sealed class BerWriter : IDisposable
         }
     }
 
+    /// <summary>A primitive element with the given content bytes.</summary>
+    public void Primitive(int tag, ReadOnlySpan<byte> content)
+    {
+        WriteTag(tag, constructed: false);
+        WriteLength(content.Length);
+        Raw(content);
+    }
+
     public void Raw(ReadOnlySpan<byte> bytes)
     {
         Ensure(bytes.Length);

@@ -9,13 +9,6 @@ namespace Restcomm.Tap3.Internal;
 /// </summary>
 internal static class CallEventSchema
 {
-    /// <summary>TapTags constant names by tag, the item names of decoding errors.</summary>
-    private static readonly Dictionary<int, string> TagNames = typeof(TapTags)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-        .Where(f => f.IsLiteral && f.FieldType == typeof(int))
-        .GroupBy(f => (int)f.GetRawConstantValue()!)
-        .ToDictionary(g => g.Key, g => g.First().Name);
-
     /// <summary>Each call-event type with its CallEventDetail tag and the tree of its content.</summary>
     public static IReadOnlyList<(CallEventKind Kind, int Tag, Node[] Content)> Types { get; } =
     [
@@ -145,7 +138,7 @@ internal static class CallEventSchema
     private static GroupNode Optional(int tag, params Node[] children) => new(tag, optional: true, children);
 
     private static LeafNode Leaf(int tag, int field, string? item = null) =>
-        new(tag, field, item ?? (TagNames.TryGetValue(tag, out var name) ? name : Ber.DescribeTag(tag)));
+        new(tag, field, item ?? TapTags.NameOf(tag));
 
     private static bool AnyHasValue(Node[] nodes, CallEvent e)
     {

@@ -184,4 +184,25 @@ internal static class TapTags
     // RAP (only to recognise and refuse them clearly)
     public const int RapReturnBatch = 534;
     public const int RapAcknowledgement = 535;
+
+    /// <summary>The constants above by tag (first name wins) and by name: item names of errors and RAP error paths.</summary>
+    private static readonly (Dictionary<int, string> ByTag, Dictionary<string, int> ByName) Names = BuildNames();
+
+    /// <summary>The constant name of <paramref name="tag"/>, or its generic description.</summary>
+    public static string NameOf(int tag) => Names.ByTag.TryGetValue(tag, out var name) ? name : Ber.DescribeTag(tag);
+
+    /// <summary>The tag of the item called <paramref name="name"/> (a constant name above).</summary>
+    public static bool TryGetTag(string name, out int tag) => Names.ByName.TryGetValue(name, out tag);
+
+    private static (Dictionary<int, string>, Dictionary<string, int>) BuildNames()
+    {
+        var fields = typeof(TapTags)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(int))
+            .Select(f => (f.Name, Tag: (int)f.GetRawConstantValue()!))
+            .ToList();
+        var byTag = fields.GroupBy(f => f.Tag).ToDictionary(g => g.Key, g => g.First().Name);
+        var byName = fields.ToDictionary(f => f.Name, f => f.Tag, StringComparer.Ordinal);
+        return (byTag, byName);
+    }
 }

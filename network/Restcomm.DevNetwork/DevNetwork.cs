@@ -103,13 +103,13 @@ internal sealed class DevNetwork : IAsyncDisposable
         {
             if (chaincodes.TryGetValue(cc.Name, out var existing))
             {
-                if (existing.Address != cc.Address)
+                if (existing.Address != cc.Address || existing.UsesTls != cc.TlsRequired)
                 {
-                    throw new InvalidDataException($"chaincode {cc.Name} has two addresses: {existing.Address} and {cc.Address}");
+                    throw new InvalidDataException($"chaincode {cc.Name} is configured twice with different addresses or TLS settings");
                 }
                 continue;
             }
-            chaincodes[cc.Name] = new ChaincodeConnection(cc.Name, cc.Address, handler, loggerFactory.CreateLogger("Restcomm.DevNetwork.Chaincode"));
+            chaincodes[cc.Name] = new ChaincodeConnection(cc.Name, cc.Address, handler, loggerFactory.CreateLogger("Restcomm.DevNetwork.Chaincode"), ChaincodeTls.For(cc, options.CryptoRoot));
         }
         handler.UseConnections(name => chaincodes.GetValueOrDefault(name));
         var endorser = new Endorser(msp, ledgers, name => chaincodes.GetValueOrDefault(name));

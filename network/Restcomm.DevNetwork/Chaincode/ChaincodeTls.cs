@@ -91,6 +91,9 @@ internal sealed class ChaincodeTls(string chaincode, string host, X509Certificat
         Volatile.Write(ref _problem, null);
         return new SocketsHttpHandler
         {
+            // As gRPC's own default handler: the one long-lived stream is never dropped as idle.
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             SslOptions = new SslClientAuthenticationOptions
             {

@@ -99,17 +99,19 @@ internal sealed class DevNetwork : IAsyncDisposable
             StringComparer.Ordinal);
         var handler = new StubHandler();
         var chaincodes = new Dictionary<string, ChaincodeConnection>(StringComparer.Ordinal);
+        var servers = new Dictionary<string, ChaincodeConfig>(StringComparer.Ordinal);
         foreach (var cc in config.Channels.SelectMany(c => c.Chaincodes))
         {
-            if (chaincodes.TryGetValue(cc.Name, out var existing))
+            if (servers.TryGetValue(cc.Name, out var existing))
             {
-                if (existing.Address != cc.Address)
+                if ((existing.Address, existing.TlsRequired, existing.ClientAuthRequired, existing.RootCertFile) != (cc.Address, cc.TlsRequired, cc.ClientAuthRequired, cc.RootCertFile))
                 {
-                    throw new InvalidDataException($"chaincode {cc.Name} has two addresses: {existing.Address} and {cc.Address}");
+                    throw new InvalidDataException($"chaincode {cc.Name} is configured twice with different addresses or TLS settings");
                 }
                 continue;
             }
-            chaincodes[cc.Name] = new ChaincodeConnection(cc.Name, cc.Address, handler, loggerFactory.CreateLogger("Restcomm.DevNetwork.Chaincode"));
+            servers[cc.Name] = cc;
+            chaincodes[cc.Name] = new ChaincodeConnection(cc.Name, cc.Address, handler, loggerFactory.CreateLogger("Restcomm.DevNetwork.Chaincode"), ChaincodeTls.For(cc, options.CryptoRoot));
         }
         handler.UseConnections(name => chaincodes.GetValueOrDefault(name));
         var endorser = new Endorser(msp, ledgers, name => chaincodes.GetValueOrDefault(name));

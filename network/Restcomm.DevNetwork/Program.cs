@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Restcomm.DevNetwork.Chaincode;
 using Restcomm.DevNetwork.Configuration;
 using Restcomm.DevNetwork.Crypto;
 
@@ -10,7 +11,7 @@ internal static class DevNetworkProgram
     public static async Task<int> Main(string[] args)
     {
         // restcomm-devnet --config network/dev/devnet.json --crypto .run/crypto --data .run/devnet --network-json .run/network.json
-        //                 [--crypto-only] [--quiet]
+        //                 [--crypto-only] [--chaincode-env NAME] [--quiet]
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
@@ -39,6 +40,31 @@ internal static class DevNetworkProgram
         {
             await Console.Error.WriteLineAsync($"{configPath}: {e.Message}").ConfigureAwait(false);
             return 2;
+        }
+
+        if (options.TryGetValue("chaincode-env", out var chaincodeName))
+        {
+            // What `make run` starts a chaincode host with: missing crypto is generated, the chaincode's TLS server
+            // certificate issued on first use, and the shim's variables printed as NAME=value lines.
+            if (chaincodeName is null)
+            {
+                await Console.Error.WriteLineAsync("--chaincode-env needs a chaincode name").ConfigureAwait(false);
+                return 2;
+            }
+            try
+            {
+                CryptoGenerator.EnsureGenerated(config, cryptoRoot);
+                foreach (var (name, value) in ChaincodeTls.ShimEnvironment(config, cryptoRoot, chaincodeName))
+                {
+                    Console.WriteLine($"{name}={value}");
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                await Console.Error.WriteLineAsync($"{configPath}: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            return 0;
         }
 
         if (options.ContainsKey("crypto-only"))
@@ -76,7 +102,7 @@ internal static class DevNetworkProgram
             }
             foreach (var channel in config.Channels)
             {
-                Console.WriteLine($"dev network: channel {channel.Name,-13} height {network.Ledgers[channel.Name].Height}, chaincodes {string.Join(", ", channel.Chaincodes.Select(c => $"{c.Name}@{c.Address}"))}");
+                Console.WriteLine($"dev network: channel {channel.Name,-13} height {network.Ledgers[channel.Name].Height}, chaincodes {string.Join(", ", channel.Chaincodes.Select(c => $"{c.Name}@{c.Address}{(c.TlsRequired ? c.ClientAuthRequired ? " (mutual TLS)" : " (TLS)" : "")}"))}");
             }
             Console.WriteLine($"dev network: crypto {cryptoRoot}; ledgers {dataDir}; clients read {networkJson}");
             try

@@ -44,16 +44,24 @@ started=$(date +%s%N)
 DEVNET_DLL="network/Restcomm.DevNetwork/bin/Release/net10.0/Restcomm.DevNetwork.dll"
 DEVNET_ARGS=(--config "$CONFIG" --crypto "$RUN/crypto" --data "$RUN/devnet" --network-json "$RUN/network.json")
 
-# Crypto material is generated once and kept (clients keep working across restarts).
-"$DOTNET" "$DEVNET_DLL" "${DEVNET_ARGS[@]}" --crypto-only >/dev/null
-
+# Crypto material is generated once and kept (clients keep working across restarts). `--chaincode-env NAME` does
+# that, issues the chaincode's TLS server certificate on first use (from the dev network's chaincode TLS CA, under
+# .run/crypto/peerOrganizations/chaincode.example.com) and prints the shim's TLS variables devnet.json asks for:
+# CORE_PEER_TLS_ENABLED, CORE_TLS_CLIENT_CERT_FILE/KEY_FILE and, for mutual TLS, CORE_PEER_TLS_ROOTCERT_FILE.
 start_chaincode() { # name address dll essential
-  local name=$1 address=$2 dll=$3
-  CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$name:1.0" \
+  local name=$1 address=$2 dll=$3 tls_env
+  tls_env=$("$DOTNET" "$DEVNET_DLL" "${DEVNET_ARGS[@]}" --chaincode-env "$name") || exit 1
+  mapfile -t tls_env <<<"$tls_env"
+  env "${tls_env[@]}" CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$name:1.0" \
     "$DOTNET" "$dll" >"$RUN/logs/chaincode-$name.log" 2>&1 &
   pids+=($!)
   if [ "${4:-}" = essential ]; then essential+=($!); fi
-  echo "chaincode $name: $address (log .run/logs/chaincode-$name.log)"
+  local link="plaintext"
+  if printf '%s\n' "${tls_env[@]}" | grep -qx 'CORE_PEER_TLS_ENABLED=true'; then
+    link="TLS"
+    if printf '%s\n' "${tls_env[@]}" | grep -q '^CORE_PEER_TLS_ROOTCERT_FILE='; then link="mutual TLS"; fi
+  fi
+  echo "chaincode $name: $address, $link (log .run/logs/chaincode-$name.log)"
 }
 address_of() { # chaincode name -> its address in the configuration
   sed -n "s/.*\"name\": *\"$1\", *\"address\": *\"\([^\"]*\)\".*/\1/p" "$CONFIG" | head -1
@@ -78,7 +86,8 @@ done
 # every scope (rotated on each start) written to .run/api-keys.json.
 API_DLL="gateway/Restcomm.Gateway.Api/bin/Release/net10.0/Restcomm.Gateway.Api.dll"
 CLI_DLL="gateway/Restcomm.Cli/bin/Release/net10.0/restcomm.dll"
-API_ORGS=(Org1MSP:8080 Org2MSP:8081 Org3MSP:8082)
+read -r -a api_ports <<<"${API_PORTS:-8080 8081 8082}"
+API_ORGS=(Org1MSP:${api_ports[0]} Org2MSP:${api_ports[1]} Org3MSP:${api_ports[2]})
 json_field() { sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -1; }
 keys_json="{"
 for entry in "${API_ORGS[@]}"; do
@@ -111,7 +120,7 @@ for entry in "${API_ORGS[@]}"; do
   echo "REST API ${entry%%:*}: http://127.0.0.1:${entry##*:}  (reference: http://127.0.0.1:${entry##*:}/docs, log .run/logs/api-${entry%%:*}.log)"
 done
 echo "API keys with every scope: .run/api-keys.json, e.g."
-echo "  curl -H \"Authorization: Bearer \$(sed -n 's/.*\"Org1MSP\".*\"key\": \"\([^\"]*\)\".*/\1/p' .run/api-keys.json)\" http://127.0.0.1:8080/v1/me"
+echo "  curl -H \"Authorization: Bearer \$(sed -n 's/.*\"Org1MSP\".*\"key\": \"\([^\"]*\)\".*/\1/p' .run/api-keys.json)\" http://127.0.0.1:${api_ports[0]}/v1/me"
 echo
 echo "ready in ${elapsed_ms} ms. Clients read .run/network.json; Ctrl-C stops everything."
 # A chaincode host that is still a stub exits at once; only the dev network and the example chaincode are essential.

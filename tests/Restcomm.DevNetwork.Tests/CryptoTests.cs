@@ -142,4 +142,27 @@ public sealed class CryptoTests : IDisposable
         Assert.Equal(user1, File.ReadAllText(P("org1.example.com", "users", "User1@org1.example.com", "msp", "signcerts", "cert.pem")));
         Assert.NotNull(msp.Deserialize(new SerializedIdentity { Mspid = "Org1MSP", IdBytes = ByteString.CopyFromUtf8(user3) }.ToByteString()));
     }
+
+    [Fact]
+    public void Chaincode_server_certificate_is_issued_once_by_the_chaincode_TLS_CA_and_reissued_for_a_new_host()
+    {
+        var layout = CryptoGenerator.EnsureChaincodeServer(_root, "eir", "127.0.0.1");
+        var certFile = Path.Combine(layout.ServerTls("eir"), "server.crt");
+        var first = File.ReadAllText(certFile);
+        CryptoGenerator.EnsureChaincodeServer(_root, "eir", "localhost");
+        var kept = File.ReadAllText(certFile);
+        CryptoGenerator.EnsureChaincodeServer(_root, "eir", "cc.internal.example");
+        using var reissued = X509Certificate2.CreateFromPem(File.ReadAllText(certFile));
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(layout.TlsCaCert));
+        using var client = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(layout.ClientTls, "client.crt")));
+
+        Assert.Equal(first, kept);
+        Assert.NotEqual(first, File.ReadAllText(certFile));
+        Assert.True(reissued.MatchesHostname("cc.internal.example"));
+        Assert.True(reissued.MatchesHostname("eir.chaincode.example.com"));
+        Assert.True(reissued.MatchesHostname("127.0.0.1"));
+        Assert.Equal(ca.Subject, reissued.Issuer);
+        Assert.Equal(ca.Subject, client.Issuer);
+        Assert.Equal(P("chaincode.example.com", "peers", "eir.chaincode.example.com", "tls", "server.crt"), certFile);
+    }
 }

@@ -14,9 +14,10 @@ internal sealed class ChaincodeExecutionException(string message) : Exception(me
 /// <summary>
 /// The peer's end of the chaincode protocol with one chaincode server (CCaaS): dials it, calls
 /// <c>/protos.Chaincode/Connect</c>, waits for REGISTER, answers REGISTERED and READY, then runs many transactions
-/// concurrently on the one stream, answering the shim's state calls.
+/// concurrently on the one stream, answering the shim's state calls. With <paramref name="tls"/> it dials over TLS
+/// (mutual when a client certificate is configured), as a peer does for a connection.json with <c>tls_required</c>.
 /// </summary>
-internal sealed partial class ChaincodeConnection(string name, string address, StubHandler handler, ILogger logger) : IAsyncDisposable
+internal sealed partial class ChaincodeConnection(string name, string address, StubHandler handler, ILogger logger, ChaincodeTls? tls = null) : IAsyncDisposable
 {
     /// <summary>The message Fabric's handler reports when the chaincode stream ends mid-transaction.</summary>
     public const string StreamTerminated = "chaincode stream terminated";
@@ -31,6 +32,9 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
     public string Name => name;
     public string Address => address;
     public string? PackageId { get; private set; }
+
+    /// <summary>Whether the server is dialled over TLS.</summary>
+    public bool UsesTls => tls is not null;
 
     private sealed class Pending(TxContext context)
     {
@@ -53,10 +57,12 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
             {
                 return;
             }
-            _channel ??= GrpcChannel.ForAddress("http://" + address, new GrpcChannelOptions
+            _channel ??= GrpcChannel.ForAddress((tls is null ? "http://" : "https://") + address, new GrpcChannelOptions
             {
                 MaxReceiveMessageSize = 100 * 1024 * 1024,
                 MaxSendMessageSize = 100 * 1024 * 1024,
+                HttpHandler = tls?.CreateHandler(),
+                DisposeHttpClient = true,
             });
             var client = new Restcomm.Fabric.Protos.Peer.Chaincode.ChaincodeClient(_channel);
             var call = client.Connect(cancellationToken: _stopping.Token);
@@ -95,7 +101,9 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
         catch (RpcException e)
         {
             DropChannel();
-            throw new ChaincodeExecutionException($"could not connect to chaincode {name} at {address}: {e.Status.Detail}");
+            throw new ChaincodeExecutionException(tls is null
+                ? $"could not connect to chaincode {name} at {address}: {e.Status.Detail}"
+                : $"could not connect to chaincode {name} at {address} over TLS: {tls.Explain(e.Status.DebugException ?? e)}");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -68,6 +68,10 @@ internal sealed class DevNetworkConfig
             }
             foreach (var cc in channel.Chaincodes)
             {
+                if (!cc.TlsRequired && (cc.ClientAuthRequired || cc.RootCertFile is not null))
+                {
+                    throw new InvalidDataException($"{channel.Name}/{cc.Name}: clientAuthRequired and rootCertFile need tlsRequired");
+                }
                 cc.EndorsementPolicy ??= $"MAJORITY";
                 _ = PolicyParser.Parse(cc.EndorsementPolicy, channel.Members);
                 if (cc.PairwiseCollections)
@@ -157,6 +161,18 @@ internal sealed class ChaincodeConfig
     public List<CollectionConfig> Collections { get; set; } = [];
     /// <summary>Adds one member-only collection per pair of writing members, named pair-&lt;MSPa&gt;-&lt;MSPb&gt;.</summary>
     public bool PairwiseCollections { get; set; }
+    /// <summary>
+    /// As connection.json's <c>tls_required</c>: dial the server over TLS and accept only a certificate issued by
+    /// <see cref="RootCertFile"/> for the address's host.
+    /// </summary>
+    public bool TlsRequired { get; set; }
+    /// <summary>As connection.json's <c>client_auth_required</c>: present the network's chaincode TLS client certificate.</summary>
+    public bool ClientAuthRequired { get; set; }
+    /// <summary>
+    /// PEM file of the CA that issued the server's TLS certificate (connection.json's <c>root_cert</c>); by default the
+    /// dev network's own chaincode TLS CA (<c>peerOrganizations/chaincode.example.com/tlsca</c> under the crypto folder).
+    /// </summary>
+    public string? RootCertFile { get; set; }
 }
 
 internal sealed class CollectionConfig

@@ -50,6 +50,61 @@ internal static class CryptoGenerator
         }
     }
 
+    /// <summary>
+    /// The chaincode servers' TLS CA and the client certificate the network presents to them (cryptogen's layout of a
+    /// <c>chaincode.example.com</c> organisation, as network/fabric/crypto-config.yaml has it); kept when present.
+    /// </summary>
+    public static ChaincodeTlsLayout EnsureChaincodeClient(string root)
+    {
+        var layout = new ChaincodeTlsLayout(root);
+        if (!File.Exists(layout.TlsCaCert))
+        {
+            var ca = NewCa($"tlsca.{ChaincodeTlsLayout.Domain}", ChaincodeTlsLayout.Domain);
+            Write(layout.TlsCaKey, KeyPem(ca.Key.Private));
+            Write(layout.TlsCaCert, ToPem(ca.Cert));
+        }
+        if (!File.Exists(Path.Combine(layout.ClientTls, "client.crt")))
+        {
+            var ca = LoadCa(layout.TlsCaCert, layout.TlsCaKey);
+            var client = Issue(ca, $"User1@{ChaincodeTlsLayout.Domain}", null, ChaincodeTlsLayout.Domain, tls: true, san: null, attributes: null);
+            WriteTlsPair(layout.ClientTls, "client", ca, client);
+        }
+        return layout;
+    }
+
+    /// <summary>
+    /// The TLS server certificate of chaincode <paramref name="name"/> (<c>&lt;name&gt;.chaincode.example.com</c>, also
+    /// valid for <c>&lt;name&gt;-chaincode</c>, localhost, 127.0.0.1 and <paramref name="host"/>), issued by the chaincode TLS
+    /// CA when missing or not valid for <paramref name="host"/>.
+    /// </summary>
+    public static ChaincodeTlsLayout EnsureChaincodeServer(string root, string name, string host)
+    {
+        var layout = EnsureChaincodeClient(root);
+        var dir = layout.ServerTls(name);
+        var certFile = Path.Combine(dir, "server.crt");
+        if (File.Exists(certFile))
+        {
+            using var existing = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, Path.Combine(dir, "server.key"));
+            if (existing.MatchesHostname(host))
+            {
+                return layout;
+            }
+        }
+        var ca = LoadCa(layout.TlsCaCert, layout.TlsCaKey);
+        var hostName = $"{name}.{ChaincodeTlsLayout.Domain}";
+        string[] names = [hostName, $"{name}-chaincode", "localhost", "127.0.0.1"];
+        var server = Issue(ca, hostName, null, ChaincodeTlsLayout.Domain, tls: true, san: names.Contains(host) ? names : [.. names, host], attributes: null);
+        WriteTlsPair(dir, "server", ca, server);
+        return layout;
+    }
+
+    private static void WriteTlsPair(string dir, string kind, Issued ca, Issued pair)
+    {
+        Write(Path.Combine(dir, "ca.crt"), ToPem(ca.Cert));
+        Write(Path.Combine(dir, $"{kind}.key"), KeyPem(pair.Key.Private));
+        Write(Path.Combine(dir, $"{kind}.crt"), ToPem(pair.Cert));
+    }
+
     private static void GenerateOrg(OrgConfig org, OrgLayout layout)
     {
         var ca = NewCa($"ca.{org.Domain}", org.Domain);
@@ -257,4 +312,17 @@ internal sealed class OrgLayout(string root, string domain)
     public string UserMsp(string name) => Path.Combine(OrgDir, "users", $"{name}@{domain}", "msp");
     public string UserCert(string name) => Path.Combine(UserMsp(name), "signcerts", "cert.pem");
     public string UserKey(string name) => Path.Combine(UserMsp(name), "keystore", "priv_sk");
+}
+
+/// <summary>Paths of the chaincode servers' TLS material (the <c>chaincode.example.com</c> organisation).</summary>
+internal sealed class ChaincodeTlsLayout(string root)
+{
+    public const string Domain = "chaincode.example.com";
+    public string OrgDir => Path.Combine(root, "peerOrganizations", Domain);
+    public string TlsCaCert => Path.Combine(OrgDir, "tlsca", $"tlsca.{Domain}-cert.pem");
+    public string TlsCaKey => Path.Combine(OrgDir, "tlsca", "priv_sk");
+    /// <summary>ca.crt, server.crt, server.key of one chaincode server.</summary>
+    public string ServerTls(string name) => Path.Combine(OrgDir, "peers", $"{name}.{Domain}", "tls");
+    /// <summary>ca.crt, client.crt, client.key: what the network presents to the chaincode servers.</summary>
+    public string ClientTls => Path.Combine(OrgDir, "users", $"User1@{Domain}", "tls");
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Restcomm.Chaincode.Eir;
 using Restcomm.Chaincode.Eir.Internal;
+using Restcomm.DevNetwork.Chaincode;
 using Restcomm.DevNetwork.Configuration;
 using Restcomm.Fabric.Shim;
 using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
@@ -11,7 +12,8 @@ namespace Restcomm.Eir.EndToEnd.Tests.Support;
 
 /// <summary>
 /// What <c>make run</c> starts for the EIR, on free 127.0.0.1 ports in a temporary folder: the eir chaincode served as a
-/// CCaaS gRPC server, the dev network configured from <c>network/dev/devnet.json</c> (its <c>eir</c> channel, members,
+/// CCaaS gRPC server (with the TLS settings devnet.json gives it, from the variables the dev network prints for its
+/// host), the dev network configured from <c>network/dev/devnet.json</c> (its <c>eir</c> channel, members,
 /// readers and endorsement policy) dialling that server, and the REST API of operator A (Org1MSP), operator B
 /// (Org2MSP) and the regulator (RegulatorMSP, a reader of the channel), each with its own store and API key.
 /// The chaincode requires the writer role devnet.json gives every operator's User1 (<c>eir.reporter=true</c> in the
@@ -34,6 +36,7 @@ public sealed class EirNetwork : IAsyncLifetime
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "eir-e2e", Guid.NewGuid().ToString("N"));
     private ChaincodeServer _chaincode = null!;
+    private ChaincodeServerOptions _chaincodeOptions = null!;
     private DevNetworkHost _network = null!;
 
     public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
@@ -67,10 +70,17 @@ public sealed class EirNetwork : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
-        _chaincode = await ChaincodeServer.StartAsync(
-            new ChaincodeServerOptions { Address = "127.0.0.1:0", ChaincodeId = "eir:1.0" },
-            EirChaincode.Create(Policy)).WaitAsync(Timeout);
-        var config = MakeRunConfig(_chaincode.Address);
+        var config = MakeRunConfig();
+        // As make run starts the eir host: with the shim's TLS variables the dev network prints for it.
+        _chaincodeOptions = ChaincodeServerOptions.FromEnvironment(new Dictionary<string, string>(
+            ChaincodeTls.ShimEnvironment(config, Path.Combine(_root, "crypto"), "eir"))
+        {
+            ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
+            ["CORE_CHAINCODE_ID_NAME"] = "eir:1.0",
+        });
+        _chaincode = await ChaincodeServer.StartAsync(_chaincodeOptions, EirChaincode.Create(Policy)).WaitAsync(Timeout);
+        _chaincodeOptions.Address = _chaincode.Address;
+        config.Channels[0].Chaincodes[0].Address = _chaincode.Address;
         // A probed free port can be taken by another process before the network binds it: pick new ones.
         for (var attempt = 1; ; attempt++)
         {
@@ -124,7 +134,6 @@ public sealed class EirNetwork : IAsyncLifetime
     /// <summary>Stops the eir chaincode server and starts a new one on the same address (the network keeps running).</summary>
     internal async Task RestartChaincodeAsync(TimeSpan down, Func<Task>? whileDown = null)
     {
-        var address = _chaincode.Address;
         await _chaincode.DisposeAsync();
         await Task.Delay(down);
         if (whileDown is not null)
@@ -132,9 +141,7 @@ public sealed class EirNetwork : IAsyncLifetime
             await whileDown();
         }
 
-        _chaincode = await ChaincodeServer.StartAsync(
-            new ChaincodeServerOptions { Address = address, ChaincodeId = "eir:1.0" },
-            EirChaincode.Create(Policy)).WaitAsync(Timeout);
+        _chaincode = await ChaincodeServer.StartAsync(_chaincodeOptions, EirChaincode.Create(Policy)).WaitAsync(Timeout);
     }
 
     /// <summary>Stops operator B's API (its store stays on disk).</summary>
@@ -184,15 +191,16 @@ public sealed class EirNetwork : IAsyncLifetime
 
     /// <summary>
     /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the eir channel and its eir chaincode, with the
-    /// organisations' gateways and the chaincode server on free ports.
+    /// organisations' gateways on free ports (the chaincode's address is set once its server listens). Its TLS
+    /// settings stay as devnet.json has them.
     /// </summary>
-    private static DevNetworkConfig MakeRunConfig(string chaincodeAddress)
+    private static DevNetworkConfig MakeRunConfig()
     {
         var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
         config.Channels.RemoveAll(c => c.Name != Channel);
         var channel = Assert.Single(config.Channels);
         channel.Chaincodes.RemoveAll(c => c.Name != "eir");
-        Assert.Single(channel.Chaincodes).Address = chaincodeAddress;
+        Assert.Single(channel.Chaincodes);
         foreach (var org in config.Orgs)
         {
             org.Gateway = $"127.0.0.1:{FreePort()}";

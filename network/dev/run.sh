@@ -20,6 +20,8 @@ stop() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   fi
+  # .run/network.json describes the running network: once it is stopped, clients must not find it.
+  if [ -f "$RUN/network.json" ] && grep -q '"kind": "dev"' "$RUN/network.json"; then rm -f "$RUN/network.json"; fi
 }
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM

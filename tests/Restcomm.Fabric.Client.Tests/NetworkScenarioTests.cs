@@ -6,7 +6,8 @@ namespace Restcomm.Fabric.Client.Tests;
 /// <summary>
 /// The same scenarios end to end against a running network (dev network or real Fabric) described by
 /// <c>.run/network.json</c> (or the file named by <c>RESTCOMM_NETWORK_JSON</c>) with the <c>example</c> chaincode on
-/// <c>roaming-emea</c>; skipped when no network runs.
+/// <c>roaming-emea</c>; skipped when no network runs (no file found, or nobody answers at its gateway endpoint unless
+/// the file was named explicitly).
 /// </summary>
 public sealed class NetworkScenarioTests
 {
@@ -127,13 +128,37 @@ public sealed class NetworkScenarioTests
         var description = Description.Value;
         Skip.If(description is null, "No running network (.run/network.json not found).");
         Skip.If(!description!.Channels.Any(c => c.Name == Channel && c.Chaincodes.Contains(Chaincode)), $"No {Chaincode} chaincode on {Channel}.");
-        return description.GetOrg(mspId).Connect();
+        var org = description.GetOrg(mspId);
+        Skip.If(!Explicit && !Listening(org.GatewayEndpoint), $"No network answers at {org.GatewayEndpoint} (a stale .run/network.json?).");
+        return org.Connect();
+    }
+
+    /// <summary>RESTCOMM_NETWORK_JSON names the network to test: then an unreachable one is a failure, not a skip.</summary>
+    private static bool Explicit => Environment.GetEnvironmentVariable("RESTCOMM_NETWORK_JSON") is { Length: > 0 };
+
+    private static bool Listening(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(endpoint[(colon + 1)..], out var port))
+        {
+            return true;
+        }
+
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            return socket.ConnectAsync(endpoint[..colon], port).Wait(TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
     }
 
     private static FabricNetworkDescription? Load()
     {
-        var path = Environment.GetEnvironmentVariable("RESTCOMM_NETWORK_JSON") is { Length: > 0 } given
-            ? given
+        var path = Explicit
+            ? Environment.GetEnvironmentVariable("RESTCOMM_NETWORK_JSON")
             : FabricNetworkDescription.FindFile(AppContext.BaseDirectory) ?? FabricNetworkDescription.FindFile();
         return path is null ? null : FabricNetworkDescription.Load(path);
     }

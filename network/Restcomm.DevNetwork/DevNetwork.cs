@@ -114,6 +114,7 @@ internal sealed class DevNetwork : IAsyncDisposable
             chaincodes[cc.Name] = new ChaincodeConnection(cc.Name, cc.Address, handler, loggerFactory.CreateLogger("Restcomm.DevNetwork.Chaincode"), ChaincodeTls.For(cc, options.CryptoRoot));
         }
         handler.UseConnections(name => chaincodes.GetValueOrDefault(name));
+        handler.UseLedgers(name => ledgers.GetValueOrDefault(name));
         var endorser = new Endorser(msp, ledgers, name => chaincodes.GetValueOrDefault(name));
         var stopping = new CancellationTokenSource();
         builder.Services.AddSingleton(new NetworkContext(config, msp, ledgers, endorser, orgsByPort, stopping.Token));

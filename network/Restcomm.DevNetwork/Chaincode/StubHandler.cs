@@ -22,7 +22,12 @@ internal sealed class StubHandler
 
     private Func<string, ChaincodeConnection?> _connections = _ => null;
 
+    private Func<string, ChannelLedger?> _ledgers = _ => null;
+
     public void UseConnections(Func<string, ChaincodeConnection?> connections) => _connections = connections;
+
+    /// <summary>The channel ledgers by name, for calls to a chaincode on another channel.</summary>
+    public void UseLedgers(Func<string, ChannelLedger?> ledgers) => _ledgers = ledgers;
 
     public async Task<ByteString> HandleAsync(ChaincodeConnection connection, TxContext ctx, ChaincodeMessage msg, CancellationToken ct)
     {
@@ -270,16 +275,21 @@ internal sealed class StubHandler
         }
     }
 
+    /// <summary>
+    /// INVOKE_CHAINCODE, as the peer's HandleInvokeChaincode: the name reads <c>chaincode[:version]/channel</c> (version
+    /// ignored, no channel meaning the caller's). The creator must satisfy the target channel's Writers (the
+    /// <c>peer/ChaincodeToChaincode</c> ACL). On the caller's channel the called chaincode shares the caller's simulator;
+    /// on another channel it runs against that channel's state in a simulator of its own whose results are thrown away,
+    /// so its writes are neither committed nor part of the caller's read/write set.
+    /// </summary>
     private async Task<ByteString> InvokeAsync(TxContext ctx, ChaincodeSpec spec, CancellationToken ct)
     {
         var name = spec.ChaincodeId?.Name ?? "";
+        var channel = ctx.Channel.Name;
         var slash = name.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)
         {
-            if (name[(slash + 1)..] != ctx.Channel.Name)
-            {
-                throw new InvalidOperationException("calling a chaincode on another channel is not supported by the dev network");
-            }
+            channel = name[(slash + 1)..];
             name = name[..slash];
         }
         var colon = name.IndexOf(':', StringComparison.Ordinal);
@@ -287,12 +297,39 @@ internal sealed class StubHandler
         {
             name = name[..colon];
         }
-        if (!ctx.Channel.Chaincodes.ContainsKey(name))
+        var target = ctx;
+        if (channel != ctx.Channel.Name)
         {
-            throw new InvalidOperationException($"chaincode {name} is not defined on channel {ctx.Channel.Name}");
+            // A peer holds only the channels its organisation joined; the ACL check finds no policies for any other.
+            var ledger = _ledgers(channel);
+            if (ledger is null || !ledger.Definition.Orgs.Contains(ctx.Simulator.PeerOrg))
+            {
+                throw new InvalidOperationException($"Failed to get policy manager for channel [{channel}]");
+            }
+            target = new TxContext(ledger.Definition, ctx.TxId, ctx.Proposal, ctx.Creator, new TxSimulator(ledger.Store, ctx.Simulator.PeerOrg));
         }
-        var target = _connections(name) ?? throw new InvalidOperationException($"chaincode {name} is not reachable");
-        var completed = await target.ExecuteAsync(ctx, spec.Input ?? new ChaincodeInput(), ct).ConfigureAwait(false);
-        return completed.ToByteString();
+        if (!target.Channel.Writers.Contains(ctx.Creator.MspId))
+        {
+            throw new InvalidOperationException(
+                $"Failed evaluating policy on signed data during check policy on channel [{channel}] with policy [/Channel/Application/Writers]: " +
+                $"[implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied]");
+        }
+        if (!target.Channel.Chaincodes.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"execute failed: invalid invocation: [channel {channel}] failed to get chaincode container info for {name}: chaincode {name} is not defined on channel {channel}");
+        }
+        var connection = _connections(name) ?? throw new InvalidOperationException($"chaincode {name} is not reachable");
+        try
+        {
+            var completed = await connection.ExecuteAsync(target, spec.Input ?? new ChaincodeInput(), ct).ConfigureAwait(false);
+            return completed.ToByteString();
+        }
+        finally
+        {
+            if (target != ctx)
+            {
+                CloseAll(target);
+            }
+        }
     }
 }

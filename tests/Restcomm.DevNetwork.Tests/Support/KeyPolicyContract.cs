@@ -61,6 +61,20 @@ public sealed class KeyPolicyContract : ContractBase
     public async Task<string> GetPrivatePolicy(TransactionContext ctx, string collection, string key) =>
         Describe(await ctx.Stub.GetPrivateDataValidationParameterAsync(collection, key, ctx.CancellationToken).ConfigureAwait(false));
 
+    /// <summary>
+    /// Calls <paramref name="function"/> of <paramref name="chaincode"/> on <paramref name="channel"/> (the shim sends
+    /// "chaincode/channel") with comma-separated arguments; returns its payload, or fails with its message.
+    /// </summary>
+    [SubmitTransaction]
+    public async Task<string> CallOther(TransactionContext ctx, string chaincode, string channel, string function, string args)
+    {
+        List<byte[]> input = [Encoding.UTF8.GetBytes(function), .. args.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Encoding.UTF8.GetBytes)];
+        var response = await ctx.Stub.InvokeChaincodeAsync(chaincode, input, channel, ctx.CancellationToken).ConfigureAwait(false);
+        return response.Status >= ChaincodeResponse.ErrorThreshold
+            ? throw new ChaincodeException($"called chaincode failed ({response.Status}): {response.Message}")
+            : Encoding.UTF8.GetString(response.Payload.Span);
+    }
+
     private static byte[] Policy(string orgs) =>
         new KeyEndorsementPolicy().AddOrganizations(EndorserRole.Peer, orgs.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToBytes();
 

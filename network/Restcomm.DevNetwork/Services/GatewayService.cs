@@ -240,21 +240,28 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
         _ => s.ToString().ToUpperInvariant(),
     };
 
-    public override async Task<CommitStatusResponse> CommitStatus(SignedCommitStatusRequest request, ServerCallContext context)
+    /// <summary>The request inside a signed Gateway request, or InvalidArgument when it is missing or not protobuf.</summary>
+    private static T ParseSigned<T>(ByteString bytes, MessageParser<T> parser, string missing, string invalidPrefix)
+        where T : IMessage<T>
     {
-        if (request.Request.IsEmpty)
+        if (bytes.IsEmpty)
         {
-            throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, "a commit status request is required"));
+            throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, missing));
         }
-        CommitStatusRequest inner;
+
         try
         {
-            inner = CommitStatusRequest.Parser.ParseFrom(request.Request);
+            return parser.ParseFrom(bytes);
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, "invalid status request: " + e.Message));
+            throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, invalidPrefix + e.Message));
         }
+    }
+
+    public override async Task<CommitStatusResponse> CommitStatus(SignedCommitStatusRequest request, ServerCallContext context)
+    {
+        var inner = ParseSigned(request.Request, CommitStatusRequest.Parser, "a commit status request is required", "invalid status request: ");
         var ledger = Channel(inner.ChannelId);
         if (network.CheckReader(ledger, inner.Identity, request.Request.Span, request.Signature.Span) is null)
         {
@@ -274,19 +281,7 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
 
     public override async Task ChaincodeEvents(SignedChaincodeEventsRequest request, IServerStreamWriter<ChaincodeEventsResponse> responseStream, ServerCallContext context)
     {
-        if (request.Request.IsEmpty)
-        {
-            throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, "a chaincode events request is required"));
-        }
-        ChaincodeEventsRequest inner;
-        try
-        {
-            inner = ChaincodeEventsRequest.Parser.ParseFrom(request.Request);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, "invalid chaincode events request: " + e.Message));
-        }
+        var inner = ParseSigned(request.Request, ChaincodeEventsRequest.Parser, "a chaincode events request is required", "invalid chaincode events request: ");
         if (!network.Ledgers.TryGetValue(inner.ChannelId, out var ledger))
         {
             throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"channel not found: {inner.ChannelId}"));

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Protos.Peer;
 
 namespace Restcomm.Fabric.Client;
@@ -7,7 +8,14 @@ namespace Restcomm.Fabric.Client;
 /// <param name="Address">The endpoint the Gateway talked to, e.g. <c>peer0.org2.example.com:9051</c>.</param>
 /// <param name="MspId">The MSP of that endpoint.</param>
 /// <param name="Message">Its error message, e.g. the chaincode's error.</param>
-public sealed record PeerErrorDetail(string Address, string MspId, string Message);
+public sealed record PeerErrorDetail(string Address, string MspId, string Message)
+{
+    /// <summary>
+    /// The chaincode's refusal when the peer got one (its status, machine-readable code and message); null when the
+    /// peer never got an answer from the chaincode (not running, unreachable, timed out) or failed for another reason.
+    /// </summary>
+    public ChaincodeError? Chaincode => ChaincodeError.TryParsePeerMessage(Message, out var error) ? error : null;
+}
 
 /// <summary>
 /// A Gateway service call failed. <see cref="StatusCode"/> is the gRPC status the Gateway returned (or
@@ -36,6 +44,26 @@ public class GatewayException : Exception
 
     /// <summary>What each peer involved reported; empty when the Gateway gave no details.</summary>
     public IReadOnlyList<PeerErrorDetail> Details { get; }
+
+    /// <summary>
+    /// The chaincode's refusal, when a peer got one (the first such peer's): its status, code and message. Null when
+    /// no peer got an answer from the chaincode, so nothing was refused and the call may succeed if retried.
+    /// </summary>
+    public ChaincodeError? ChaincodeError
+    {
+        get
+        {
+            foreach (var detail in Details)
+            {
+                if (detail.Chaincode is { } error)
+                {
+                    return error;
+                }
+            }
+
+            return null;
+        }
+    }
 }
 
 /// <summary>A Gateway call made for a specific transaction failed.</summary>

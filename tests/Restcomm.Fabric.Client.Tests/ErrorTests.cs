@@ -36,6 +36,34 @@ public sealed class ErrorTests : PeerTestBase
     }
 
     [Fact]
+    public async Task A_coded_chaincode_refusal_is_exposed_with_its_status_code_and_message()
+    {
+        State.Chaincode = _ => new ChaincodeOutcome(403, Restcomm.Fabric.Ledger.ChaincodeErrorCodes.Document("forbidden", "only the owner may clear"), []);
+
+        var e = await Assert.ThrowsAsync<EndorseException>(() => Contract.SubmitTransactionAsync("Clear", "a1").WaitAsync(Bound));
+
+        Assert.Equal(new Restcomm.Fabric.Ledger.ChaincodeError(403, "forbidden", "only the owner may clear"), e.ChaincodeError);
+        Assert.All(e.Details, d => Assert.Equal("forbidden", d.Chaincode?.Code));
+    }
+
+    [Fact]
+    public async Task A_plain_chaincode_message_gets_the_code_its_status_implies()
+    {
+        State.Chaincode = _ => new ChaincodeOutcome(404, "asset a9 does not exist", []);
+
+        var e = await Assert.ThrowsAsync<EvaluateException>(() => Contract.EvaluateTransactionAsync("ReadAsset", "a9").WaitAsync(Bound));
+
+        Assert.Equal(new Restcomm.Fabric.Ledger.ChaincodeError(404, "not-found", "asset a9 does not exist"), e.ChaincodeError);
+    }
+
+    [Theory]
+    [InlineData("error in simulation: failed to execute transaction: could not launch chaincode")]
+    [InlineData("chaincode response x, oops")]
+    [InlineData("")]
+    public void A_peer_message_that_is_not_a_chaincode_response_carries_no_chaincode_error(string message)
+        => Assert.Null(new PeerErrorDetail("peer0:7051", "Org1MSP", message).Chaincode);
+
+    [Fact]
     public async Task An_ordering_failure_surfaces_as_a_submit_exception()
     {
         State.SubmitFault = _ => FakeGatewayService.WithDetails(StatusCode.Unavailable, "no orderers could be reached",

@@ -312,3 +312,45 @@ public sealed class ContractApiTests
         Assert.Equal("\"Grey\"", Text(await _stub.InvokeAsync(chaincode, "rates:Colour")));
     }
 }
+
+public sealed class ChaincodeErrorCodeTests
+{
+    [Fact]
+    public void A_coded_exception_travels_with_its_code_status_and_the_error_document()
+    {
+        var e = ChaincodeException.Forbidden("only the owner may clear \"x\"");
+
+        Assert.Equal(403, e.Status);
+        Assert.Equal("forbidden", e.Code);
+        var read = Restcomm.Fabric.Ledger.ChaincodeError.FromResponse(e.Status, e.ResponseMessage);
+        Assert.Equal(new Restcomm.Fabric.Ledger.ChaincodeError(403, "forbidden", "only the owner may clear \"x\""), read);
+    }
+
+    [Fact]
+    public void A_domain_code_keeps_the_status_given()
+    {
+        var e = new ChaincodeException("sequence-gap", "file 7 follows file 5", 409);
+
+        Assert.Equal(409, e.Status);
+        Assert.Equal("sequence-gap", Restcomm.Fabric.Ledger.ChaincodeError.FromResponse(e.Status, e.ResponseMessage).Code);
+    }
+
+    [Theory]
+    [InlineData("Forbidden")]
+    [InlineData("not found")]
+    [InlineData("-x")]
+    [InlineData("a--b")]
+    [InlineData("")]
+    public void A_malformed_code_is_refused(string code)
+        => Assert.Throws<ArgumentException>(() => new ChaincodeException(code, "m", 400));
+
+    [Fact]
+    public void An_uncoded_exception_sends_its_message_as_it_is()
+    {
+        var e = new ChaincodeException("{not json", 500);
+
+        Assert.Null(e.Code);
+        Assert.Equal("{not json", e.ResponseMessage);
+        Assert.Equal(new Restcomm.Fabric.Ledger.ChaincodeError(500, "internal", "{not json"), Restcomm.Fabric.Ledger.ChaincodeError.FromResponse(500, e.ResponseMessage));
+    }
+}

@@ -137,7 +137,7 @@ internal sealed class ContractRegistry
         }
         catch (ChaincodeException e)
         {
-            return new ChaincodeResponse(e.Status, e.Message, e.Payload);
+            return new ChaincodeResponse(e.Status, e.ResponseMessage, e.Payload);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

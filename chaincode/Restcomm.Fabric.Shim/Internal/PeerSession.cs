@@ -204,7 +204,7 @@ internal sealed partial class PeerSession
             }
             catch (ChaincodeException e)
             {
-                response = new ChaincodeResponse(e.Status, e.Message, e.Payload);
+                response = new ChaincodeResponse(e.Status, e.ResponseMessage, e.Payload);
             }
             catch (Exception e) when (e is not OperationCanceledException || !_closed.IsCancellationRequested)
             {

@@ -1,4 +1,5 @@
 using Restcomm.Cli.Keys;
+using Restcomm.Cli.Projections;
 using Restcomm.Cli.Tap;
 
 namespace Restcomm.Cli;
@@ -10,6 +11,7 @@ internal static class CommandLine
     [
         ("tap", "inspect, validate and generate TAP3 files", TapCommand.RunAsync),
         ("keys", "create, list and revoke REST API keys", KeysCommand.RunAsync),
+        ("projections", "list read models' positions; rebuild one from block 0", ProjectionsCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -39,7 +41,7 @@ internal static class CommandLine
         writer.WriteLine();
         foreach (var command in Commands)
         {
-            writer.WriteLine($"  {command.Name,-8} {command.Summary}");
+            writer.WriteLine($"  {command.Name,-12} {command.Summary}");
         }
     }
 }

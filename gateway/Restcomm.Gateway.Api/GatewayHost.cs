@@ -61,10 +61,12 @@ internal static class GatewayHost
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.MspId,
             builder.Environment.ContentRootPath)));
         FabricServices.Add(services);
-        services.AddEir((sp, ct) => sp.GetRequiredService<GatewayStore>().OpenConnectionAsync(ct));
+        services.AddEir();
         services.AddSingleton<IEirLedgerClient, FabricEirLedgerClient>();
 
+        // Read models: one engine follows each channel's blocks for every projection (see gateway/README.md).
         services.AddSingleton<IProjection, LedgerEventsProjection>();
+        services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
 
@@ -92,7 +94,7 @@ internal static class GatewayHost
             .ConfigureResource(resource => resource.AddService("restcomm-gateway-api", serviceInstanceId: gateway.MspId))
             .WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
-            .AddMeter(GatewayMetrics.MeterName, ProjectionRunner.MeterName)
+            .AddMeter(GatewayMetrics.MeterName, ProjectionEngine.MeterName)
             .AddPrometheusExporter());
     }
 

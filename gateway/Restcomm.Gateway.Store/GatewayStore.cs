@@ -28,7 +28,7 @@ public sealed class GatewayStore : IAsyncDisposable
 
         ApiKeys = new ApiKeyStore(this);
         Idempotency = new IdempotencyStore(this);
-        Checkpoints = new CheckpointStore(this);
+        Positions = new ProjectionPositions(this);
         LedgerEvents = new LedgerEventStore(this);
     }
 
@@ -44,8 +44,8 @@ public sealed class GatewayStore : IAsyncDisposable
     /// <summary>Stored responses keyed by <c>Idempotency-Key</c>.</summary>
     public IdempotencyStore Idempotency { get; }
 
-    /// <summary>Projection checkpoints.</summary>
-    public CheckpointStore Checkpoints { get; }
+    /// <summary>Where each projection stands on each channel.</summary>
+    public ProjectionPositions Positions { get; }
 
     /// <summary>The change feed read model: every chaincode event followed by the gateway.</summary>
     public LedgerEventStore LedgerEvents { get; }

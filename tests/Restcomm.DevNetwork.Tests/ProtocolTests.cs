@@ -2,9 +2,9 @@ using System.Text.Json;
 using Grpc.Core;
 using Restcomm.DevNetwork.Crypto;
 using Restcomm.DevNetwork.Ledger;
-using Restcomm.DevNetwork.Services;
 using Restcomm.DevNetwork.Tests.Support;
 using Restcomm.Fabric.Client;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Protos.Common;
 using Restcomm.Fabric.Protos.Peer;
 
@@ -102,9 +102,9 @@ public sealed class ProtocolTests
         for (var deadline = DateTime.UtcNow + Timeout; codes.Count < 2 && DateTime.UtcNow < deadline; await Task.Delay(50))
         {
             codes = [.. Enumerable.Range(0, (int)ledger.Height)
-                .SelectMany(n => BlockEvents.Transactions(ledger.GetBlock((ulong)n)!))
-                .Where(t => t.TxId == transaction.TransactionId)
-                .Select(t => t.Code)];
+                .SelectMany(n => LedgerBlock.Read(ledger.GetBlock((ulong)n)!).Transactions)
+                .Where(t => t.TransactionId == transaction.TransactionId)
+                .Select(t => t.ValidationCode)];
         }
 
         Assert.Equal(TxValidationCode.Valid, first.Code);

@@ -10,9 +10,6 @@ namespace Restcomm.Cli.Keys;
 /// </summary>
 internal static class KeysCommand
 {
-    /// <summary>Store used when neither <c>--store</c> nor <c>RESTCOMM_STORE</c> is given (the API's default).</summary>
-    public const string DefaultStore = ".run/api/gateway.db";
-
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -34,15 +31,9 @@ internal static class KeysCommand
             return 2;
         }
 
-        StoreLocation location;
-        try
+        if (!CliStore.TryResolve(options.Store, out var location, out var error))
         {
-            var setting = options.Store ?? Environment.GetEnvironmentVariable("RESTCOMM_STORE");
-            location = StoreLocation.Parse(string.IsNullOrWhiteSpace(setting) ? DefaultStore : setting, Directory.GetCurrentDirectory());
-        }
-        catch (ArgumentException ex)
-        {
-            await stderr.WriteLineAsync($"restcomm keys: --store: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"restcomm keys: --store: {error}").ConfigureAwait(false);
             return 2;
         }
 
@@ -189,7 +180,7 @@ internal static class KeysCommand
         writer.WriteLine();
         writer.WriteLine($"scopes: {string.Join(", ", ApiScopes.All)} ('all' grants every one; read-only organisations such as RegulatorMSP get :read scopes only)");
         writer.WriteLine("--rotate: revoke the organisation's other active keys with the same name once the new one exists");
-        writer.WriteLine($"store:  a SQLite file path, 'Data Source=...', 'Host=...;Database=...' or postgres://...; default $RESTCOMM_STORE, else {DefaultStore}");
+        writer.WriteLine($"store:  a SQLite file path, 'Data Source=...', 'Host=...;Database=...' or postgres://...; default $RESTCOMM_STORE, else {CliStore.DefaultStore}");
     }
 
     private sealed class Options

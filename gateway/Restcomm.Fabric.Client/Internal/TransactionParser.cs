@@ -1,48 +1,31 @@
 using Google.Protobuf;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Protos.Common;
-using Restcomm.Fabric.Protos.Peer;
 
 namespace Restcomm.Fabric.Client.Internal;
 
+/// <summary>What the client needs from prepared transactions and proposals, read with the shared envelope reader.</summary>
 internal static class TransactionParser
 {
-    /// <summary>
-    /// Finds the chaincode's result in a prepared transaction: payload → Transaction → ChaincodeActionPayload
-    /// → ProposalResponsePayload.extension → ChaincodeAction.response.payload.
-    /// </summary>
+    /// <summary>The chaincode's result in a prepared transaction (the first action's response payload).</summary>
     public static ByteString Result(Envelope envelope)
     {
-        var payload = Payload.Parser.ParseFrom(envelope.Payload);
-        var transaction = Protos.Peer.Transaction.Parser.ParseFrom(payload.Data);
-        foreach (var action in transaction.Actions)
+        try
         {
-            var actionPayload = ChaincodeActionPayload.Parser.ParseFrom(action.Payload);
-            if (actionPayload.Action is null)
-            {
-                continue;
-            }
-
-            var responsePayload = ProposalResponsePayload.Parser.ParseFrom(actionPayload.Action.ProposalResponsePayload);
-            var chaincodeAction = ChaincodeAction.Parser.ParseFrom(responsePayload.Extension);
-            if (chaincodeAction.Response is not null)
-            {
-                return chaincodeAction.Response.Payload;
-            }
+            return TransactionEnvelope.Read(envelope).Result();
         }
-
-        throw new InvalidDataException("The prepared transaction holds no chaincode response.");
+        catch (MalformedTransactionException e)
+        {
+            throw new InvalidDataException($"The prepared transaction holds no readable chaincode response: {e.Message}", e);
+        }
     }
 
-    public static string ChannelName(Envelope envelope)
-    {
-        var payload = Payload.Parser.ParseFrom(envelope.Payload);
-        return Protos.Common.ChannelHeader.Parser.ParseFrom(payload.Header.ChannelHeader).ChannelId;
-    }
+    public static string ChannelName(Envelope envelope) => TransactionEnvelope.Read(envelope).ChannelId;
 
     public static string ProposalChannelName(ByteString proposalBytes)
     {
         var proposal = Protos.Peer.Proposal.Parser.ParseFrom(proposalBytes);
         var header = Header.Parser.ParseFrom(proposal.Header);
-        return Protos.Common.ChannelHeader.Parser.ParseFrom(header.ChannelHeader).ChannelId;
+        return ChannelHeader.Parser.ParseFrom(header.ChannelHeader).ChannelId;
     }
 }

@@ -1,26 +1,23 @@
-using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Restcomm.Eir;
+using Restcomm.Gateway.Store.Projections;
 
 namespace Restcomm.Gateway.Api.Eir;
 
-/// <summary>Registers the EIR read path: index, read model, projection.</summary>
+/// <summary>Registers the EIR read path: the in-memory index and the projection that keeps it and the store current.</summary>
 public static class EirServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the in-memory <see cref="ImeiIndex"/>, the <see cref="EirReadModel"/> over the store and the
-    /// <see cref="EirProjection"/> background service. The host also registers an <see cref="IEirLedgerClient"/>
-    /// (e.g. <see cref="FabricEirLedgerClient"/> over its <c>eir</c> channel).
+    /// Adds the in-memory <see cref="ImeiIndex"/> and the <see cref="EirProjection"/>, one of the projection engine's
+    /// projections. The host also registers an <see cref="IEirLedgerClient"/> (e.g. <see cref="FabricEirLedgerClient"/>).
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="openConnection">Opens a connection to the gateway store.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection AddEir(this IServiceCollection services, Func<IServiceProvider, CancellationToken, Task<DbConnection>> openConnection)
+    public static IServiceCollection AddEir(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => new ImeiIndex(sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new EirReadModel(ct => openConnection(sp, ct)));
         services.TryAddSingleton<EirProjection>();
-        services.AddHostedService(sp => sp.GetRequiredService<EirProjection>());
+        services.AddSingleton<IProjection>(sp => sp.GetRequiredService<EirProjection>());
         return services;
     }
 }

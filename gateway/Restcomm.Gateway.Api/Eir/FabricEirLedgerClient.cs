@@ -1,36 +1,23 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Restcomm.Eir;
-using Restcomm.Fabric.Client;
-using Restcomm.Gateway.Api.Eir.Internal;
 using Restcomm.Gateway.Api.Fabric;
-using FabricGateway = Restcomm.Fabric.Client.Gateway;
 
 namespace Restcomm.Gateway.Api.Eir;
 
 /// <summary>
 /// <see cref="IEirLedgerClient"/> for the host: transactions go through the API's <see cref="ILedger"/> (its
-/// identity, timeouts and error translation); blocks come from a Gateway connection of the same organisation.
+/// identity, one Gateway connection, timeouts and error translation).
 /// A chaincode refusal quoted in a ledger error becomes an <see cref="EirException"/>; other ledger failures
 /// stay <see cref="LedgerException"/>s for the API's usual problem mapping.
 /// </summary>
-internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
+internal sealed class FabricEirLedgerClient : IEirLedgerClient
 {
     public const string Channel = "eir";
     public const string Chaincode = "eir";
 
     private readonly ILedger _ledger;
-    private readonly Lazy<FabricGateway>? _blocks;
 
-    public FabricEirLedgerClient(ILedger ledger, FabricConnectionHolder connection, IOptions<FabricOptions> options)
-    {
-        _ledger = ledger;
-        if (connection.Connection is { } c)
-        {
-            _blocks = new Lazy<FabricGateway>(() => c.OpenGateway(options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
-        }
-    }
+    public FabricEirLedgerClient(ILedger ledger) => _ledger = ledger;
 
     public async Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken)
     {
@@ -55,28 +42,6 @@ internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
         catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
         {
             throw new EirException(kind, reason);
-        }
-    }
-
-    public async IAsyncEnumerable<EirBlock> ReadBlocksAsync(long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        if (_blocks is null)
-        {
-            throw new LedgerException(LedgerFailure.Unavailable, UnconfiguredLedger.Message);
-        }
-
-        var network = _blocks.Value.GetNetwork(Channel);
-        await foreach (var block in network.GetBlockEventsAsync(new EventsOptions { StartBlock = (ulong)fromBlock }, cancellationToken).ConfigureAwait(false))
-        {
-            yield return new EirBlock((long)block.Header.Number, EirBlockReader.ChangeSets(block, Chaincode));
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_blocks is { IsValueCreated: true })
-        {
-            _blocks.Value.Dispose();
         }
     }
 

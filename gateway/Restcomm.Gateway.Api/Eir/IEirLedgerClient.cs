@@ -9,14 +9,9 @@ namespace Restcomm.Gateway.Api.Eir;
 /// <param name="BlockNumber">The block that committed it.</param>
 public sealed record EirCommitted<T>(T Result, string TransactionId, long BlockNumber);
 
-/// <summary>One block of the <c>eir</c> channel with the EIR changes of its valid transactions, in order.</summary>
-/// <param name="Number">The block number.</param>
-/// <param name="ChangeSets">The <c>eir.changed</c> events of its valid transactions.</param>
-public sealed record EirBlock(long Number, IReadOnlyList<EirChangeSet> ChangeSets);
-
 /// <summary>
 /// How the EIR endpoints reach the ledger: submit and evaluate the <c>eir</c> chaincode as this gateway's
-/// organisation, and read the channel's blocks. Refusals by the chaincode surface as <see cref="EirException"/>.
+/// organisation (its blocks reach the read model through the projection engine). Refusals by the chaincode surface as <see cref="EirException"/>.
 /// </summary>
 public interface IEirLedgerClient
 {
@@ -35,9 +30,4 @@ public interface IEirLedgerClient
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="EirException">The chaincode refused.</exception>
     Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken);
-
-    /// <summary>Every block from <paramref name="fromBlock"/> on, waiting for new ones until cancelled.</summary>
-    /// <param name="fromBlock">The first block wanted.</param>
-    /// <param name="cancellationToken">Ends the stream.</param>
-    IAsyncEnumerable<EirBlock> ReadBlocksAsync(long fromBlock, CancellationToken cancellationToken);
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Restcomm.Fabric.Client;
 
 namespace Restcomm.Gateway.Api.Fabric;
 
@@ -57,56 +57,30 @@ internal sealed record FabricConnection(
         var networkFile = string.IsNullOrWhiteSpace(options.NetworkFile) ? null : Path.GetFullPath(Path.Combine(baseDirectory, options.NetworkFile));
         if (networkFile is not null && File.Exists(networkFile))
         {
-            JsonDocument document;
+            FabricNetworkDescription network;
             try
             {
-                document = JsonDocument.Parse(File.ReadAllBytes(networkFile), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                network = FabricNetworkDescription.Load(networkFile);
             }
-            catch (JsonException ex)
+            catch (InvalidDataException ex)
             {
-                throw new InvalidOperationException($"The network file {networkFile} is not valid JSON: {ex.Message}", ex);
+                throw new InvalidOperationException($"The network file {networkFile} is not valid: {ex.Message}", ex);
             }
 
-            using (document)
+            if (network.Orgs.FirstOrDefault(o => o.MspId == mspId) is { } org)
             {
-                var root = document.RootElement;
-                if (root.TryGetProperty("orgs", out var orgs))
-                {
-                    foreach (var org in orgs.EnumerateArray())
-                    {
-                        if (Str(org, "mspId") != mspId)
-                        {
-                            continue;
-                        }
-
-                        endpoint = Str(org, "gatewayEndpoint");
-                        tlsRoot = Str(org, "tlsRootCertFile");
-                        serverName = Str(org, "tlsServerName");
-                        cert = Str(org, "clientCertFile");
-                        key = Str(org, "clientKeyFile");
-                        tlsCert = Str(org, "tlsClientCertFile");
-                        tlsKey = Str(org, "tlsClientKeyFile");
-                    }
-                }
-
-                if (root.TryGetProperty("channels", out var channelList))
-                {
-                    foreach (var channel in channelList.EnumerateArray())
-                    {
-                        var members = channel.TryGetProperty("members", out var m) ? m.EnumerateArray().Select(x => x.GetString()).ToList() : [];
-                        if (!members.Contains(mspId))
-                        {
-                            continue;
-                        }
-
-                        channels.Add(new ChannelOptions
-                        {
-                            Name = Str(channel, "name") ?? "",
-                            Chaincodes = channel.TryGetProperty("chaincodes", out var c) ? c.EnumerateArray().Select(x => x.GetString() ?? "").Where(x => x.Length > 0).ToList() : [],
-                        });
-                    }
-                }
+                endpoint = org.GatewayEndpoint;
+                tlsRoot = org.TlsRootCertFile;
+                serverName = org.TlsServerName;
+                cert = org.ClientCertFile;
+                key = org.ClientKeyFile;
+                tlsCert = org.TlsClientCertFile;
+                tlsKey = org.TlsClientKeyFile;
             }
+
+            channels.AddRange(network.Channels
+                .Where(c => c.Members.Contains(mspId))
+                .Select(c => new ChannelOptions { Name = c.Name, Chaincodes = c.Chaincodes.Where(x => x.Length > 0).ToList() }));
         }
 
         endpoint = Pick(options.GatewayEndpoint, endpoint);
@@ -141,8 +115,6 @@ internal sealed record FabricConnection(
 
     private static string? Pick(string? explicitValue, string? fromFile) => string.IsNullOrWhiteSpace(explicitValue) ? fromFile : explicitValue;
 
-    private static string? Str(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
 /// <summary>The resolved Fabric connection, or null when none is configured.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Restcomm.Fabric.Client;
+using Restcomm.Fabric.Ledger;
 using FabricGateway = Restcomm.Fabric.Client.Gateway;
 using StoreEvents = Restcomm.Gateway.Store.Projections;
 
@@ -8,10 +9,10 @@ namespace Restcomm.Gateway.Api.Fabric;
 
 /// <summary>
 /// The ledger over the Fabric Gateway client: one gRPC connection to the organisation's gateway peer,
-/// signing with the organisation's identity. Client errors are translated into <see cref="LedgerException"/>
+/// signing with the organisation's identity; the projection engine reads blocks through the same connection. Client errors are translated into <see cref="LedgerException"/>
 /// so the REST layer can answer with the right problem type.
 /// </summary>
-internal sealed class FabricLedger : ILedger, StoreEvents.IChaincodeEventFeed, IDisposable
+internal sealed class FabricLedger : ILedger, StoreEvents.IBlockFeed, IDisposable
 {
     private readonly Lazy<FabricGateway> _gateway;
 
@@ -54,16 +55,12 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IChaincodeEventFeed, I
         }
     }
 
-    public async IAsyncEnumerable<StoreEvents.ChaincodeEvent> ReadAsync(
-        string channel, string chaincode, StoreEvents.EventCheckpoint? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var options = after is null
-            ? new EventsOptions { StartBlock = 0 }
-            : new EventsOptions { Checkpoint = new Checkpoint((ulong)after.BlockNumber, after.TransactionId) };
-        var events = _gateway.Value.GetNetwork(channel).GetChaincodeEventsAsync(chaincode, options, cancellationToken);
-        await foreach (var e in events.ConfigureAwait(false))
+        var blocks = _gateway.Value.GetNetwork(channel).GetBlockEventsAsync(new EventsOptions { StartBlock = (ulong)fromBlock }, cancellationToken);
+        await foreach (var block in blocks.ConfigureAwait(false))
         {
-            yield return new StoreEvents.ChaincodeEvent(channel, e.ChaincodeName, (long)e.BlockNumber, e.TransactionId, e.EventName, e.Payload);
+            yield return LedgerBlock.Read(block);
         }
     }
 
@@ -138,5 +135,4 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IChaincodeEventFeed, I
         return string.IsNullOrWhiteSpace(reason) ? exception.Message : reason;
     }
 
-    private sealed record Checkpoint(ulong? BlockNumber, string? TransactionId) : ICheckpoint;
 }

@@ -3,7 +3,7 @@ using Restcomm.Gateway.Store.Projections;
 
 namespace Restcomm.Gateway.Api.Fabric;
 
-/// <summary>Registers the ledger, the peer probe and the event feed for the resolved connection.</summary>
+/// <summary>Registers the ledger, the peer probe and the block feed for the resolved connection.</summary>
 internal static class FabricServices
 {
     public static void Add(IServiceCollection services)
@@ -21,7 +21,7 @@ internal static class FabricServices
             return new LedgerHolder(connection is null ? null : new FabricLedger(connection, sp.GetRequiredService<IOptions<FabricOptions>>().Value));
         });
         services.AddSingleton<ILedger>(sp => (ILedger?)sp.GetRequiredService<LedgerHolder>().Fabric ?? new UnconfiguredLedger());
-        services.AddSingleton<IChaincodeEventFeed>(sp => (IChaincodeEventFeed?)sp.GetRequiredService<LedgerHolder>().Fabric ?? new Internal.NoEventFeed());
+        services.AddSingleton<IBlockFeed>(sp => (IBlockFeed?)sp.GetRequiredService<LedgerHolder>().Fabric ?? new Internal.NoBlockFeed());
     }
 }
 

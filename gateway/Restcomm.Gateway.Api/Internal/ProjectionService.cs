@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
@@ -5,13 +6,12 @@ using Restcomm.Gateway.Store.Projections;
 namespace Restcomm.Gateway.Api.Internal;
 
 /// <summary>
-/// Keeps every registered projection following every (channel, chaincode) stream of this organisation;
-/// a stream that fails (peer restart, network) is retried with back-off, resuming from its checkpoint.
+/// Runs the projection engine on every channel of this organisation that a projection follows: one block stream per
+/// channel through the organisation's one Gateway connection. A channel whose stream fails (peer restart, network,
+/// database) is retried with back-off, resuming from the stored positions; the others go on.
 /// </summary>
 internal sealed partial class ProjectionService(
-    GatewayStore store,
-    IChaincodeEventFeed feed,
-    IEnumerable<IProjection> projections,
+    ProjectionEngine engine,
     FabricConnectionHolder connection,
     ILogger<ProjectionService> logger) : BackgroundService
 {
@@ -19,45 +19,38 @@ internal sealed partial class ProjectionService(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var streams = (connection.Connection?.Channels ?? [])
-            .SelectMany(c => c.Chaincodes.Select(cc => (Channel: c.Name, Chaincode: cc)))
-            .ToList();
-        var runs = new List<Task>();
-        foreach (var projection in projections)
-        {
-            foreach (var (channel, chaincode) in streams)
-            {
-                runs.Add(FollowAsync(projection, channel, chaincode, stoppingToken));
-            }
-        }
-
-        return Task.WhenAll(runs);
+        var channels = (connection.Connection?.Channels ?? []).Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
+        return Task.WhenAll(channels.Where(c => engine.ProjectionsOf(c).Count > 0).Select(c => FollowAsync(c, stoppingToken)));
     }
 
-    private async Task FollowAsync(IProjection projection, string channel, string chaincode, CancellationToken stoppingToken)
+    private async Task FollowAsync(string channel, CancellationToken stoppingToken)
     {
-        var runner = new ProjectionRunner(store, feed);
+        // Yield first: start-up must not wait for the first block to arrive.
+        await Task.Yield();
         var backoff = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
-                LogFollowing(logger, projection.Name, channel, chaincode);
-                var applied = await runner.RunAsync(projection, channel, chaincode, stoppingToken).ConfigureAwait(false);
-                if (applied > 0)
-                {
-                    backoff = TimeSpan.FromMilliseconds(500);
-                }
+                LogFollowing(logger, channel, string.Join(", ", engine.ProjectionsOf(channel).Select(p => p.Name)));
+                await engine.RunChannelAsync(channel, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-#pragma warning disable CA1031 // A failing stream must not stop the others; it is logged and retried.
+#pragma warning disable CA1031 // A failing channel must not stop the others; it is logged and retried.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogStreamFailed(logger, projection.Name, channel, chaincode, ex.GetType().Name, ex.Message, backoff.TotalSeconds);
+                LogStreamFailed(logger, channel, ex.GetType().Name, ex.Message, backoff.TotalSeconds);
+            }
+
+            // A stream that ran for a while before failing starts again quickly; one that keeps failing backs off.
+            if (Stopwatch.GetElapsedTime(started) > MaxBackoff)
+            {
+                backoff = TimeSpan.FromMilliseconds(500);
             }
 
             try
@@ -73,11 +66,11 @@ internal sealed partial class ProjectionService(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Projection {Projection} following {Channel}/{Chaincode}")]
-    private static partial void LogFollowing(ILogger logger, string projection, string channel, string chaincode);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Projections following {Channel}: {Projections}")]
+    private static partial void LogFollowing(ILogger logger, string channel, string projections);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Projection {Projection} on {Channel}/{Chaincode} stopped ({ErrorType}: {Error}); retrying in {BackoffSeconds} s")]
-    private static partial void LogStreamFailed(ILogger logger, string projection, string channel, string chaincode, string errorType, string error, double backoffSeconds);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Projections on {Channel} stopped ({ErrorType}: {Error}); retrying in {BackoffSeconds} s")]
+    private static partial void LogStreamFailed(ILogger logger, string channel, string errorType, string error, double backoffSeconds);
 }
 
 /// <summary>Forgets stored idempotent responses after their retention time, hourly.</summary>
@@ -108,10 +101,10 @@ internal sealed partial class IdempotencyPurgeService(GatewayStore store, Micros
     private static partial void LogPurgeFailed(ILogger logger, string error);
 }
 
-/// <summary>Feeds no events; used when no Fabric connection is configured.</summary>
-internal sealed class NoEventFeed : IChaincodeEventFeed
+/// <summary>Feeds no blocks; used when no Fabric connection is configured.</summary>
+internal sealed class NoBlockFeed : IBlockFeed
 {
-    public async IAsyncEnumerable<ChaincodeEvent> ReadAsync(string channel, string chaincode, EventCheckpoint? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Restcomm.Fabric.Ledger.LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         yield break;

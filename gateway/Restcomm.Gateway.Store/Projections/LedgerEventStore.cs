@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Restcomm.Fabric.Ledger;
 
 namespace Restcomm.Gateway.Store.Projections;
 
@@ -89,7 +90,7 @@ public sealed class LedgerEventStore
     }
 }
 
-/// <summary>The projection that fills <see cref="LedgerEventStore"/>.</summary>
+/// <summary>The projection that fills <see cref="LedgerEventStore"/>: the chaincode events of every valid transaction, on every channel.</summary>
 public sealed class LedgerEventsProjection : IProjection
 {
     private readonly GatewayStore _store;
@@ -102,6 +103,28 @@ public sealed class LedgerEventsProjection : IProjection
     public string Name => "ledger-events";
 
     /// <inheritdoc />
-    public Task ApplyAsync(ChaincodeEvent chaincodeEvent, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
-        _store.LedgerEvents.InsertAsync(connection, transaction, chaincodeEvent, cancellationToken);
+    public bool Follows(string channel) => true;
+
+    /// <inheritdoc />
+    public async Task ApplyAsync(ProjectionContext context, LedgerBlock block, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(block);
+        foreach (var transaction in block.Transactions)
+        {
+            if (transaction.IsValid && transaction.ChaincodeEvent is { } e)
+            {
+                var recorded = new ChaincodeEvent(context.Channel, e.ChaincodeId, (long)block.Number, transaction.TransactionId, e.EventName, e.Payload.Memory);
+                await _store.LedgerEvents.InsertAsync(context.Connection, context.Transaction, recorded, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM ledger_events WHERE channel = @Channel", new { context.Channel }, context.Transaction, cancellationToken: cancellationToken));
+    }
 }

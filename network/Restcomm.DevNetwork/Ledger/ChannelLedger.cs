@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Restcomm.DevNetwork.Configuration;
 using Restcomm.DevNetwork.Crypto;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Protos.Common;
 using Restcomm.Fabric.Protos.Ledger.KvRwset;
 using Restcomm.Fabric.Protos.Ledger.Rwset;
@@ -298,18 +299,13 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 tx.Code = (int)TxValidationCode.NilEnvelope;
                 return tx;
             }
-            var env = Envelope.Parser.ParseFrom(envelopeBytes);
-            var payload = Payload.Parser.ParseFrom(env.Payload);
-            if (payload.Header is null)
-            {
-                tx.Code = (int)TxValidationCode.BadCommonHeader;
-                return tx;
-            }
-            var ch = ChannelHeader.Parser.ParseFrom(payload.Header.ChannelHeader);
-            var sh = SignatureHeader.Parser.ParseFrom(payload.Header.SignatureHeader);
+            var envelope = TransactionEnvelope.Read(ByteString.CopyFrom(envelopeBytes));
+            var env = envelope.Envelope;
+            var ch = envelope.ChannelHeader;
+            var sh = envelope.SignatureHeader;
             tx.TxId = ch.TxId;
             tx.TimestampTicks = ch.Timestamp?.ToDateTime().Ticks ?? DateTime.UtcNow.Ticks;
-            if (ch.Type != (int)HeaderType.EndorserTransaction)
+            if (!envelope.IsEndorserTransaction)
             {
                 tx.Code = (int)TxValidationCode.UnknownTxType;
                 return tx;
@@ -330,7 +326,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 tx.Code = (int)TxValidationCode.BadProposalTxid;
                 return tx;
             }
-            var ext = ChaincodeHeaderExtension.Parser.ParseFrom(ch.Extension);
+            var ext = envelope.HeaderExtension;
             if (ext.ChaincodeId is null || string.IsNullOrEmpty(ext.ChaincodeId.Name))
             {
                 tx.Code = (int)TxValidationCode.BadHeaderExtension;
@@ -342,40 +338,34 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 tx.Code = (int)TxValidationCode.InvalidChaincode;
                 return tx;
             }
-            var transaction = Transaction.Parser.ParseFrom(payload.Data);
-            if (transaction.Actions.Count != 1)
+            if (envelope.Actions.Count != 1)
             {
                 tx.Code = (int)TxValidationCode.NilTxaction;
                 return tx;
             }
-            var cap = ChaincodeActionPayload.Parser.ParseFrom(transaction.Actions[0].Payload);
-            if (cap.Action is null)
-            {
-                tx.Code = (int)TxValidationCode.NilTxaction;
-                return tx;
-            }
-            var prp = ProposalResponsePayload.Parser.ParseFrom(cap.Action.ProposalResponsePayload);
+            var endorsed = envelope.Actions[0];
             // The endorsed response must belong to this transaction's proposal.
-            var expectedHash = ProposalHashing.Compute(payload.Header.ChannelHeader, payload.Header.SignatureHeader, cap.ChaincodeProposalPayload);
-            if (!prp.ProposalHash.Span.SequenceEqual(expectedHash))
+            var payloadHeader = envelope.Payload.Header;
+            var expectedHash = ProposalHashing.Compute(payloadHeader.ChannelHeader, payloadHeader.SignatureHeader, endorsed.ChaincodeProposalPayload);
+            if (!endorsed.ResponsePayload.ProposalHash.Span.SequenceEqual(expectedHash))
             {
                 tx.Code = (int)TxValidationCode.BadResponsePayload;
                 return tx;
             }
-            var action = ChaincodeAction.Parser.ParseFrom(prp.Extension);
-            tx.Rwset = TxReadWriteSet.Parser.ParseFrom(action.Results);
+            tx.Rwset = endorsed.ReadWriteSet;
 
             var signers = new List<Signer>();
-            foreach (var e in cap.Action.Endorsements)
+            var endorsedBytes = endorsed.ProposalResponsePayloadBytes;
+            foreach (var e in endorsed.Endorsements)
             {
                 var endorser = _msp.Deserialize(e.Endorser);
                 if (endorser is null)
                 {
                     continue;
                 }
-                var signed = new byte[cap.Action.ProposalResponsePayload.Length + e.Endorser.Length];
-                cap.Action.ProposalResponsePayload.Span.CopyTo(signed);
-                e.Endorser.Span.CopyTo(signed.AsSpan(cap.Action.ProposalResponsePayload.Length));
+                var signed = new byte[endorsedBytes.Length + e.Endorser.Length];
+                endorsedBytes.Span.CopyTo(signed);
+                e.Endorser.Span.CopyTo(signed.AsSpan(endorsedBytes.Length));
                 if (endorser.Verify(signed, e.Signature.Span))
                 {
                     signers.Add(new Signer(endorser.MspId, endorser.Role));
@@ -387,9 +377,15 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             }
             return tx;
         }
+        catch (MalformedTransactionException e)
+        {
+            tx.Code = (int)e.Code;
+            return tx;
+        }
         catch (InvalidProtocolBufferException)
         {
-            tx.Code = tx.TxId.Length == 0 ? (int)TxValidationCode.BadPayload : (int)TxValidationCode.BadRwset;
+            // A namespace's read/write set (read by the endorsement rules) is unreadable.
+            tx.Code = (int)TxValidationCode.BadRwset;
             return tx;
         }
     }

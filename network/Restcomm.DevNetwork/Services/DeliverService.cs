@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Restcomm.DevNetwork.Ledger;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Protos.Common;
 using Restcomm.Fabric.Protos.Ledger.Rwset;
 using Restcomm.Fabric.Protos.Orderer;
@@ -50,29 +51,23 @@ internal sealed class DeliverService(NetworkContext network) : DeliverBase
         Crypto.Identity? caller;
         try
         {
-            var payload = Payload.Parser.ParseFrom(envelope.Payload);
-            if (payload.Header is null)
+            var request = TransactionEnvelope.Read(envelope);
+            if (request.Type != HeaderType.DeliverSeekInfo)
             {
                 return Status.BadRequest;
             }
-            var ch = ChannelHeader.Parser.ParseFrom(payload.Header.ChannelHeader);
-            var sh = SignatureHeader.Parser.ParseFrom(payload.Header.SignatureHeader);
-            if (ch.Type != (int)HeaderType.DeliverSeekInfo)
-            {
-                return Status.BadRequest;
-            }
-            if (!network.Ledgers.TryGetValue(ch.ChannelId, out ledger))
+            if (!network.Ledgers.TryGetValue(request.ChannelId, out ledger))
             {
                 return Status.NotFound;
             }
-            caller = network.CheckReader(ledger, sh.Creator, envelope.Payload.Span, envelope.Signature.Span);
+            caller = network.CheckReader(ledger, request.SignatureHeader.Creator, envelope.Payload.Span, envelope.Signature.Span);
             if (caller is null)
             {
                 return Status.Forbidden;
             }
-            seek = SeekInfo.Parser.ParseFrom(payload.Data);
+            seek = SeekInfo.Parser.ParseFrom(request.Payload.Data);
         }
-        catch (InvalidProtocolBufferException)
+        catch (Exception e) when (e is InvalidProtocolBufferException or MalformedTransactionException)
         {
             return Status.BadRequest;
         }
@@ -125,10 +120,11 @@ internal sealed class DeliverService(NetworkContext network) : DeliverBase
     private static FilteredBlock Filtered(string channel, Block block)
     {
         var filtered = new FilteredBlock { ChannelId = channel, Number = block.Header.Number };
-        foreach (var (txId, type, code, ev) in BlockEvents.Transactions(block))
+        foreach (var tx in LedgerBlock.Read(block).Transactions)
         {
-            var ft = new FilteredTransaction { Txid = txId, Type = type, TxValidationCode = code };
-            if (type == HeaderType.EndorserTransaction)
+            var ft = new FilteredTransaction { Txid = tx.TransactionId, Type = tx.Type, TxValidationCode = tx.ValidationCode };
+            var ev = tx.ChaincodeEvent;
+            if (tx.Type == HeaderType.EndorserTransaction)
             {
                 var actions = new FilteredTransactionActions();
                 // Filtered blocks carry chaincode events without their payloads.

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Restcomm.DevNetwork.Configuration;
 using Restcomm.DevNetwork.Ledger;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Protos.Common;
 using Restcomm.Fabric.Protos.Gateway;
 using Restcomm.Fabric.Protos.Orderer;
@@ -201,13 +202,11 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
         string info;
         try
         {
-            var payload = Payload.Parser.ParseFrom(txn.Payload);
-            var ch = ChannelHeader.Parser.ParseFrom(payload.Header?.ChannelHeader ?? ByteString.Empty);
-            var sh = SignatureHeader.Parser.ParseFrom(payload.Header?.SignatureHeader ?? ByteString.Empty);
-            var creator = network.Msp.Deserialize(sh.Creator);
-            if (ch.ChannelId != ledger.Definition.Name)
+            var envelope = TransactionEnvelope.Read(txn);
+            var creator = network.Msp.Deserialize(envelope.SignatureHeader.Creator);
+            if (envelope.ChannelId != ledger.Definition.Name)
             {
-                (status, info) = (Restcomm.Fabric.Protos.Common.Status.BadRequest, $"channel {ch.ChannelId} does not match {ledger.Definition.Name}");
+                (status, info) = (Restcomm.Fabric.Protos.Common.Status.BadRequest, $"channel {envelope.ChannelId} does not match {ledger.Definition.Name}");
             }
             else if (creator is null || !creator.Verify(txn.Payload.Span, txn.Signature.Span) || !ledger.Definition.Writers.Contains(creator.MspId))
             {
@@ -218,7 +217,7 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
                 (status, info) = (Restcomm.Fabric.Protos.Common.Status.Success, "");
             }
         }
-        catch (InvalidProtocolBufferException e)
+        catch (MalformedTransactionException e)
         {
             (status, info) = (Restcomm.Fabric.Protos.Common.Status.BadRequest, e.Message);
         }
@@ -329,14 +328,14 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
             await ledger.WaitForBlockAsync(number, ct).ConfigureAwait(false);
             var block = ledger.GetBlock(number) ?? throw new RpcException(new Grpc.Core.Status(StatusCode.Aborted, $"block {number} not found"));
             var response = new ChaincodeEventsResponse { BlockNumber = number };
-            foreach (var (txId, _, code, ev) in BlockEvents.Transactions(block))
+            foreach (var tx in LedgerBlock.Read(block).Transactions)
             {
                 if (!passedPrevious)
                 {
-                    passedPrevious = txId == after;
+                    passedPrevious = tx.TransactionId == after;
                     continue;
                 }
-                if (code == TxValidationCode.Valid && ev is not null && ev.ChaincodeId == chaincodeId)
+                if (tx.IsValid && tx.ChaincodeEvent is { } ev && ev.ChaincodeId == chaincodeId)
                 {
                     response.Events.Add(ev);
                 }

@@ -28,8 +28,8 @@ public sealed class EirEndpointsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _operatorA = await EirApiHost.StartAsync(_ledger.As(Org1), Path.Combine(_directory, "org1.db"), _clock);
-        _operatorB = await EirApiHost.StartAsync(_ledger.As(Org2), Path.Combine(_directory, "org2.db"), _clock);
+        _operatorA = await EirApiHost.StartAsync(_ledger.As(Org1), _ledger, Path.Combine(_directory, "org1.db"), _clock);
+        _operatorB = await EirApiHost.StartAsync(_ledger.As(Org2), _ledger, Path.Combine(_directory, "org2.db"), _clock);
     }
 
     public async Task DisposeAsync()
@@ -219,7 +219,7 @@ public sealed class EirEndpointsTests : IAsyncLifetime
         // While B's API is down, A lists another device and clears the first.
         await Send(A, HttpMethod.Post, "/v1/eir/entries", new { target = "490154203237518", reason = "lost" });
         await Send(A, HttpMethod.Delete, $"/v1/eir/entries/{Device}", null);
-        _operatorB = await EirApiHost.StartAsync(_ledger.As(Org2), Path.Combine(_directory, "org2.db"), _clock);
+        _operatorB = await EirApiHost.StartAsync(_ledger.As(Org2), _ledger, Path.Combine(_directory, "org2.db"), _clock);
         await _operatorB.CaughtUpAsync(_ledger.Height);
 
         Assert.Equal("whiteListed", (string?)(await Get(B, $"/v1/eir/check/{Device}"))["status"]);
@@ -237,7 +237,7 @@ public sealed class EirEndpointsTests : IAsyncLifetime
 
         // A ledger that never delivers a block: only the store can say the device is listed.
         var silent = new SilentLedger();
-        _operatorB = await EirApiHost.StartAsync(silent, Path.Combine(_directory, "org2.db"), _clock);
+        _operatorB = await EirApiHost.StartAsync(silent, silent, Path.Combine(_directory, "org2.db"), _clock);
         await _operatorB.CaughtUpAsync(height);
 
         var check = await Get(B, $"/v1/eir/check/{Device}");
@@ -265,18 +265,18 @@ public sealed class EirEndpointsTests : IAsyncLifetime
         return (response.StatusCode, JsonNode.Parse(text.Length == 0 ? "{}" : text)!);
     }
 
-    private sealed class SilentLedger : Restcomm.Gateway.Api.Eir.IEirLedgerClient
+    private sealed class SilentLedger : Restcomm.Gateway.Api.Eir.IEirLedgerClient, Restcomm.Gateway.Store.Projections.IBlockFeed
     {
+        public async IAsyncEnumerable<Restcomm.Fabric.Ledger.LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            yield break;
+        }
+
         public Task<Restcomm.Gateway.Api.Eir.EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken)
             => throw new InvalidOperationException("read-only test ledger");
 
         public Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken)
             => throw new InvalidOperationException("read-only test ledger");
-
-        public async IAsyncEnumerable<Restcomm.Gateway.Api.Eir.EirBlock> ReadBlocksAsync(long fromBlock, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            yield break;
-        }
     }
 }

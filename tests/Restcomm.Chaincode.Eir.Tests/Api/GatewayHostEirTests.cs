@@ -10,6 +10,7 @@ using Restcomm.Chaincode.Eir.Tests.Domain;
 using Restcomm.Fabric.Shim.Testing;
 using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Store;
+using Restcomm.Gateway.Store.Projections;
 
 namespace Restcomm.Chaincode.Eir.Tests.Api;
 
@@ -29,8 +30,8 @@ public sealed class GatewayHostEirTests : IAsyncLifetime
     public GatewayHostEirTests()
     {
         _ledger = new InProcessEirLedger(_clock);
-        _operatorA = new OperatorApi(_ledger.As(TestIdentity.Create("Org1MSP")), "Org1MSP");
-        _operatorB = new OperatorApi(_ledger.As(TestIdentity.Create("Org2MSP")), "Org2MSP");
+        _operatorA = new OperatorApi(_ledger.As(TestIdentity.Create("Org1MSP")), _ledger, "Org1MSP");
+        _operatorB = new OperatorApi(_ledger.As(TestIdentity.Create("Org2MSP")), _ledger, "Org2MSP");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -109,7 +110,7 @@ public sealed class GatewayHostEirTests : IAsyncLifetime
         }
     }
 
-    private sealed class OperatorApi(IEirLedgerClient ledger, string mspId) : WebApplicationFactory<EirProjection>
+    private sealed class OperatorApi(IEirLedgerClient ledger, IBlockFeed blocks, string mspId) : WebApplicationFactory<EirProjection>
     {
         private readonly string _dataDirectory = Directory.CreateTempSubdirectory("eir-host-").FullName;
 
@@ -137,7 +138,17 @@ public sealed class GatewayHostEirTests : IAsyncLifetime
             builder.UseSetting("Gateway:MspId", mspId);
             builder.UseSetting("Gateway:LogFormat", "text");
             builder.UseSetting("Fabric:NetworkFile", Path.Combine(_dataDirectory, "no-network.json"));
-            builder.ConfigureTestServices(services => services.AddSingleton(ledger));
+
+            // A connection on the eir channel whose blocks come from the in-process ledger (no peer is dialled).
+            builder.UseSetting("Fabric:GatewayEndpoint", "127.0.0.1:1");
+            builder.UseSetting("Fabric:ClientCertFile", Path.Combine(_dataDirectory, "cert.pem"));
+            builder.UseSetting("Fabric:ClientKeyFile", Path.Combine(_dataDirectory, "key.pem"));
+            builder.UseSetting("Fabric:Channels:0:Name", "eir");
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton(ledger);
+                services.AddSingleton(blocks);
+            });
         }
     }
 }

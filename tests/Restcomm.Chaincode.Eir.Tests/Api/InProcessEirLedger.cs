@@ -3,22 +3,26 @@ using System.Text.Json;
 using Restcomm.Chaincode.Eir.Internal;
 using Restcomm.Chaincode.Eir.Tests.Domain;
 using Restcomm.Eir;
+using Restcomm.Fabric.Ledger;
+using Restcomm.Fabric.Ledger.Testing;
 using Restcomm.Fabric.Shim;
 using Restcomm.Fabric.Shim.Testing;
 using Restcomm.Gateway.Api.Eir;
+using Restcomm.Gateway.Store.Projections;
 
 namespace Restcomm.Chaincode.Eir.Tests.Api;
 
 /// <summary>
 /// A one-channel ledger in the test process: the real eir contract on the shim's in-memory stub, one block per
-/// submitted transaction, and a block stream like the peer's. Each organisation gets its own client view.
+/// submitted transaction, and a block stream like the peer's (Fabric blocks carrying the chaincode's events). Each
+/// organisation gets its own client view.
 /// </summary>
-internal sealed class InProcessEirLedger
+internal sealed class InProcessEirLedger : IBlockFeed
 {
     private readonly InMemoryChaincodeStub _stub;
     private readonly ContractChaincode _chaincode = EirChaincode.Create(new EirPolicy());
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<EirBlock> _blocks = [];
+    private readonly List<LedgerBlock> _blocks = [];
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly ManualClock _clock;
@@ -46,13 +50,19 @@ internal sealed class InProcessEirLedger
     /// <summary>A block without EIR changes (e.g. another chaincode's transaction).</summary>
     public void AppendEmptyBlock() => AppendBlock([]);
 
-    private long AppendBlock(IReadOnlyList<EirChangeSet> changeSets)
+    private long AppendBlock(IReadOnlyList<(string TxId, EirChangeSet Changes)> transactions)
     {
         long number;
         lock (_blocks)
         {
             number = _blocks.Count;
-            _blocks.Add(new EirBlock(number, changeSets));
+            var block = new BlockBuilder("eir", (ulong)number);
+            foreach (var (txId, changes) in transactions)
+            {
+                block.AddTransaction(txId, "eir", EirChangeSet.EventName, JsonSerializer.SerializeToUtf8Bytes(changes, EirJson.Options));
+            }
+
+            _blocks.Add(block.Read());
         }
 
         Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -97,38 +107,38 @@ internal sealed class InProcessEirLedger
         {
             var (response, txId, changes) = await ledger.RunAsync(identity, function, argument);
             var answer = Answer<T>(response);
-            var block = ledger.AppendBlock(changes is null ? [] : [changes]);
+            var block = ledger.AppendBlock(changes is null ? [] : [(txId, changes)]);
             return new EirCommitted<T>(answer, txId, block);
         }
 
         public async Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken)
             => Answer<T>((await ledger.RunAsync(identity, function, argument)).Response);
+    }
 
-        public async IAsyncEnumerable<EirBlock> ReadBlocksAsync(long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = fromBlock;
+        while (true)
         {
-            var next = fromBlock;
-            while (true)
+            Task appended;
+            LedgerBlock? block = null;
+            lock (_blocks)
             {
-                Task appended;
-                EirBlock? block = null;
-                lock (ledger._blocks)
+                appended = _appended.Task;
+                if (next < _blocks.Count)
                 {
-                    appended = ledger._appended.Task;
-                    if (next < ledger._blocks.Count)
-                    {
-                        block = ledger._blocks[(int)next];
-                    }
+                    block = _blocks[(int)next];
                 }
-
-                if (block is null)
-                {
-                    await appended.WaitAsync(cancellationToken);
-                    continue;
-                }
-
-                next++;
-                yield return block;
             }
+
+            if (block is null)
+            {
+                await appended.WaitAsync(cancellationToken);
+                continue;
+            }
+
+            next++;
+            yield return block;
         }
     }
 }

@@ -23,8 +23,8 @@ public sealed class EventFeedTests : IAsyncLifetime
     [Fact]
     public async Task The_api_follows_chaincode_events_and_pages_them_with_a_cursor()
     {
-        var feed = ListEventFeed.WithBlocks("eir", "eir", blocks: 5, eventsPerBlock: 1);
-        await using var api = new GatewayApiFactory(_directory, feed: feed, streams: [("eir", "eir")]);
+        var feed = ListBlockFeed.WithBlocks("eir", "eir", blocks: 5, eventsPerBlock: 1);
+        await using var api = new GatewayApiFactory(_directory, feed: feed, channels: ["eir"]);
         var client = await api.ClientWithKeyAsync(ApiScopes.LedgerRead);
         await WaitForCountAsync(api.Store, 5);
 
@@ -57,24 +57,24 @@ public sealed class EventFeedTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_the_api_mid_projection_and_starting_it_again_loses_and_duplicates_nothing()
     {
-        var feed = ListEventFeed.WithBlocks("eir", "eir", blocks: 30, eventsPerBlock: 2);
-        var gate = new GatedFeed(feed, pauseAfter: 25);
+        var feed = ListBlockFeed.WithBlocks("eir", "eir", blocks: 30, eventsPerBlock: 2);
+        var gate = new GatedFeed(feed, pauseAfter: 13); // the genesis block and blocks 1-12: at most 24 events
 
-        var first = new GatewayApiFactory(_directory, feed: gate, streams: [("eir", "eir")]);
+        var first = new GatewayApiFactory(_directory, feed: gate, channels: ["eir"]);
         _ = first.Services; // starts the host and its projection
         await gate.Paused.WaitAsync(Timeout);
         await first.DisposeAsync(); // stops the host while the projection is mid-stream
 
         var applied = await CountAsync(_directory);
-        Assert.InRange(applied, 1, 25);
+        Assert.InRange(applied, 1, 24);
 
         // The ledger moves on while the API is down.
-        feed.Append(new ChaincodeEvent("eir", "eir", 31, "tx-0031-0", "Changed", new byte[] { 31 }));
-        await using var second = new GatewayApiFactory(_directory, feed: feed, streams: [("eir", "eir")]);
+        feed.Append("eir", new Restcomm.Fabric.Ledger.Testing.BlockBuilder("eir", 31).AddTransaction("tx-0031-0", "eir", "Changed", [31]).Read());
+        await using var second = new GatewayApiFactory(_directory, feed: feed, channels: ["eir"]);
         await WaitForCountAsync(second.Store, 61);
 
         var all = await second.Store.LedgerEvents.ListAsync("eir", 0, 1000, CancellationToken.None).WaitAsync(Timeout);
-        Assert.Equal(feed.Events.Select(e => e.TransactionId), all.Items.Select(e => e.Event.TransactionId));
+        Assert.Equal(feed.EventTransactions("eir"), all.Items.Select(e => e.Event.TransactionId));
     }
 
     private static IEnumerable<string?> TxIds(JsonElement page) =>
@@ -95,17 +95,17 @@ public sealed class EventFeedTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Passes events through, then stops handing them out after a number of them (a stalled peer).</summary>
-    private sealed class GatedFeed(IChaincodeEventFeed inner, int pauseAfter) : IChaincodeEventFeed
+    /// <summary>Passes blocks through, then stops handing them out after a number of them (a stalled peer).</summary>
+    private sealed class GatedFeed(IBlockFeed inner, int pauseAfter) : IBlockFeed
     {
         private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Paused => _paused.Task;
 
-        public async IAsyncEnumerable<ChaincodeEvent> ReadAsync(string channel, string chaincode, EventCheckpoint? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<Restcomm.Fabric.Ledger.LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             var handed = 0;
-            await foreach (var e in inner.ReadAsync(channel, chaincode, after, cancellationToken))
+            await foreach (var block in inner.ReadBlocksAsync(channel, fromBlock, cancellationToken))
             {
                 if (handed++ == pauseAfter)
                 {
@@ -113,7 +113,7 @@ public sealed class EventFeedTests : IAsyncLifetime
                     await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
                 }
 
-                yield return e;
+                yield return block;
             }
         }
     }

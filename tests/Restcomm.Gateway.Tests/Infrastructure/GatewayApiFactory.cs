@@ -13,16 +13,16 @@ namespace Restcomm.Gateway.Tests.Infrastructure;
 
 /// <summary>
 /// The real API host in memory, on a SQLite store in its own directory, with the ledger, peer probe and
-/// event feed replaced by fakes the test controls.
+/// block feed replaced by fakes the test controls.
 /// </summary>
 internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
 {
-    public GatewayApiFactory(string? dataDirectory = null, string mspId = "Org1MSP", IChaincodeEventFeed? feed = null, IReadOnlyList<(string Channel, string Chaincode)>? streams = null)
+    public GatewayApiFactory(string? dataDirectory = null, string mspId = "Org1MSP", IBlockFeed? feed = null, IReadOnlyList<string>? channels = null)
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "restcomm-api-tests", Guid.NewGuid().ToString("N"));
         MspId = mspId;
         Feed = feed;
-        Streams = streams ?? [];
+        Channels = channels ?? [];
     }
 
     public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
@@ -31,9 +31,9 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
 
     public string MspId { get; }
 
-    public IChaincodeEventFeed? Feed { get; }
+    public IBlockFeed? Feed { get; }
 
-    public IReadOnlyList<(string Channel, string Chaincode)> Streams { get; }
+    public IReadOnlyList<string> Channels { get; }
 
     public FakeLedger Ledger { get; } = new();
 
@@ -72,9 +72,7 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
             if (Feed is not null)
             {
                 services.AddSingleton(Feed);
-                var channels = Streams.GroupBy(s => s.Channel)
-                    .Select(g => new ChannelOptions { Name = g.Key, Chaincodes = g.Select(s => s.Chaincode).ToList() })
-                    .ToList();
+                var channels = Channels.Select(c => new ChannelOptions { Name = c }).ToList();
                 services.AddSingleton(new FabricConnectionHolder(new FabricConnection(MspId, "127.0.0.1:1", null, null, "cert.pem", "key.pem", channels)));
             }
         });

@@ -52,8 +52,8 @@ public sealed record UsageFinding
     /// <summary>The finding's code.</summary>
     public required string Code { get; init; }
 
-    /// <summary>What was found.</summary>
-    public required string Detail { get; init; }
+    /// <summary>What was found (left out of the public state: it can reveal rates).</summary>
+    public string? Detail { get; init; }
 
     /// <summary>The charge the agreement gives, minor units at the agreement's decimal places (rate-mismatch only).</summary>
     public long? ExpectedChargeMinor { get; init; }

@@ -65,12 +65,12 @@ internal static class Samples
         ],
     };
 
-    /// <summary>A record on a day of January 2025 (local time = UTC + 60 min).</summary>
+    /// <summary>A record on day <paramref name="day"/> counted from 1 January 2025 (local time = UTC + 60 min).</summary>
     public static UsageRecord Record(RoamingService service, long quantity, long charge, int day = 10, string imsi = "234150000000001", int seconds = 0)
         => new()
         {
             Service = service,
-            EventTimeUtc = new DateTimeOffset(2025, 1, day, 9, 0, 0, TimeSpan.Zero).AddSeconds(seconds),
+            EventTimeUtc = new DateTimeOffset(2025, 1, 1, 9, 0, 0, TimeSpan.Zero).AddDays(day - 1).AddSeconds(seconds),
             UtcOffsetMinutes = 60,
             Quantity = quantity,
             ChargeMinor = charge,

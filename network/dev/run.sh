@@ -41,6 +41,10 @@ eir_built=0
 if "$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Eir/Restcomm.Chaincode.Eir.csproj >"$RUN/logs/build-eir.log" 2>&1; then
   eir_built=1
 fi
+roaming_built=0
+if "$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Roaming/Restcomm.Chaincode.Roaming.csproj >"$RUN/logs/build-roaming.log" 2>&1; then
+  roaming_built=1
+fi
 
 started=$(date +%s%N)
 DEVNET_DLL="network/Restcomm.DevNetwork/bin/Release/net10.0/Restcomm.DevNetwork.dll"
@@ -75,6 +79,10 @@ if [ "$eir_built" = 1 ] && [ -n "$(address_of eir)" ]; then
   # enrollment would); EIR_WRITER_ATTRIBUTE= (empty) turns the check off.
   EIR_WRITER_ATTRIBUTE="${EIR_WRITER_ATTRIBUTE-eir.reporter}" \
     start_chaincode eir "$(address_of eir)" chaincode/Restcomm.Chaincode.Eir/bin/Release/net10.0/Restcomm.Chaincode.Eir.dll
+fi
+if [ "$roaming_built" = 1 ] && [ -n "$(address_of roaming)" ]; then
+  # Roles come from the roaming.submitter / roaming.approver certificate attributes devnet.json's operator users carry.
+  start_chaincode roaming "$(address_of roaming)" chaincode/Restcomm.Chaincode.Roaming/bin/Release/net10.0/Restcomm.Chaincode.Roaming.dll
 fi
 
 rm -f "$RUN/network.json"

@@ -40,6 +40,9 @@ declare -A CC_CHANNELS=(
   [numbers]="numbers"
   [audit]="audit")
 declare -A CC_PORT=([example]=7301 [eir]=7302 [roaming]=7303 [numbers]=7304 [audit]=7305)
+# Extra environment of a chaincode server. cryptogen certificates carry no Fabric CA attributes, so the
+# roaming chaincode lets any client of a party act in both roles here (a CA-enrolled network drops this).
+declare -A CC_ENV=([roaming]="ROAMING_ROLE_ATTRIBUTES=false")
 declare -A CC_PROJECT=(
   [example]=chaincode/Restcomm.Chaincode.Example
   [eir]=chaincode/Restcomm.Chaincode.Eir
@@ -197,11 +200,13 @@ channel_collections() {
   done
 }
 
-# Collection config for CHANNEL: one member-only collection per pair of operators. Fabric adds
-# each org's implicit collection (_implicit_org_<MSPID>) itself. Prints the file, or nothing when
-# the channel has no collections.
+# Collection config for CHANNEL [CHAINCODE]: one member-only collection per pair of operators. Fabric
+# adds each org's implicit collection (_implicit_org_<MSPID>) itself. The roaming chaincode's pair
+# collections also carry an endorsement policy naming both operators' peers, so what one operator
+# writes into a pair's collection (agreements, usage records, statements) is endorsed by both.
+# Prints the file, or nothing when the channel has no collections.
 collections_config() {
-  local ch=$1 names name a b first=1 file="$ARTEFACTS/collections-$1.json"
+  local ch=$1 cc=${2:-} names name a b first=1 file="$ARTEFACTS/collections-$1${2:+-$2}.json"
   mapfile -t names < <(channel_collections "$ch")
   [ "${#names[@]}" -gt 0 ] || return 0
   {
@@ -212,6 +217,9 @@ collections_config() {
       first=0
       printf '  {\n    "name": "%s",\n    "policy": "OR('"'"'%s.member'"'"', '"'"'%s.member'"'"')",\n' "$name" "$a" "$b"
       printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n'
+      if [ "$cc" = roaming ]; then
+        printf '    "endorsementPolicy": { "signaturePolicy": "AND('"'"'%s.peer'"'"', '"'"'%s.peer'"'"')" },\n' "$a" "$b"
+      fi
       printf '    "memberOnlyRead": true,\n    "memberOnlyWrite": true\n  }'
     done
     echo

@@ -41,7 +41,7 @@ define_on_channel() {
     return 0
   fi
   seq=$((${current:-0} + 1))
-  cols=$(collections_config "$ch")
+  cols=$(collections_config "$ch" "$cc")
   [ -z "$cols" ] || col_args=(--collections-config "$cols")
   orderer_args
   for org in ${CHANNEL_ORGS[$ch]}; do

@@ -138,6 +138,8 @@ start_chaincode_server() {
     cmd=(dotnet "$dll")
   fi
   SPAWN_ENV=(CHAINCODE_SERVER_ADDRESS="$address" CORE_CHAINCODE_ID_NAME="$pid")
+  # shellcheck disable=SC2206 # CC_ENV holds NAME=VALUE words
+  [ -z "${CC_ENV[$cc]:-}" ] || SPAWN_ENV+=(${CC_ENV[$cc]})
   if chaincode_tls; then
     # Server certificate for the address the peers dial; peers must present a certificate from
     # the same TLS CA (connection.json's client_cert).
@@ -207,7 +209,7 @@ native_up() {
   join_channels
   write_network_json
   local cc
-  for cc in ${CHAINCODES:-example eir}; do deploy_chaincode "$cc"; done
+  for cc in ${CHAINCODES:-example eir roaming}; do deploy_chaincode "$cc"; done
   trap - EXIT
   log "up: 4 peers, 1 orderer, channels ${CHANNELS[*]}; $NETWORK_JSON"
 }

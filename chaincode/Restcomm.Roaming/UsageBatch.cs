@@ -1,0 +1,356 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Restcomm.Roaming;
+
+/// <summary>
+/// The public header of a usage batch: one slice of one TAP file. Its key on the ledger is
+/// (<see cref="FileId"/>, <see cref="BatchNumber"/>), so batches are independent of each other and many can be
+/// endorsed in parallel.
+/// </summary>
+public sealed record UsageBatchHeader
+{
+    /// <summary>The agreement whose rates apply.</summary>
+    public required string AgreementId { get; init; }
+
+    /// <summary>TADIG code of the visited network that sent the TAP file.</summary>
+    public required string SenderTadig { get; init; }
+
+    /// <summary>TADIG code of the home network it is for.</summary>
+    public required string RecipientTadig { get; init; }
+
+    /// <summary>The TAP file's sequence number (1-99999).</summary>
+    public required int FileSequenceNumber { get; init; }
+
+    /// <summary>The batch's number within the file, from 1.</summary>
+    public required int BatchNumber { get; init; }
+
+    /// <summary>The settlement period the batch counts in, <c>yyyy-MM</c>.</summary>
+    public required string Period { get; init; }
+
+    /// <summary>Number of records.</summary>
+    public required int RecordCount { get; init; }
+
+    /// <summary>Decimal places of every record's charge and of the totals.</summary>
+    public required int DecimalPlaces { get; init; }
+
+    /// <summary>Per-service totals over the records (services without records left out).</summary>
+    public required IReadOnlyList<ServiceTotal> Totals { get; init; }
+
+    /// <summary>Merkle root over the records' leaf hashes (see <see cref="MerkleTree"/>), lower-case hex.</summary>
+    public required string MerkleRoot { get; init; }
+
+    /// <summary>SHA-256 of the batch payload (<see cref="UsageBatchPayload"/>) exactly as sent, lower-case hex.</summary>
+    public required string PayloadHash { get; init; }
+
+    /// <summary>The file ID: <c>CD</c> + sender + recipient + 5-digit sequence number, as the TAP file is named.</summary>
+    public string FileId => Roaming.FileId.Format(SenderTadig, RecipientTadig, FileSequenceNumber);
+
+    /// <summary>Checks the header's own fields; throws <see cref="RoamingRuleException"/>.</summary>
+    public void Check()
+    {
+        if (!AgreementDocument.IsIdentifier(AgreementId))
+        {
+            throw RoamingRuleException.Invalid("agreementId is not an agreement identifier");
+        }
+
+        if (!Tadig.IsValid(SenderTadig) || !Tadig.IsValid(RecipientTadig))
+        {
+            throw RoamingRuleException.Invalid("senderTadig and recipientTadig must be TADIG codes");
+        }
+
+        if (FileSequenceNumber is < 1 or > 99_999 || BatchNumber is < 1 or > 999_999)
+        {
+            throw RoamingRuleException.Invalid("fileSequenceNumber must be 1-99999 and batchNumber 1-999999");
+        }
+
+        _ = SettlementPeriods.Parse(Period);
+        if (RecordCount < 1)
+        {
+            throw RoamingRuleException.Invalid("a batch holds at least one record");
+        }
+
+        if (DecimalPlaces is < 0 or > 6)
+        {
+            throw RoamingRuleException.Invalid("decimalPlaces must be 0-6");
+        }
+
+        if (!IsHash(MerkleRoot) || !IsHash(PayloadHash))
+        {
+            throw RoamingRuleException.Invalid("merkleRoot and payloadHash must be 64 lower-case hex digits");
+        }
+    }
+
+    private static bool IsHash(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigitLower);
+}
+
+/// <summary>A service's total in a batch.</summary>
+public sealed record ServiceTotal
+{
+    /// <summary>The service.</summary>
+    public required RoamingService Service { get; init; }
+
+    /// <summary>Records of the service.</summary>
+    public required int Records { get; init; }
+
+    /// <summary>Sum of their quantities.</summary>
+    public required long Quantity { get; init; }
+
+    /// <summary>Sum of their charges, minor units at the header's decimal places.</summary>
+    public required long ChargeMinor { get; init; }
+}
+
+/// <summary>File IDs: <c>CD</c> + sender TADIG + recipient TADIG + the 5-digit sequence number (e.g. <c>CDAAAA1BBBB200042</c>).</summary>
+public static class FileId
+{
+    /// <summary>Formats a file ID.</summary>
+    /// <param name="sender">Sender TADIG.</param>
+    /// <param name="recipient">Recipient TADIG.</param>
+    /// <param name="sequenceNumber">1-99999.</param>
+    /// <returns>The file ID.</returns>
+    public static string Format(string sender, string recipient, int sequenceNumber)
+        => string.Create(CultureInfo.InvariantCulture, $"CD{sender}{recipient}{sequenceNumber:D5}");
+
+    /// <summary>Parses a file ID.</summary>
+    /// <param name="fileId">The text.</param>
+    /// <param name="sender">Sender TADIG.</param>
+    /// <param name="recipient">Recipient TADIG.</param>
+    /// <param name="sequenceNumber">The sequence number.</param>
+    /// <returns>True when the text is a file ID.</returns>
+    public static bool TryParse(string? fileId, out string sender, out string recipient, out int sequenceNumber)
+    {
+        sender = recipient = "";
+        sequenceNumber = 0;
+        if (fileId is not { Length: 17 } || !fileId.StartsWith("CD", StringComparison.Ordinal)
+            || !int.TryParse(fileId.AsSpan(12), NumberStyles.None, CultureInfo.InvariantCulture, out sequenceNumber))
+        {
+            return false;
+        }
+
+        sender = fileId[2..7];
+        recipient = fileId[7..12];
+        return Tadig.IsValid(sender) && Tadig.IsValid(recipient) && sequenceNumber is >= 1 and <= 99_999;
+    }
+}
+
+/// <summary>Settlement periods: calendar months written <c>yyyy-MM</c>.</summary>
+public static class SettlementPeriods
+{
+    /// <summary>The first day of a period.</summary>
+    /// <param name="period"><c>yyyy-MM</c>.</param>
+    /// <returns>Its first day.</returns>
+    public static DateOnly Parse(string? period)
+        => DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) && period!.Length == 7
+            ? first
+            : throw RoamingRuleException.Invalid($"period '{period}' is not yyyy-MM");
+
+    /// <summary>The last day of a period.</summary>
+    /// <param name="period"><c>yyyy-MM</c>.</param>
+    /// <returns>Its last day.</returns>
+    public static DateOnly LastDay(string period) => Parse(period).AddMonths(1).AddDays(-1);
+}
+
+/// <summary>
+/// The private payload of a batch, as it travels in the transient map (key <c>records</c>) and is stored in the pair's
+/// collection: <c>u32 record count</c>, then per record <c>u16 length ‖ canonical encoding</c> (big-endian). Its
+/// SHA-256 is the header's <see cref="UsageBatchHeader.PayloadHash"/>, which is also the hash Fabric keeps on chain for
+/// the private value.
+/// </summary>
+public static class UsageBatchPayload
+{
+    /// <summary>The transient map key of the payload.</summary>
+    public const string TransientKey = "records";
+
+    /// <summary>Encodes records.</summary>
+    /// <param name="records">The records, in batch order.</param>
+    /// <returns>The payload.</returns>
+    public static byte[] Encode(IReadOnlyList<UsageRecord> records)
+    {
+        var encodings = records.Select(r => r.Encode()).ToArray();
+        var payload = new byte[4 + encodings.Sum(e => 2 + e.Length)];
+        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)encodings.Length);
+        var offset = 4;
+        foreach (var e in encodings)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(offset), checked((ushort)e.Length));
+            e.CopyTo(payload.AsSpan(offset + 2));
+            offset += 2 + e.Length;
+        }
+
+        return payload;
+    }
+
+    /// <summary>Splits a payload into canonical encodings (not yet decoded).</summary>
+    /// <param name="payload">The payload.</param>
+    /// <returns>Each record's encoding.</returns>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> Split(ReadOnlyMemory<byte> payload)
+    {
+        var span = payload.Span;
+        if (span.Length < 4)
+        {
+            throw new RoamingRuleException("invalid-payload", "the records payload is shorter than its count");
+        }
+
+        var count = BinaryPrimitives.ReadUInt32BigEndian(span);
+        if (count > (uint)(span.Length / 2))
+        {
+            throw new RoamingRuleException("invalid-payload", "the records payload announces more records than it holds");
+        }
+
+        var parts = new List<ReadOnlyMemory<byte>>((int)count);
+        var offset = 4;
+        for (var i = 0; i < count; i++)
+        {
+            if (offset + 2 > span.Length)
+            {
+                throw new RoamingRuleException("invalid-payload", $"the records payload is cut short at record {i}");
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(span[offset..]);
+            if (offset + 2 + length > span.Length)
+            {
+                throw new RoamingRuleException("invalid-payload", $"the records payload is cut short at record {i}");
+            }
+
+            parts.Add(payload.Slice(offset + 2, length));
+            offset += 2 + length;
+        }
+
+        if (offset != span.Length)
+        {
+            throw new RoamingRuleException("invalid-payload", "the records payload has bytes after its last record");
+        }
+
+        return parts;
+    }
+
+    /// <summary>Decodes every record.</summary>
+    /// <param name="payload">The payload.</param>
+    /// <returns>The records.</returns>
+    public static IReadOnlyList<UsageRecord> Decode(ReadOnlyMemory<byte> payload)
+    {
+        var parts = Split(payload);
+        var records = new UsageRecord[parts.Count];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            try
+            {
+                records[i] = UsageRecord.Decode(parts[i].Span);
+            }
+            catch (RoamingRuleException e)
+            {
+                throw new RoamingRuleException("invalid-record", $"record {i}: {e.Message}");
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>SHA-256 of a payload, lower-case hex.</summary>
+    /// <param name="payload">The payload.</param>
+    /// <returns>64 hex digits.</returns>
+    public static string Hash(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload));
+}
+
+/// <summary>A batch whose records were checked against its header.</summary>
+/// <param name="Header">The header.</param>
+/// <param name="Records">The records, in order.</param>
+/// <param name="LeafHashes">Their leaf hashes.</param>
+public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<UsageRecord> Records, IReadOnlyList<byte[]> LeafHashes)
+{
+    /// <summary>
+    /// Checks a payload against its header: payload hash, record count, every record readable with the header's
+    /// decimal places, per-service totals and Merkle root. Throws <see cref="RoamingRuleException"/> with code
+    /// <c>payload-hash-mismatch</c>, <c>record-count-mismatch</c>, <c>invalid-record</c>, <c>totals-mismatch</c> or
+    /// <c>merkle-root-mismatch</c>.
+    /// </summary>
+    /// <param name="header">The header.</param>
+    /// <param name="payload">The payload (<see cref="UsageBatchPayload"/>).</param>
+    /// <returns>The verified batch.</returns>
+    public static VerifiedUsageBatch Verify(UsageBatchHeader header, ReadOnlyMemory<byte> payload)
+    {
+        header.Check();
+        var hash = UsageBatchPayload.Hash(payload.Span);
+        if (hash != header.PayloadHash)
+        {
+            throw new RoamingRuleException("payload-hash-mismatch", $"the records payload hashes to {hash}, the header says {header.PayloadHash}");
+        }
+
+        var parts = UsageBatchPayload.Split(payload);
+        if (parts.Count != header.RecordCount)
+        {
+            throw new RoamingRuleException("record-count-mismatch", $"the payload holds {parts.Count} records, the header says {header.RecordCount}");
+        }
+
+        var records = new UsageRecord[parts.Count];
+        var leaves = new byte[parts.Count][];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            try
+            {
+                records[i] = UsageRecord.Decode(parts[i].Span);
+            }
+            catch (RoamingRuleException e)
+            {
+                throw new RoamingRuleException("invalid-record", $"record {i}: {e.Message}");
+            }
+
+            if (records[i].DecimalPlaces != header.DecimalPlaces)
+            {
+                throw new RoamingRuleException("invalid-record", $"record {i} has {records[i].DecimalPlaces} decimal places, the batch {header.DecimalPlaces}");
+            }
+
+            leaves[i] = MerkleTree.LeafHash(parts[i].Span);
+        }
+
+        var totals = Totals(records);
+        var claimed = header.Totals.Where(t => t.Records != 0 || t.Quantity != 0 || t.ChargeMinor != 0).OrderBy(t => t.Service).ToList();
+        if (!totals.SequenceEqual(claimed))
+        {
+            throw new RoamingRuleException("totals-mismatch",
+                $"the records total {Describe(totals)}; the header says {Describe(claimed)}");
+        }
+
+        var root = Convert.ToHexStringLower(MerkleTree.Root(leaves));
+        if (root != header.MerkleRoot)
+        {
+            throw new RoamingRuleException("merkle-root-mismatch", $"the records' Merkle root is {root}, the header says {header.MerkleRoot}");
+        }
+
+        return new VerifiedUsageBatch(header, records, leaves);
+    }
+
+    /// <summary>Per-service totals of records, in service order, services without records left out.</summary>
+    /// <param name="records">The records.</param>
+    /// <returns>The totals.</returns>
+    public static IReadOnlyList<ServiceTotal> Totals(IEnumerable<UsageRecord> records)
+        => [.. records.GroupBy(r => r.Service).OrderBy(g => g.Key).Select(g => new ServiceTotal
+        {
+            Service = g.Key,
+            Records = g.Count(),
+            Quantity = g.Sum(r => r.Quantity),
+            ChargeMinor = g.Sum(r => r.ChargeMinor),
+        })];
+
+    /// <summary>Builds the header of records (the sender's side: totals, root, payload hash).</summary>
+    /// <param name="template">The header fields that name the batch (totals, counts and hashes are replaced).</param>
+    /// <param name="records">The records.</param>
+    /// <returns>The header and the payload to send in the transient map.</returns>
+    public static (UsageBatchHeader Header, byte[] Payload) Build(UsageBatchHeader template, IReadOnlyList<UsageRecord> records)
+    {
+        var payload = UsageBatchPayload.Encode(records);
+        var header = template with
+        {
+            RecordCount = records.Count,
+            DecimalPlaces = records.Count > 0 ? records[0].DecimalPlaces : template.DecimalPlaces,
+            Totals = Totals(records),
+            MerkleRoot = Convert.ToHexStringLower(MerkleTree.Root([.. records.Select(r => r.LeafHash())])),
+            PayloadHash = UsageBatchPayload.Hash(payload),
+        };
+        return (header, payload);
+    }
+
+    private static string Describe(IEnumerable<ServiceTotal> totals)
+        => string.Join(", ", totals.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Service}: {t.Records} records, quantity {t.Quantity}, charge {t.ChargeMinor}")));
+}

@@ -10,6 +10,7 @@ using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Api.Endpoints;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
+using Restcomm.Gateway.Api.Roaming;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
@@ -66,6 +67,8 @@ internal static class GatewayHost
 
         // Read models: one engine follows each channel's blocks for every projection (see gateway/README.md).
         services.AddSingleton<IProjection, LedgerEventsProjection>();
+        services.AddSingleton<IProjection, RoamingProjection>();
+        services.AddSingleton<RoamingReadModel>();
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();

@@ -157,7 +157,7 @@ internal static class GatewayHost
         app.UseMiddleware<IdempotencyMiddleware>();
 
         var v1 = app.MapGroup("/v1");
-        v1.AddEndpointFilter(ExceptionMapping.LedgerFailuresAsProblems);
+        v1.AddEndpointFilter(LedgerProblemExtensions.AnswerLedgerFailuresAsProblems);
         LedgerEndpoints.Map(v1);
         v1.MapEirEndpoints();
 

@@ -12,8 +12,8 @@ namespace Restcomm.Gateway.Api.Eir;
 /// <summary>
 /// <see cref="IEirLedgerClient"/> for the host: transactions go through the API's <see cref="ILedger"/> (its
 /// identity, timeouts and error translation); blocks come from a Gateway connection of the same organisation.
-/// A chaincode refusal quoted in a ledger error becomes an <see cref="EirException"/>; other ledger failures
-/// stay <see cref="LedgerException"/>s for the API's usual problem mapping.
+/// Failures, the chaincode's coded refusals included, stay <see cref="LedgerException"/>s for the API's one
+/// ledger-failure mapping (<see cref="EirEndpoints.Problems"/>).
 /// </summary>
 internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
 {
@@ -34,28 +34,14 @@ internal sealed class FabricEirLedgerClient : IEirLedgerClient, IDisposable
 
     public async Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken)
     {
-        try
-        {
-            var commit = await _ledger.SubmitAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
-            return new EirCommitted<T>(Parse<T>(commit.Result.Span), commit.TransactionId, commit.BlockNumber);
-        }
-        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
-        {
-            throw new EirException(kind, reason);
-        }
+        var commit = await _ledger.SubmitAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+        return new EirCommitted<T>(Parse<T>(commit.Result.Span), commit.TransactionId, commit.BlockNumber);
     }
 
     public async Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken)
     {
-        try
-        {
-            var result = await _ledger.EvaluateAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
-            return Parse<T>(result.Span);
-        }
-        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
-        {
-            throw new EirException(kind, reason);
-        }
+        var result = await _ledger.EvaluateAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+        return Parse<T>(result.Span);
     }
 
     public async IAsyncEnumerable<EirBlock> ReadBlocksAsync(long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)

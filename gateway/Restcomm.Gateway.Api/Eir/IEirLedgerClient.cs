@@ -16,7 +16,8 @@ public sealed record EirBlock(long Number, IReadOnlyList<EirChangeSet> ChangeSet
 
 /// <summary>
 /// How the EIR endpoints reach the ledger: submit and evaluate the <c>eir</c> chaincode as this gateway's
-/// organisation, and read the channel's blocks. Refusals by the chaincode surface as <see cref="EirException"/>.
+/// organisation, and read the channel's blocks. Failures surface as <c>LedgerException</c>s (internal to the API): a
+/// chaincode refusal as <c>LedgerFailure.Rejected</c> with the chaincode's code and message.
 /// </summary>
 public interface IEirLedgerClient
 {
@@ -25,7 +26,6 @@ public interface IEirLedgerClient
     /// <param name="function">The transaction function.</param>
     /// <param name="argument">Its single argument.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <exception cref="EirException">The chaincode refused.</exception>
     Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken);
 
     /// <summary>Runs a read-only transaction on a peer.</summary>
@@ -33,7 +33,6 @@ public interface IEirLedgerClient
     /// <param name="function">The transaction function.</param>
     /// <param name="argument">Its single argument.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <exception cref="EirException">The chaincode refused.</exception>
     Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken);
 
     /// <summary>Every block from <paramref name="fromBlock"/> on, waiting for new ones until cancelled.</summary>

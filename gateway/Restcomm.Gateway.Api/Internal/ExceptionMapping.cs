@@ -25,8 +25,10 @@ internal static partial class ExceptionMapping
                 await Problems.WriteAsync(context, type, Describe(bad)).ConfigureAwait(false);
                 break;
             case LedgerException ledger:
-                LogLedgerFailure(logger, ledger.Failure, ledger.TransactionId);
-                await ToResult(ledger).ExecuteAsync(context).ConfigureAwait(false);
+                // Endpoints answer ledger failures in their filter; this catches one raised outside an endpoint.
+                LedgerProblemExtensions.LogLedgerFailure(logger, ledger.Failure, ledger.Code, ledger.TransactionId);
+                var types = context.GetEndpoint()?.Metadata.GetMetadata<LedgerProblemTypes>() ?? LedgerProblemTypes.Chaincode;
+                await types.ToProblem(ledger).ExecuteAsync(context).ConfigureAwait(false);
                 break;
             default:
                 // The type and stack say where it failed; the message is left out because it may
@@ -35,37 +37,6 @@ internal static partial class ExceptionMapping
                 await Problems.WriteAsync(context, ProblemTypes.Internal, "The request failed on the server; the trace ID identifies it in the logs.").ConfigureAwait(false);
                 break;
         }
-    }
-
-    /// <summary>
-    /// Endpoint filter for the /v1 group: ledger failures become problem responses inside the endpoint,
-    /// so the idempotency layer stores a chaincode rejection (4xx) like any other answer.
-    /// </summary>
-    public static async ValueTask<object?> LedgerFailuresAsProblems(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context).ConfigureAwait(false);
-        }
-        catch (LedgerException ledger)
-        {
-            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Restcomm.Gateway.Api.Errors");
-            LogLedgerFailure(logger, ledger.Failure, ledger.TransactionId);
-            return ToResult(ledger);
-        }
-    }
-
-    private static IResult ToResult(LedgerException ledger)
-    {
-        var type = ledger.Failure switch
-        {
-            LedgerFailure.Rejected => ProblemTypes.ChaincodeRejected,
-            LedgerFailure.NotCommitted => ProblemTypes.TransactionNotCommitted,
-            LedgerFailure.Timeout => ProblemTypes.LedgerTimeout,
-            _ => ProblemTypes.PeerUnavailable,
-        };
-        var extensions = ledger.TransactionId is null ? null : new Dictionary<string, object?> { ["transactionId"] = ledger.TransactionId };
-        return Problems.Result(type, ledger.Message, extensions);
     }
 
     private static string Describe(BadHttpRequestException bad)
@@ -77,7 +48,4 @@ internal static partial class ExceptionMapping
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving a request: {StackTrace}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string? stackTrace);
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Ledger call failed: {Failure} (transaction {TransactionId})")]
-    private static partial void LogLedgerFailure(ILogger logger, LedgerFailure failure, string? transactionId);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Restcomm.Eir;
 using Restcomm.Gateway.Api.Eir;
 
-namespace Restcomm.Chaincode.Eir.Tests.Api;
+namespace Restcomm.Gateway.Tests.Eir;
 
 /// <summary>One organisation's REST API with the EIR endpoints, in-process, over a SQLite store file.</summary>
 internal sealed class EirApiHost : IAsyncDisposable

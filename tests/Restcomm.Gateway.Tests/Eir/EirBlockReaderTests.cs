@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Google.Protobuf;
-using Restcomm.Chaincode.Eir.Tests.Domain;
 using Restcomm.Eir;
 using Restcomm.Fabric.Protos.Common;
 using Restcomm.Fabric.Protos.Peer;
 using Restcomm.Gateway.Api.Eir.Internal;
 
-namespace Restcomm.Chaincode.Eir.Tests.Api;
+namespace Restcomm.Gateway.Tests.Eir;
 
 public class EirBlockReaderTests
 {

@@ -41,9 +41,18 @@ internal static partial class ExceptionMapping
 
     private static string Describe(BadHttpRequestException bad)
     {
-        // The framework's message names the parameter; the JSON reader's says where the body is wrong.
-        var json = bad.InnerException as System.Text.Json.JsonException;
-        return json is null ? bad.Message : $"{bad.Message} {json.Message}";
+        if (bad.InnerException is not System.Text.Json.JsonException json)
+        {
+            // The framework's message names the parameter (a query value, a missing body).
+            return bad.Message;
+        }
+
+        // Say where the body is wrong in the caller's terms; the framework's and the serializer's conversion messages
+        // name .NET types. A syntax error's reader message names only the character and position.
+        var at = json.Path is { Length: > 0 } path ? $" at {path}" : "";
+        return json.InnerException is System.Text.Json.JsonException reader
+            ? $"The body is not valid JSON{at}: {reader.Message}"
+            : $"The body is JSON, but a value{at} has the wrong type or shape for this operation; see its schema in /openapi/v1.json.";
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving a request: {StackTrace}")]

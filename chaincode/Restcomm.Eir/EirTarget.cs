@@ -20,11 +20,11 @@ public enum EirTargetKind
 /// <summary>
 /// The devices an EIR entry covers: serial numbers <see cref="FirstSerial"/>..<see cref="LastSerial"/>
 /// (inclusive) of one <see cref="Tac"/>. One serial is a single IMEI; 000000-999999 is the whole TAC.
-/// Its text form (<see cref="ToString"/>) is the 15-digit IMEI, the 8-digit TAC, or <c>TAC:FIRST-LAST</c>
+/// Its text form (<see cref="ToString()"/>) is the 15-digit IMEI, the 8-digit TAC, or <c>TAC:FIRST-LAST</c>
 /// with 6-digit serials, e.g. <c>35209900:000100-000199</c>.
 /// </summary>
 [JsonConverter(typeof(EirTargetJsonConverter))]
-public readonly struct EirTarget : IEquatable<EirTarget>
+public readonly struct EirTarget : IEquatable<EirTarget>, IFormattable
 {
     private const int MaxSerial = Imei.SerialsPerTac - 1;
 
@@ -161,6 +161,12 @@ public readonly struct EirTarget : IEquatable<EirTarget>
 
         return true;
     }
+
+    /// <summary>The text form (<see cref="ToString()"/>); the target has no other formats.</summary>
+    /// <param name="format">Ignored.</param>
+    /// <param name="formatProvider">Ignored.</param>
+    /// <returns>The text form.</returns>
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
     /// <summary>The canonical text form (also the ledger key component).</summary>
     public override string ToString() => Kind switch

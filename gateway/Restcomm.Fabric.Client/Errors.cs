@@ -13,6 +13,8 @@ public sealed record PeerErrorDetail(string Address, string MspId, string Messag
     /// <summary>
     /// The chaincode's refusal when the peer got one (its status, machine-readable code and message); null when the
     /// peer never got an answer from the chaincode (not running, unreachable, timed out) or failed for another reason.
+    /// A status of 500 or more counts as the chaincode's only with its error document (see
+    /// <see cref="ChaincodeError.TryParsePeerMessage"/>): peers report their own simulation failures with status 500.
     /// </summary>
     public ChaincodeError? Chaincode => ChaincodeError.TryParsePeerMessage(Message, out var error) ? error : null;
 }

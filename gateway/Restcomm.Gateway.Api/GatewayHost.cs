@@ -22,11 +22,13 @@ internal static class GatewayHost
     // Framework endpoints mapped for every method are narrowed to GET/HEAD: anonymous means read-only.
     private static readonly Microsoft.AspNetCore.Routing.HttpMethodMetadata ReadOnlyMethods = new(["GET", "HEAD"]);
 
-    public static WebApplication Build(string[] args)
+    /// <summary>Builds the host and opens its store (migrations applied) without blocking a thread on it.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(args);
         ConfigureServices(builder);
         var app = builder.Build();
+        await app.Services.GetRequiredService<StoreOpener>().OpenAsync(cancellationToken).ConfigureAwait(false);
         ConfigurePipeline(app);
         return app;
     }
@@ -48,13 +50,9 @@ internal static class GatewayHost
         });
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
-            var location = StoreLocation.Parse(options.Store, dataDirectory);
-            return GatewayStore.OpenAsync(location, CancellationToken.None, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
-        });
+        // The store is opened (and migrated) asynchronously by BuildAsync before anything resolves it.
+        services.AddSingleton<StoreOpener>();
+        services.AddSingleton(sp => sp.GetRequiredService<StoreOpener>().Store);
 
         // Fabric: resolved once; without a connection the API still serves keys, docs and health (not ready).
         services.AddSingleton(sp => new FabricConnectionHolder(FabricConnection.Resolve(
@@ -162,7 +160,7 @@ internal static class GatewayHost
         app.UseMiddleware<IdempotencyMiddleware>();
 
         var v1 = app.MapGroup("/v1");
-        v1.AddEndpointFilter(ExceptionMapping.LedgerFailuresAsProblems);
+        v1.AddEndpointFilter(LedgerProblemExtensions.AnswerLedgerFailuresAsProblems);
         LedgerEndpoints.Map(v1);
         v1.MapEirEndpoints();
 
@@ -177,5 +175,20 @@ internal static class GatewayHost
         {
             throw new InvalidOperationException("Endpoint rules violated:\n" + string.Join('\n', violations));
         }
+    }
+}
+
+/// <summary>Opens the configured store once, asynchronously, at start-up; the store is then a plain singleton.</summary>
+internal sealed class StoreOpener(IOptions<GatewayOptions> options, TimeProvider clock, IHostEnvironment environment)
+{
+    private GatewayStore? _store;
+
+    public GatewayStore Store => _store ?? throw new InvalidOperationException("The gateway store is opened by GatewayHost.BuildAsync before the host starts.");
+
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        var dataDirectory = Path.GetFullPath(options.Value.DataDirectory, environment.ContentRootPath);
+        var location = StoreLocation.Parse(options.Value.Store, dataDirectory);
+        _store = await GatewayStore.OpenAsync(location, cancellationToken, clock).ConfigureAwait(false);
     }
 }

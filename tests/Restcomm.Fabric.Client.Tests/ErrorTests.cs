@@ -56,8 +56,16 @@ public sealed class ErrorTests : PeerTestBase
         Assert.Equal(new Restcomm.Fabric.Ledger.ChaincodeError(404, "not-found", "asset a9 does not exist"), e.ChaincodeError);
     }
 
+    [Fact]
+    public void A_coded_internal_failure_is_the_chaincodes_answer_whatever_its_status()
+        => Assert.Equal(
+            new Restcomm.Fabric.Ledger.ChaincodeError(500, "internal", "index out of range"),
+            new PeerErrorDetail("peer0:7051", "Org1MSP", "chaincode response 500, " + Restcomm.Fabric.Ledger.ChaincodeErrorCodes.Document("internal", "index out of range")).Chaincode);
+
     [Theory]
     [InlineData("error in simulation: failed to execute transaction: could not launch chaincode")]
+    [InlineData("chaincode response 500, error in simulation: failed to execute transaction: could not launch chaincode eir_1.0: connection refused")]
+    [InlineData("chaincode response 502, no document")]
     [InlineData("chaincode response x, oops")]
     [InlineData("")]
     public void A_peer_message_that_is_not_a_chaincode_response_carries_no_chaincode_error(string message)

@@ -159,6 +159,7 @@ public sealed class ContractApiTests
         var response = await _stub.InvokeAsync(Chaincode(), "rates:SetTariff", "{not json", "1");
 
         Assert.Equal(400, response.Status);
+        Assert.Equal("invalid-argument", Restcomm.Fabric.Ledger.ChaincodeError.FromResponse(response.Status, response.Message).Code);
         Assert.Contains("'tariff'", response.Message, StringComparison.Ordinal);
         Assert.Contains("SetTariff", response.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("run:", string.Join(";", _rates.Calls), StringComparison.Ordinal);
@@ -325,6 +326,11 @@ public sealed class ChaincodeErrorCodeTests
         var read = Restcomm.Fabric.Ledger.ChaincodeError.FromResponse(e.Status, e.ResponseMessage);
         Assert.Equal(new Restcomm.Fabric.Ledger.ChaincodeError(403, "forbidden", "only the owner may clear \"x\""), read);
     }
+
+    [Fact]
+    public void The_error_document_keeps_the_message_readable()
+        => Assert.Equal("""{"code":"invalid-argument","message":"argument 'tariff' is not valid: '{x…' (\"quoted\")"}""",
+            ChaincodeException.InvalidArgument("argument 'tariff' is not valid: '{x…' (\"quoted\")").ResponseMessage);
 
     [Fact]
     public void A_domain_code_keeps_the_status_given()

@@ -70,7 +70,8 @@ internal sealed class EirRegister
         var valid = new EirReport[reports.Count];
         for (var i = 0; i < reports.Count; i++)
         {
-            valid[i] = reports[i].Validate(Now, out var error)
+            valid[i] = (reports[i] ?? throw new EirException(EirErrorKind.Invalid, $"Report {i} is null; give a report object."))
+                .Validate(Now, out var error)
                 ?? throw new EirException(EirErrorKind.Invalid, $"Report {i} ({reports[i].Target}): {error}");
         }
 

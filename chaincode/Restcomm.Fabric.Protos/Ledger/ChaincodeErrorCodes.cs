@@ -81,7 +81,7 @@ public static class ChaincodeErrorCodes
     /// <param name="message">The message.</param>
     /// <returns>The document.</returns>
     public static string Document(string code, string message)
-        => JsonSerializer.Serialize(new ErrorDocument(code, message), ErrorDocumentJson.Default.ErrorDocument);
+        => JsonSerializer.Serialize(new ErrorDocument(code, message), ErrorDocumentJson.Readable.ErrorDocument);
 }
 
 /// <summary>The wire shape of a coded chaincode refusal.</summary>
@@ -92,7 +92,14 @@ internal sealed record ErrorDocument(
     [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(ErrorDocument))]
-internal sealed partial class ErrorDocumentJson : System.Text.Json.Serialization.JsonSerializerContext;
+internal sealed partial class ErrorDocumentJson : System.Text.Json.Serialization.JsonSerializerContext
+{
+    /// <summary>
+    /// Writes messages as readable as JSON allows (apostrophes, accents and '…' as themselves; quotes and control
+    /// characters still escaped): peers, logs and Fabric's CLI show the document as it is.
+    /// </summary>
+    public static ErrorDocumentJson Readable { get; } = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}
 
 /// <summary>
 /// A chaincode's refusal as a client receives it: the response status, a machine-readable code and the message.
@@ -112,31 +119,39 @@ public sealed record ChaincodeError(int Status, string Code, string Message)
     /// <param name="message">The response message.</param>
     /// <returns>The error.</returns>
     public static ChaincodeError FromResponse(int status, string? message)
+        => TryReadDocument(status, message, out var coded) ? coded : new ChaincodeError(status, ChaincodeErrorCodes.OfStatus(status), message ?? string.Empty);
+
+    private static bool TryReadDocument(int status, string? message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ChaincodeError? error)
     {
-        message ??= string.Empty;
-        if (message.Length > 1 && message[0] == '{' && message[^1] == '}')
+        error = null;
+        if (message is not { Length: > 1 } || message[0] != '{' || message[^1] != '}')
         {
-            try
-            {
-                var document = JsonSerializer.Deserialize(message, ErrorDocumentJson.Default.ErrorDocument);
-                if (document is not null && ChaincodeErrorCodes.IsWellFormed(document.Code))
-                {
-                    return new ChaincodeError(status, document.Code, document.Message ?? string.Empty);
-                }
-            }
-            catch (JsonException)
-            {
-                // Not an error document: the message is the chaincode's own text.
-            }
+            return false;
         }
 
-        return new ChaincodeError(status, ChaincodeErrorCodes.OfStatus(status), message);
+        try
+        {
+            var document = JsonSerializer.Deserialize(message, ErrorDocumentJson.Default.ErrorDocument);
+            if (document is not null && ChaincodeErrorCodes.IsWellFormed(document.Code))
+            {
+                error = new ChaincodeError(status, document.Code, document.Message ?? string.Empty);
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an error document: the message is the chaincode's own text.
+        }
+
+        return false;
     }
 
     /// <summary>
-    /// Reads the form a Fabric gateway reports a chaincode's failed response in, per peer:
-    /// <c>chaincode response N, message</c> (fabric internal/pkg/gateway). Any other text (the peer never got an answer
-    /// from the chaincode) gives false.
+    /// Reads the form a Fabric gateway reports a failed proposal response in, per peer:
+    /// <c>chaincode response N, message</c> (fabric internal/pkg/gateway). It gives true only for an answer that is the
+    /// chaincode's: a status below 500, or any status with the error document. A peer reports its own simulation
+    /// failures (the chaincode could not be launched, reached or timed out) in the same form with status 500 and its
+    /// own text, so a 5xx without the document is not taken as the chaincode's; neither is any other text.
     /// </summary>
     /// <param name="peerMessage">An error detail's message.</param>
     /// <param name="error">The chaincode's refusal.</param>
@@ -156,7 +171,18 @@ public sealed record ChaincodeError(int Status, string Code, string Message)
             return false;
         }
 
-        error = FromResponse(status, rest[(comma + 2)..].ToString());
+        var message = rest[(comma + 2)..].ToString();
+        if (TryReadDocument(status, message, out error))
+        {
+            return true;
+        }
+
+        if (status >= 500)
+        {
+            return false;
+        }
+
+        error = new ChaincodeError(status, ChaincodeErrorCodes.OfStatus(status), message);
         return true;
     }
 

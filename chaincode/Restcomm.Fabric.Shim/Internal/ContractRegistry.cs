@@ -282,9 +282,7 @@ internal sealed class TransactionDescriptor
         if (given != Parameters.Length)
         {
             var names = string.Join(", ", Parameters.Select(p => p.Name));
-            throw new ChaincodeException(
-                $"{Name} expects {Parameters.Length} argument(s) ({names}) but got {given}",
-                ChaincodeResponse.BadRequest);
+            throw ChaincodeException.InvalidArgument($"{Name} expects {Parameters.Length} argument(s) ({names}) but got {given}");
         }
 
         var values = new object?[Parameters.Length + (_takesContext ? 1 : 0) + (_takesCancellation ? 1 : 0)];
@@ -339,20 +337,32 @@ internal sealed class TransactionDescriptor
             }
 
             var value = JsonSerializer.Deserialize(raw, type, json);
-            if (value is null && type.IsValueType && Nullable.GetUnderlyingType(type) is null)
+            if (value is null && !AcceptsNull(parameter))
             {
                 throw new JsonException("null is not allowed");
             }
 
             return value;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException)
         {
+            // A converter may refuse a value with a FormatException (e.g. a malformed identifier inside the JSON):
+            // bad input all the same, refused as such rather than as a chaincode failure.
             var shown = raw.Length > 64 ? Encoding.UTF8.GetString(raw, 0, 64) + "…" : Encoding.UTF8.GetString(raw);
-            throw new ChaincodeException(
-                $"argument '{parameter.Name}' of {Name} is not a valid {ContractMetadata.DescribeType(type)}: '{shown}' ({e.Message})",
-                ChaincodeResponse.BadRequest);
+            throw ChaincodeException.InvalidArgument(
+                $"argument '{parameter.Name}' of {Name} is not a valid {ContractMetadata.DescribeType(type)}: '{shown}' ({e.Message})");
         }
+    }
+
+    /// <summary>Null binds only to a nullable value type or a parameter declared nullable (<c>T?</c>).</summary>
+    private static bool AcceptsNull(ParameterInfo parameter)
+    {
+        if (parameter.ParameterType.IsValueType)
+        {
+            return Nullable.GetUnderlyingType(parameter.ParameterType) is not null;
+        }
+
+        return new NullabilityInfoContext().Create(parameter).WriteState != NullabilityState.NotNull;
     }
 
     private static bool IsStringLike(Type type)
@@ -506,6 +516,12 @@ internal static class ContractMetadata
         if (underlying == typeof(DateTimeOffset) || underlying == typeof(DateTime))
         {
             return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+        }
+
+        if (!underlying.IsEnum && underlying.GetCustomAttribute<System.Text.Json.Serialization.JsonConverterAttribute>() is not null)
+        {
+            // The type's own converter decides its JSON; a formattable value (an identifier, a code) travels as text.
+            return typeof(IFormattable).IsAssignableFrom(underlying) ? new JsonObject { ["type"] = "string" } : new JsonObject();
         }
 
         if (underlying.IsEnum)

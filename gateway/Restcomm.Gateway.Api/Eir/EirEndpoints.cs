@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Restcomm.Eir;
 using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Store;
@@ -9,22 +9,23 @@ namespace Restcomm.Gateway.Api.Eir;
 /// <summary>
 /// The EIR REST endpoints under <c>/v1/eir</c>. Writes go to the ledger as this gateway's organisation and
 /// answer once the read model reflects their block; checks answer from the in-memory index. Every answer
-/// carries <c>blockHeight</c>: every block below it is reflected.
+/// carries <c>blockHeight</c>: every block below it is reflected. Bodies are bound by the framework into the request
+/// types below and checked here (<c>eir-invalid</c>); ledger failures are answered by the API's one ledger-failure
+/// filter with <see cref="Problems"/>.
 /// </summary>
 public static class EirEndpoints
 {
-    /// <summary>Problem type URI of malformed input (an IMEI, target, list, reason, …).</summary>
+    /// <summary>Problem type URI of malformed input (an IMEI, target, list, reason, …) and of the chaincode's <c>invalid-argument</c>.</summary>
     public const string InvalidProblem = ProblemTypes.Prefix + "eir-invalid";
 
-    /// <summary>Problem type URI of a change the chaincode refused because the caller may not make it.</summary>
+    /// <summary>Problem type URI of a change the chaincode refused because the caller may not make it (<c>forbidden</c>).</summary>
     public const string ForbiddenProblem = ProblemTypes.Prefix + "eir-forbidden";
 
-    /// <summary>Problem type URI of a missing entry.</summary>
+    /// <summary>Problem type URI of a missing entry or delegate (<c>not-found</c>).</summary>
     public const string NotFoundProblem = ProblemTypes.Prefix + "eir-not-found";
 
-    private static readonly ProblemType InvalidType = new("eir-invalid", 400, "Invalid EIR request");
-    private static readonly ProblemType ForbiddenType = new("eir-forbidden", 403, "Not allowed by the EIR chaincode");
-    private static readonly ProblemType NotFoundType = new("eir-not-found", 404, "No such EIR entry");
+    /// <summary>The EIR's answers to ledger failures: <c>eir-invalid</c>, <c>eir-forbidden</c>, <c>eir-not-found</c>, … by code.</summary>
+    internal static readonly LedgerProblemTypes Problems = new("eir", "EIR");
 
     private static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(10);
 
@@ -45,21 +46,31 @@ public static class EirEndpoints
             write.RequireScope(ApiScopes.EirWrite);
         }
 
-        read.MapGet("/check/{imei}", CheckOne).WithName("EirCheckImei");
-        read.MapPost("/check", CheckMany).WithName("EirCheckImeis").ReadsOnly().AcceptsBulkBody();
-        read.MapGet("/devices/{imei}", GetDevice).WithName("EirGetDevice");
-        read.MapGet("/targets/{target}", GetTarget).WithName("EirGetTarget");
-        read.MapGet("/delegations/{owner}", GetDelegation).WithName("EirGetDelegation");
+        read.MapGet("/check/{imei}", CheckOne).WithName("EirCheckImei")
+            .WithSummary("Status of one IMEI or IMEISV (CheckIMEI), from the index.");
+        read.MapPost("/check", CheckMany).WithName("EirCheckImeis").ReadsOnly().AcceptsBulkBody()
+            .WithSummary("Statuses of up to 10,000 IMEIs, in request order, from the index.");
+        read.MapGet("/devices/{imei}", GetDevice).WithName("EirGetDevice").ProducesLedgerProblems(Problems)
+            .WithSummary("A device's status, deciding entry, entries and full history.");
+        read.MapGet("/targets/{target}", GetTarget).WithName("EirGetTarget").ProducesLedgerProblems(Problems)
+            .WithSummary("A serial range's or TAC's entries and history, from the ledger.");
+        read.MapGet("/delegations/{owner}", GetDelegation).WithName("EirGetDelegation").ProducesLedgerProblems(Problems)
+            .WithSummary("The organisations that may act for an owner.");
 
-        write.MapPost("/entries", Report).WithName("EirReport");
-        write.MapPost("/entries/bulk", ReportBulk).WithName("EirReportBulk").AcceptsBulkBody();
-        write.MapDelete("/entries/{target}", Clear).WithName("EirClear");
-        write.MapPost("/delegations", Delegate).WithName("EirDelegate");
-        write.MapDelete("/delegations/{delegate}", Revoke).WithName("EirRevoke");
+        write.MapPost("/entries", Report).WithName("EirReport").ProducesLedgerProblems(Problems)
+            .WithSummary("Reports a device, serial range or TAC; 201 when reported, 200 when updated or unchanged.");
+        write.MapPost("/entries/bulk", ReportBulk).WithName("EirReportBulk").AcceptsBulkBody().ProducesLedgerProblems(Problems)
+            .WithSummary("Reports up to 10,000 entries in one transaction, all or nothing.");
+        write.MapDelete("/entries/{target}", Clear).WithName("EirClear").ProducesLedgerProblems(Problems)
+            .WithSummary("Clears the caller's entry, or as a delegate the owner's.");
+        write.MapPost("/delegations", Delegate).WithName("EirDelegate").ProducesLedgerProblems(Problems)
+            .WithSummary("Lets another organisation change and clear the caller's entries.");
+        write.MapDelete("/delegations/{delegate}", Revoke).WithName("EirRevoke").ProducesLedgerProblems(Problems)
+            .WithSummary("Withdraws a delegation the caller gave.");
         return (read, write);
     }
 
-    private static IResult CheckOne(string imei, ImeiIndex index)
+    private static Results<OkJson<CheckAnswer>, ProblemAnswer> CheckOne(string imei, ImeiIndex index)
     {
         if (!Imei.TryParse(imei.AsSpan(), out var device, out var problem))
         {
@@ -71,51 +82,45 @@ public static class EirEndpoints
         return Json(new CheckAnswer(check.Imei, check.Status, Reason(check), check.Entry?.Owner, height));
     }
 
-    private static async Task CheckMany(HttpContext http, ImeiIndex index)
+    private static Results<OkJson<BulkCheckAnswer>, ProblemAnswer> CheckMany(BulkCheckRequest request, ImeiIndex index)
     {
-        var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-        var imeis = ArrayPool<Imei>.Shared.Rent(ImeiIndex.MaxBulkCheck);
-        var results = ArrayPool<ImeiCheck>.Shared.Rent(ImeiIndex.MaxBulkCheck);
+        if (request.Imeis is not { Count: > 0 } given)
+        {
+            return Invalid("The body must be {\"imeis\":[\"…\", …]} with at least one IMEI.");
+        }
+
+        if (given.Count > ImeiIndex.MaxBulkCheck)
+        {
+            return Invalid($"A bulk check takes at most {ImeiIndex.MaxBulkCheck} IMEIs.");
+        }
+
+        var imeis = ArrayPool<Imei>.Shared.Rent(given.Count);
+        var results = ArrayPool<ImeiCheck>.Shared.Rent(given.Count);
         try
         {
-            if (!TryReadImeis(body.Span, imeis, out var count, out var error))
+            for (var i = 0; i < given.Count; i++)
             {
-                await Invalid(error!).ExecuteAsync(http).ConfigureAwait(false);
-                return;
-            }
-
-            var height = index.CheckMany(imeis.AsSpan(0, count), results);
-            // The whole answer is built first and sent with a Content-Length: one large write instead of a
-            // chunked stream of small ones, which on loopback cost more than the checks themselves.
-            var buffer = new ArrayBufferWriter<byte>(64 + (count * 72));
-            await using var writer = new Utf8JsonWriter(buffer);
-            writer.WriteStartObject();
-            writer.WriteNumber("blockHeight", height);
-            writer.WriteNumber("count", count);
-            writer.WriteStartArray("results");
-            Span<char> digits = stackalloc char[Imei.Length];
-            for (var i = 0; i < count; i++)
-            {
-                var r = results[i];
-                writer.WriteStartObject();
-                r.Imei.TryFormat(digits, out _, default, null);
-                writer.WriteString("imei", digits);
-                writer.WriteString("status", EirNames.Of(r.Status));
-                if (Reason(r) is { } reason)
+                if (given[i] is not { } text)
                 {
-                    writer.WriteString("reason", reason);
-                    writer.WriteString("owner", r.Entry!.Owner);
+                    return Invalid($"imeis[{i}] is null; IMEIs are JSON strings of 15 or 16 digits.");
                 }
 
-                writer.WriteEndObject();
+                if (!Imei.TryParse(text.AsSpan(), out imeis[i], out var problem))
+                {
+                    return Invalid($"imeis[{i}]: {Imei.Describe(text, problem)}");
+                }
             }
 
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
-            http.Response.ContentType = "application/json; charset=utf-8";
-            http.Response.ContentLength = buffer.WrittenCount;
-            await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
+            var height = index.CheckMany(imeis.AsSpan(0, given.Count), results);
+            var answers = new BulkCheckResult[given.Count];
+            for (var i = 0; i < answers.Length; i++)
+            {
+                var r = results[i];
+                var reason = Reason(r);
+                answers[i] = new BulkCheckResult(r.Imei, r.Status, reason, reason is null ? null : r.Entry!.Owner);
+            }
+
+            return Json(new BulkCheckAnswer(height, answers.Length, answers));
         }
         finally
         {
@@ -124,7 +129,7 @@ public static class EirEndpoints
         }
     }
 
-    private static async Task<IResult> GetDevice(string imei, ImeiIndex index, IEirLedgerClient ledger, CancellationToken cancellationToken)
+    private static async Task<Results<OkJson<DeviceAnswer>, ProblemAnswer>> GetDevice(string imei, ImeiIndex index, IEirLedgerClient ledger, CancellationToken cancellationToken)
     {
         if (!Imei.TryParse(imei.AsSpan(), out var device, out var problem))
         {
@@ -134,11 +139,11 @@ public static class EirEndpoints
         var height = index.BlockHeight;
         var check = index.Check(device);
         var entries = index.EntriesCovering(device);
-        var record = await Ledger(() => ledger.EvaluateAsync<EirRecord>("Get", device.ToString(), cancellationToken)).ConfigureAwait(false);
-        return record.Problem ?? Json(new DeviceAnswer(device, check.Status, check.Entry?.Id, entries, record.Value!.History, height));
+        var record = await ledger.EvaluateAsync<EirRecord>("Get", device.ToString(), cancellationToken).ConfigureAwait(false);
+        return Json(new DeviceAnswer(device, check.Status, check.Entry?.Id, entries, record.History, height));
     }
 
-    private static async Task<IResult> GetTarget(string target, ImeiIndex index, IEirLedgerClient ledger, CancellationToken cancellationToken)
+    private static async Task<Results<OkJson<TargetAnswer>, ProblemAnswer>> GetTarget(string target, ImeiIndex index, IEirLedgerClient ledger, CancellationToken cancellationToken)
     {
         if (!EirTarget.TryParse(target, out var parsed, out var error))
         {
@@ -146,80 +151,63 @@ public static class EirEndpoints
         }
 
         var height = index.BlockHeight;
-        var record = await Ledger(() => ledger.EvaluateAsync<EirRecord>("Get", parsed.ToString(), cancellationToken)).ConfigureAwait(false);
-        return record.Problem ?? Json(new TargetAnswer(record.Value!, height));
+        var record = await ledger.EvaluateAsync<EirRecord>("Get", parsed.ToString(), cancellationToken).ConfigureAwait(false);
+        return Json(new TargetAnswer(record, height));
     }
 
-    private static async Task<IResult> GetDelegation(string owner, IEirLedgerClient ledger, CancellationToken cancellationToken)
-    {
-        var answer = await Ledger(() => ledger.EvaluateAsync<EirDelegation>("GetDelegation", owner, cancellationToken)).ConfigureAwait(false);
-        return answer.Problem ?? Json(answer.Value);
-    }
+    private static async Task<OkJson<EirDelegation>> GetDelegation(string owner, IEirLedgerClient ledger, CancellationToken cancellationToken)
+        => Json(await ledger.EvaluateAsync<EirDelegation>("GetDelegation", owner, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<IResult> Report(HttpRequest request, IEirLedgerClient ledger, EirProjection projection, ImeiIndex index, CancellationToken cancellationToken)
+    private static async Task<Results<CreatedJson<ReportAnswer>, OkJson<ReportAnswer>, ProblemAnswer>> Report(
+        ReportRequest request, IEirLedgerClient ledger, EirProjection projection, ImeiIndex index, CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!TryParse<EirReport>(body, out var report, out var error))
-        {
-            return Invalid(error!);
-        }
-
-        if (report!.Validate(index.Clock.GetUtcNow(), out var invalid) is null)
+        if (ToValidReport(request, index.Clock.GetUtcNow(), out var invalid) is not { } report)
         {
             return Invalid(invalid!);
         }
 
-        var committed = await Ledger(() => ledger.SubmitAsync<EirReportResult>("Report", JsonSerializer.Serialize(report, EirJson.Options), cancellationToken)).ConfigureAwait(false);
-        if (committed.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var c = committed.Value!;
+        var c = await ledger.SubmitAsync<EirReportResult>("Report", System.Text.Json.JsonSerializer.Serialize(report, EirJson.Options), cancellationToken).ConfigureAwait(false);
         var height = await CatchUpAsync(projection, index, c.BlockNumber, cancellationToken).ConfigureAwait(false);
         var answer = new ReportAnswer(c.Result.Outcome, c.Result.Entry, c.TransactionId, c.BlockNumber, height);
-        return Json(answer, c.Result.Outcome == EirReportOutcome.Reported ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return c.Result.Outcome == EirReportOutcome.Reported ? new CreatedJson<ReportAnswer>(answer, EirJson.Options) : Json(answer);
     }
 
-    private static async Task<IResult> ReportBulk(HttpRequest request, IEirLedgerClient ledger, EirProjection projection, ImeiIndex index, CancellationToken cancellationToken)
+    private static async Task<Results<OkJson<BulkReportAnswer>, ProblemAnswer>> ReportBulk(
+        BulkReportRequest request, IEirLedgerClient ledger, EirProjection projection, ImeiIndex index, CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!TryParse<BulkReportRequest>(body, out var bulk, out var error))
-        {
-            return Invalid(error!);
-        }
-
-        if (bulk!.Reports is not { Count: > 0 } reports)
+        if (request.Reports is not { Count: > 0 } given)
         {
             return Invalid("The bulk report needs a non-empty \"reports\" array.");
         }
 
-        if (reports.Count > EirReport.MaxBulk)
+        if (given.Count > EirReport.MaxBulk)
         {
-            return Invalid($"The bulk report has {reports.Count} reports; at most {EirReport.MaxBulk} fit in one transaction.");
+            return Invalid($"The bulk report has {given.Count} reports; at most {EirReport.MaxBulk} fit in one transaction.");
         }
 
         var now = index.Clock.GetUtcNow();
-        for (var i = 0; i < reports.Count; i++)
+        var reports = new List<EirReport>(given.Count);
+        for (var i = 0; i < given.Count; i++)
         {
-            if (reports[i].Validate(now, out var invalid) is null)
+            if (given[i] is null)
             {
-                return Invalid($"Report {i} ({reports[i].Target}): {invalid}");
+                return Invalid($"Report {i} is null; give a report object.");
             }
+
+            if (ToValidReport(given[i]!, now, out var invalid) is not { } report)
+            {
+                return Invalid($"Report {i} ({given[i]!.Target}): {invalid}");
+            }
+
+            reports.Add(report);
         }
 
-        var committed = await Ledger(() => ledger.SubmitAsync<EirBulkReportResult>("ReportBulk", JsonSerializer.Serialize(reports, EirJson.Options), cancellationToken)).ConfigureAwait(false);
-        if (committed.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var c = committed.Value!;
+        var c = await ledger.SubmitAsync<EirBulkReportResult>("ReportBulk", System.Text.Json.JsonSerializer.Serialize(reports, EirJson.Options), cancellationToken).ConfigureAwait(false);
         var height = await CatchUpAsync(projection, index, c.BlockNumber, cancellationToken).ConfigureAwait(false);
         return Json(new BulkReportAnswer(c.Result.Reported, c.Result.Updated, c.Result.Unchanged, c.Result.Outcomes, c.TransactionId, c.BlockNumber, height));
     }
 
-    private static async Task<IResult> Clear(
+    private static async Task<Results<OkJson<ClearAnswer>, ProblemAnswer>> Clear(
         string target, string? list, string? owner, string? note, IEirLedgerClient ledger, EirProjection projection, ImeiIndex index, CancellationToken cancellationToken)
     {
         if (!EirTarget.TryParse(target, out var parsed, out var error))
@@ -234,34 +222,24 @@ public static class EirEndpoints
         }
 
         var request = new EirClearRequest { Target = parsed, List = kind, Owner = string.IsNullOrEmpty(owner) ? null : owner, Note = note };
-        var committed = await Ledger(() => ledger.SubmitAsync<EirClearResult>("Clear", JsonSerializer.Serialize(request, EirJson.Options), cancellationToken)).ConfigureAwait(false);
-        if (committed.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var c = committed.Value!;
+        var c = await ledger.SubmitAsync<EirClearResult>("Clear", System.Text.Json.JsonSerializer.Serialize(request, EirJson.Options), cancellationToken).ConfigureAwait(false);
         var height = await CatchUpAsync(projection, index, c.BlockNumber, cancellationToken).ConfigureAwait(false);
         return Json(new ClearAnswer(c.Result.Entry, c.TransactionId, c.BlockNumber, height));
     }
 
-    private static async Task<IResult> Delegate(HttpRequest request, IEirLedgerClient ledger, CancellationToken cancellationToken)
+    private static async Task<Results<OkJson<EirDelegation>, ProblemAnswer>> Delegate(DelegateRequest request, IEirLedgerClient ledger, CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!TryParse<DelegateRequest>(body, out var delegation, out var error) || string.IsNullOrWhiteSpace(delegation?.Delegate))
+        if (string.IsNullOrWhiteSpace(request.Delegate))
         {
-            return Invalid(error ?? "Name the delegate: {\"delegate\":\"Org3MSP\"}.");
+            return Invalid("Name the delegate: {\"delegate\":\"Org3MSP\"}.");
         }
 
-        var committed = await Ledger(() => ledger.SubmitAsync<EirDelegation>("Delegate", delegation.Delegate, cancellationToken)).ConfigureAwait(false);
-        return committed.Problem ?? Json(committed.Value!.Result);
+        var committed = await ledger.SubmitAsync<EirDelegation>("Delegate", request.Delegate, cancellationToken).ConfigureAwait(false);
+        return Json(committed.Result);
     }
 
-    private static async Task<IResult> Revoke(string @delegate, IEirLedgerClient ledger, CancellationToken cancellationToken)
-    {
-        var committed = await Ledger(() => ledger.SubmitAsync<EirDelegation>("Revoke", @delegate, cancellationToken)).ConfigureAwait(false);
-        return committed.Problem ?? Json(committed.Value!.Result);
-    }
+    private static async Task<OkJson<EirDelegation>> Revoke(string @delegate, IEirLedgerClient ledger, CancellationToken cancellationToken)
+        => Json((await ledger.SubmitAsync<EirDelegation>("Revoke", @delegate, cancellationToken).ConfigureAwait(false)).Result);
 
     /// <summary>Waits (bounded) until the index reflects the block of a write, so the writer reads it back at once.</summary>
     private static async Task<long> CatchUpAsync(EirProjection projection, ImeiIndex index, long blockNumber, CancellationToken cancellationToken)
@@ -278,142 +256,92 @@ public static class EirEndpoints
         return index.BlockHeight;
     }
 
-    private static async Task<(T? Value, IResult? Problem)> Ledger<T>(Func<Task<T>> call)
+    /// <summary>The report a request asks for, checked by the EIR's rules; null with the problem when it is not valid.</summary>
+    private static EirReport? ToValidReport(ReportRequest request, DateTimeOffset now, out string? error)
     {
-        try
+        if (!EirTarget.TryParse(request.Target, out var target, out error))
         {
-            return (await call().ConfigureAwait(false), null);
+            return null;
         }
-        catch (EirException e)
+
+        var list = EirList.Black;
+        if (request.List is not null && !EirNames.TryParseList(request.List, out list))
         {
-            return (default, e.Kind switch
+            error = $"List '{request.List}' is not known; use black, grey or white.";
+            return null;
+        }
+
+        ReasonCode? reason = null;
+        if (request.Reason is not null)
+        {
+            if (!EirNames.TryParseReason(request.Reason, out var parsed))
             {
-                EirErrorKind.Forbidden => Problems.Result(ForbiddenType, e.Message),
-                EirErrorKind.NotFound => Problems.Result(NotFoundType, e.Message),
-                _ => Invalid(e.Message),
-            });
+                error = $"Reason '{request.Reason}' is not known; use stolen, lost, fraud, duplicate, faulty or other.";
+                return null;
+            }
+
+            reason = parsed;
         }
+
+        var report = new EirReport
+        {
+            Target = target,
+            List = list,
+            Reason = reason,
+            ExpiresAt = request.ExpiresAt,
+            EvidenceHash = request.EvidenceHash,
+            Note = request.Note,
+            OnBehalfOf = request.OnBehalfOf,
+        };
+        return report.Validate(now, out error);
     }
 
-    private static IResult Invalid(string detail) => Problems.Result(InvalidType, detail);
+    private static ProblemAnswer Invalid(string detail) => Restcomm.Gateway.Api.Internal.Problems.Result(Problems.InvalidArgument, detail);
 
-    private static IResult Json<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, EirJson.Options, statusCode: status);
+    private static OkJson<T> Json<T>(T value) => new(value, EirJson.Options);
 
     private static string? Reason(ImeiCheck check)
         => check.Entry is { Reason: { } reason } && check.Status != EquipmentStatus.WhiteListed ? EirNames.Of(reason) : null;
 
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and < int.MaxValue ? (int)request.ContentLength.Value : 4096);
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-    }
+    /// <summary>The status of one IMEI.</summary>
+    internal sealed record CheckAnswer(Imei Imei, EquipmentStatus Status, string? Reason, string? Owner, long BlockHeight);
 
-    private static bool TryParse<T>(ReadOnlyMemory<byte> body, out T? value, out string? error)
-    {
-        value = default;
-        try
-        {
-            value = JsonSerializer.Deserialize<T>(body.Span, EirJson.Options);
-            error = value is null ? "The request body is empty." : null;
-            return value is not null;
-        }
-        catch (JsonException e)
-        {
-            error = e.Message;
-            return false;
-        }
-        catch (FormatException e)
-        {
-            error = e.Message;
-            return false;
-        }
-    }
+    /// <summary>IMEIs to check.</summary>
+    /// <param name="Imeis">Up to 10,000 IMEIs or IMEISVs (JSON strings of 15 or 16 digits).</param>
+    internal sealed record BulkCheckRequest(List<string?>? Imeis);
 
-    /// <summary>Reads <c>{"imeis":["…", …]}</c> without allocating per IMEI.</summary>
-    private static bool TryReadImeis(ReadOnlySpan<byte> body, Imei[] into, out int count, out string? error)
-    {
-        count = 0;
-        error = null;
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                error = "The body must be {\"imeis\":[\"…\", …]}.";
-                return false;
-            }
+    /// <summary>One IMEI of a bulk check.</summary>
+    internal sealed record BulkCheckResult(Imei Imei, EquipmentStatus Status, string? Reason, string? Owner);
 
-            var seen = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (!reader.ValueTextEquals("imeis"u8))
-                {
-                    reader.Read();
-                    reader.Skip();
-                    continue;
-                }
+    /// <summary>The statuses of a bulk check, in request order.</summary>
+    internal sealed record BulkCheckAnswer(long BlockHeight, int Count, IReadOnlyList<BulkCheckResult> Results);
 
-                seen = true;
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-                {
-                    error = "\"imeis\" must be an array of strings.";
-                    return false;
-                }
+    /// <summary>A device's status, entries and history.</summary>
+    internal sealed record DeviceAnswer(Imei Imei, EquipmentStatus Status, string? DecidingEntryId, IReadOnlyList<EirEntry> Entries, IReadOnlyList<EirChange> History, long BlockHeight);
 
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        error = $"imeis[{count}] is not a string; IMEIs are JSON strings of 15 or 16 digits.";
-                        return false;
-                    }
+    /// <summary>A target's record from the ledger.</summary>
+    internal sealed record TargetAnswer(EirRecord Record, long BlockHeight);
 
-                    if (count == ImeiIndex.MaxBulkCheck)
-                    {
-                        error = $"A bulk check takes at most {ImeiIndex.MaxBulkCheck} IMEIs.";
-                        return false;
-                    }
+    /// <summary>
+    /// A report: <c>target</c> is an IMEI, IMEISV, TAC or <c>TAC:FIRST-LAST</c>; <c>list</c> black (default), grey or white;
+    /// <c>reason</c> stolen, lost, fraud, duplicate, faulty or other (required on black and grey); <c>expiresAt</c> only
+    /// on grey; <c>evidenceHash</c> 64 hex digits; <c>onBehalfOf</c> the owner when reporting as its delegate.
+    /// </summary>
+    internal sealed record ReportRequest(
+        string? Target, string? List, string? Reason, DateTimeOffset? ExpiresAt, string? EvidenceHash, string? Note, string? OnBehalfOf);
 
-                    var raw = reader.HasValueSequence || reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
-                    if (!Imei.TryParse(raw, out into[count], out var problem))
-                    {
-                        error = $"imeis[{count}]: {Imei.Describe(System.Text.Encoding.UTF8.GetString(raw), problem)}";
-                        return false;
-                    }
+    /// <summary>What a report did.</summary>
+    internal sealed record ReportAnswer(EirReportOutcome Outcome, EirEntry Entry, string TransactionId, long BlockNumber, long BlockHeight);
 
-                    count++;
-                }
-            }
+    /// <summary>Up to 10,000 reports, one transaction.</summary>
+    internal sealed record BulkReportRequest(List<ReportRequest?>? Reports);
 
-            if (!seen || count == 0)
-            {
-                error = "The body must be {\"imeis\":[\"…\", …]} with at least one IMEI.";
-                return false;
-            }
+    /// <summary>What a bulk report did, per report in order.</summary>
+    internal sealed record BulkReportAnswer(int Reported, int Updated, int Unchanged, IReadOnlyList<EirReportOutcome> Outcomes, string TransactionId, long BlockNumber, long BlockHeight);
 
-            return true;
-        }
-        catch (JsonException e)
-        {
-            error = $"The body is not valid JSON: {e.Message}";
-            return false;
-        }
-    }
+    /// <summary>The entry as it was before it was cleared.</summary>
+    internal sealed record ClearAnswer(EirEntry Entry, string TransactionId, long BlockNumber, long BlockHeight);
 
-    private sealed record CheckAnswer(Imei Imei, EquipmentStatus Status, string? Reason, string? Owner, long BlockHeight);
-
-    private sealed record DeviceAnswer(Imei Imei, EquipmentStatus Status, string? DecidingEntryId, IReadOnlyList<EirEntry> Entries, IReadOnlyList<EirChange> History, long BlockHeight);
-
-    private sealed record TargetAnswer(EirRecord Record, long BlockHeight);
-
-    private sealed record ReportAnswer(EirReportOutcome Outcome, EirEntry Entry, string TransactionId, long BlockNumber, long BlockHeight);
-
-    private sealed record BulkReportAnswer(int Reported, int Updated, int Unchanged, IReadOnlyList<EirReportOutcome> Outcomes, string TransactionId, long BlockNumber, long BlockHeight);
-
-    private sealed record ClearAnswer(EirEntry Entry, string TransactionId, long BlockNumber, long BlockHeight);
-
-    private sealed record BulkReportRequest(List<EirReport>? Reports);
-
-    private sealed record DelegateRequest(string? Delegate);
+    /// <summary>The organisation to delegate to.</summary>
+    internal sealed record DelegateRequest(string? Delegate);
 }

@@ -6,9 +6,9 @@ namespace Restcomm.Gateway.Api.Eir;
 
 /// <summary>
 /// <see cref="IEirLedgerClient"/> for the host: transactions go through the API's <see cref="ILedger"/> (its
-/// identity, one Gateway connection, timeouts and error translation).
-/// A chaincode refusal quoted in a ledger error becomes an <see cref="EirException"/>; other ledger failures
-/// stay <see cref="LedgerException"/>s for the API's usual problem mapping.
+/// identity, the organisation's one Gateway connection, timeouts and error translation). Failures, the chaincode's
+/// coded refusals included, stay <see cref="LedgerException"/>s for the API's one ledger-failure mapping
+/// (<see cref="EirEndpoints.Problems"/>).
 /// </summary>
 internal sealed class FabricEirLedgerClient : IEirLedgerClient
 {
@@ -21,28 +21,14 @@ internal sealed class FabricEirLedgerClient : IEirLedgerClient
 
     public async Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken)
     {
-        try
-        {
-            var commit = await _ledger.SubmitAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
-            return new EirCommitted<T>(Parse<T>(commit.Result.Span), commit.TransactionId, commit.BlockNumber);
-        }
-        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
-        {
-            throw new EirException(kind, reason);
-        }
+        var commit = await _ledger.SubmitAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+        return new EirCommitted<T>(Parse<T>(commit.Result.Span), commit.TransactionId, commit.BlockNumber);
     }
 
     public async Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken)
     {
-        try
-        {
-            var result = await _ledger.EvaluateAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
-            return Parse<T>(result.Span);
-        }
-        catch (LedgerException e) when (EirException.TryParse(e.Message, out var kind, out var reason))
-        {
-            throw new EirException(kind, reason);
-        }
+        var result = await _ledger.EvaluateAsync(new LedgerCall(Channel, Chaincode, function, [argument]), cancellationToken).ConfigureAwait(false);
+        return Parse<T>(result.Span);
     }
 
     private static T Parse<T>(ReadOnlySpan<byte> bytes)

@@ -11,7 +11,9 @@ public sealed record EirCommitted<T>(T Result, string TransactionId, long BlockN
 
 /// <summary>
 /// How the EIR endpoints reach the ledger: submit and evaluate the <c>eir</c> chaincode as this gateway's
-/// organisation (its blocks reach the read model through the projection engine). Refusals by the chaincode surface as <see cref="EirException"/>.
+/// organisation (its blocks reach the read model through the projection engine). Failures surface as
+/// <c>LedgerException</c>s (internal to the API): a chaincode refusal as <c>LedgerFailure.Rejected</c> with the
+/// chaincode's code and message.
 /// </summary>
 public interface IEirLedgerClient
 {
@@ -20,7 +22,6 @@ public interface IEirLedgerClient
     /// <param name="function">The transaction function.</param>
     /// <param name="argument">Its single argument.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <exception cref="EirException">The chaincode refused.</exception>
     Task<EirCommitted<T>> SubmitAsync<T>(string function, string argument, CancellationToken cancellationToken);
 
     /// <summary>Runs a read-only transaction on a peer.</summary>
@@ -28,6 +29,5 @@ public interface IEirLedgerClient
     /// <param name="function">The transaction function.</param>
     /// <param name="argument">Its single argument.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <exception cref="EirException">The chaincode refused.</exception>
     Task<T> EvaluateAsync<T>(string function, string argument, CancellationToken cancellationToken);
 }

@@ -58,10 +58,12 @@ internal static class LedgerEndpoints
 
         ledger.MapPost("/{channel}/{chaincode}/evaluate", EvaluateAsync)
             .Produces<EvaluateResponse>().WithName("Evaluate").WithSummary("Runs a chaincode function on a peer without committing anything.")
+            .ProducesLedgerProblems(LedgerProblemTypes.Chaincode)
             .RequireScope(ApiScopes.LedgerRead).ReadsOnly();
 
         ledger.MapPost("/{channel}/{chaincode}/submit", SubmitAsync)
             .Produces<SubmitResponse>().WithName("Submit").WithSummary("Endorses, orders and commits a chaincode transaction; answers once it is committed.")
+            .ProducesLedgerProblems(LedgerProblemTypes.Chaincode)
             .RequireScope(ApiScopes.LedgerWrite);
 
         v1.MapGet("/events", ListEventsAsync)

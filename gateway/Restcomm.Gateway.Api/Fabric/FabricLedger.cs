@@ -88,43 +88,35 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IBlockFeed, IDisposabl
         return options;
     }
 
-    /// <summary>Maps client failures to what a REST caller can act on; null leaves the exception alone.</summary>
+    /// <summary>
+    /// Maps client failures to what a REST caller can act on; null leaves the exception alone. A call where some peer got
+    /// the chaincode's answer is a refusal with the chaincode's code; otherwise the gateway's status decides: no access,
+    /// no such channel or chaincode and malformed calls are refusals the caller must fix, a passed deadline is a timeout,
+    /// and everything else (no peer got any answer from the chaincode) is unavailable, worth a retry.
+    /// </summary>
     internal static LedgerException? Translate(Exception exception) => exception switch
     {
         LedgerException => null,
         CommitException commit => new LedgerException(LedgerFailure.NotCommitted,
             $"Transaction {commit.TransactionId} was invalidated at commit in block {commit.BlockNumber}: {commit.Code}.", commit.TransactionId, commit),
-        TransactionException tx => new LedgerException(Classify(tx), Describe(tx), tx.TransactionId, tx),
-        GatewayException gateway => new LedgerException(Classify(gateway), Describe(gateway), null, gateway),
-        RpcException rpc => new LedgerException(Classify(rpc.StatusCode), rpc.Status.Detail, null, rpc),
+        GatewayException { ChaincodeError: { } refusal } gateway => new LedgerException(refusal, (gateway as TransactionException)?.TransactionId, gateway),
+        TransactionException tx => Classify(tx.StatusCode, Describe(tx), tx.TransactionId, tx),
+        GatewayException gateway => Classify(gateway.StatusCode, Describe(gateway), null, gateway),
+        RpcException rpc => Classify(rpc.StatusCode, rpc.Status.Detail, null, rpc),
         HttpRequestException http => new LedgerException(LedgerFailure.Unavailable, $"The gateway peer cannot be reached: {http.Message}", null, http),
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException =>
             new LedgerException(LedgerFailure.Unavailable, $"The organisation's Fabric identity cannot be loaded: {exception.Message}", null, exception),
         _ => null,
     };
 
-    /// <summary>
-    /// How a peer words a failure to get any answer from the chaincode (not running, unreachable, crashed, timed out):
-    /// Fabric's endorser wraps those as "error in simulation", while the chaincode's own refusals come back as its
-    /// response status and message.
-    /// </summary>
-    private const string NoChaincodeAnswer = "error in simulation";
-
-    /// <summary>
-    /// When no peer got an answer from the chaincode, nothing was refused: the ledger could not run the call now, and
-    /// the caller should retry (503), not drop the request as a 422 would tell it to.
-    /// </summary>
-    private static LedgerFailure Classify(GatewayException exception)
-        => exception.StatusCode != StatusCode.DeadlineExceeded && exception.Details.Count > 0
-            && exception.Details.All(d => d.Message.Contains(NoChaincodeAnswer, StringComparison.Ordinal))
-            ? LedgerFailure.Unavailable
-            : Classify(exception.StatusCode);
-
-    private static LedgerFailure Classify(StatusCode code) => code switch
+    /// <summary>A failure no chaincode answered: the gateway's status says whether retrying can help.</summary>
+    private static LedgerException Classify(StatusCode status, string message, string? transactionId, Exception inner) => status switch
     {
-        StatusCode.Unavailable or StatusCode.Internal or StatusCode.ResourceExhausted or StatusCode.Unimplemented => LedgerFailure.Unavailable,
-        StatusCode.DeadlineExceeded => LedgerFailure.Timeout,
-        _ => LedgerFailure.Rejected,
+        StatusCode.DeadlineExceeded => new LedgerException(LedgerFailure.Timeout, message, transactionId, inner),
+        StatusCode.PermissionDenied or StatusCode.Unauthenticated => new LedgerException(LedgerFailure.Rejected, message, transactionId, inner, ChaincodeErrorCodes.Forbidden),
+        StatusCode.NotFound => new LedgerException(LedgerFailure.Rejected, message, transactionId, inner, ChaincodeErrorCodes.NotFound),
+        StatusCode.InvalidArgument => new LedgerException(LedgerFailure.Rejected, message, transactionId, inner, ChaincodeErrorCodes.InvalidArgument),
+        _ => new LedgerException(LedgerFailure.Unavailable, message, transactionId, inner),
     };
 
     private static string Describe(GatewayException exception)

@@ -1,3 +1,5 @@
+using Restcomm.Fabric.Ledger;
+
 namespace Restcomm.Gateway.Api.Fabric;
 
 /// <summary>A chaincode call as the REST layer asks for it.</summary>
@@ -35,10 +37,16 @@ internal interface IPeerProbe
 /// <summary>Why a ledger call failed, in terms a REST caller can act on.</summary>
 internal enum LedgerFailure
 {
-    /// <summary>The peer cannot be reached or is not configured (503).</summary>
+    /// <summary>
+    /// Nothing was refused: the peer cannot be reached or is not configured, or no peer got an answer from the chaincode
+    /// (not running, unreachable, timed out). The caller should retry (503).
+    /// </summary>
     Unavailable,
 
-    /// <summary>The chaincode refused the call, e.g. bad arguments or a business rule (422).</summary>
+    /// <summary>
+    /// The call was refused, by the chaincode (<see cref="LedgerException.Refusal"/>) or by the gateway for a reason the
+    /// caller must fix (no access to the channel, no such channel or chaincode). <see cref="LedgerException.Code"/> says why.
+    /// </summary>
     Rejected,
 
     /// <summary>The transaction was ordered but invalidated at commit, e.g. an MVCC conflict (409).</summary>
@@ -48,13 +56,43 @@ internal enum LedgerFailure
     Timeout,
 }
 
-/// <summary>A ledger call that failed; <see cref="Exception.Message"/> is safe to show the caller.</summary>
-internal sealed class LedgerException(LedgerFailure failure, string message, string? transactionId = null, Exception? inner = null)
-    : Exception(message, inner)
+/// <summary>
+/// A ledger call that failed, classified by what the caller can do about it. A rejection carries a machine-readable
+/// <see cref="Code"/> (<see cref="ChaincodeErrorCodes"/>: <c>invalid-argument</c>, <c>forbidden</c>, <c>not-found</c>,
+/// <c>conflict</c>, <c>failed-precondition</c>, or a chaincode's own); the REST layer maps it to a problem type with
+/// <see cref="Internal.LedgerProblemTypes"/>. <see cref="Exception.Message"/> is for logs and for callers of the generic
+/// ledger endpoints; domain endpoints show a refusal's own message only when the chaincode coded it.
+/// </summary>
+internal sealed class LedgerException : Exception
 {
-    public LedgerFailure Failure { get; } = failure;
+    /// <summary>A failure without a code: unavailable, not committed or timed out (or a rejection coded by <paramref name="code"/>).</summary>
+    public LedgerException(LedgerFailure failure, string message, string? transactionId = null, Exception? inner = null, string? code = null)
+        : base(message, inner)
+    {
+        Failure = failure;
+        TransactionId = transactionId;
+        Code = failure == LedgerFailure.Rejected ? code ?? ChaincodeErrorCodes.Internal : null;
+    }
 
-    public string? TransactionId { get; } = transactionId;
+    /// <summary>The chaincode's refusal: <see cref="LedgerFailure.Rejected"/> with the refusal's code and message.</summary>
+    public LedgerException(ChaincodeError refusal, string? transactionId = null, Exception? inner = null)
+        : base(refusal.Message, inner)
+    {
+        Failure = LedgerFailure.Rejected;
+        TransactionId = transactionId;
+        Refusal = refusal;
+        Code = refusal.Code;
+    }
+
+    public LedgerFailure Failure { get; }
+
+    public string? TransactionId { get; }
+
+    /// <summary>The chaincode's refusal (status, code, message) when the chaincode gave one; null otherwise.</summary>
+    public ChaincodeError? Refusal { get; }
+
+    /// <summary>The machine-readable reason of a <see cref="LedgerFailure.Rejected"/> failure; null for the others.</summary>
+    public string? Code { get; }
 }
 
 /// <summary>Stands in when no Fabric connection is configured: every call says so.</summary>

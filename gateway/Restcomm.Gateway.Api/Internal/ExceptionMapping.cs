@@ -25,8 +25,10 @@ internal static partial class ExceptionMapping
                 await Problems.WriteAsync(context, type, Describe(bad)).ConfigureAwait(false);
                 break;
             case LedgerException ledger:
-                LogLedgerFailure(logger, ledger.Failure, ledger.TransactionId);
-                await ToResult(ledger).ExecuteAsync(context).ConfigureAwait(false);
+                // Endpoints answer ledger failures in their filter; this catches one raised outside an endpoint.
+                LedgerProblemExtensions.LogLedgerFailure(logger, ledger.Failure, ledger.Code, ledger.TransactionId);
+                var types = context.GetEndpoint()?.Metadata.GetMetadata<LedgerProblemTypes>() ?? LedgerProblemTypes.Chaincode;
+                await types.ToProblem(ledger).ExecuteAsync(context).ConfigureAwait(false);
                 break;
             default:
                 // The type and stack say where it failed; the message is left out because it may
@@ -37,47 +39,22 @@ internal static partial class ExceptionMapping
         }
     }
 
-    /// <summary>
-    /// Endpoint filter for the /v1 group: ledger failures become problem responses inside the endpoint,
-    /// so the idempotency layer stores a chaincode rejection (4xx) like any other answer.
-    /// </summary>
-    public static async ValueTask<object?> LedgerFailuresAsProblems(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context).ConfigureAwait(false);
-        }
-        catch (LedgerException ledger)
-        {
-            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Restcomm.Gateway.Api.Errors");
-            LogLedgerFailure(logger, ledger.Failure, ledger.TransactionId);
-            return ToResult(ledger);
-        }
-    }
-
-    private static IResult ToResult(LedgerException ledger)
-    {
-        var type = ledger.Failure switch
-        {
-            LedgerFailure.Rejected => ProblemTypes.ChaincodeRejected,
-            LedgerFailure.NotCommitted => ProblemTypes.TransactionNotCommitted,
-            LedgerFailure.Timeout => ProblemTypes.LedgerTimeout,
-            _ => ProblemTypes.PeerUnavailable,
-        };
-        var extensions = ledger.TransactionId is null ? null : new Dictionary<string, object?> { ["transactionId"] = ledger.TransactionId };
-        return Problems.Result(type, ledger.Message, extensions);
-    }
-
     private static string Describe(BadHttpRequestException bad)
     {
-        // The framework's message names the parameter; the JSON reader's says where the body is wrong.
-        var json = bad.InnerException as System.Text.Json.JsonException;
-        return json is null ? bad.Message : $"{bad.Message} {json.Message}";
+        if (bad.InnerException is not System.Text.Json.JsonException json)
+        {
+            // The framework's message names the parameter (a query value, a missing body).
+            return bad.Message;
+        }
+
+        // Say where the body is wrong in the caller's terms; the framework's and the serializer's conversion messages
+        // name .NET types. A syntax error's reader message names only the character and position.
+        var at = json.Path is { Length: > 0 } path ? $" at {path}" : "";
+        return json.InnerException is System.Text.Json.JsonException reader
+            ? $"The body is not valid JSON{at}: {reader.Message}"
+            : $"The body is JSON, but a value{at} has the wrong type or shape for this operation; see its schema in /openapi/v1.json.";
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving a request: {StackTrace}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string? stackTrace);
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Ledger call failed: {Failure} (transaction {TransactionId})")]
-    private static partial void LogLedgerFailure(ILogger logger, LedgerFailure failure, string? transactionId);
 }

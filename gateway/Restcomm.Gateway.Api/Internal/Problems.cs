@@ -93,12 +93,12 @@ internal static class Problems
     }
 
     /// <summary>A typed result for endpoint handlers.</summary>
-    public static IResult Result(ProblemType type, string detail, IDictionary<string, object?>? extensions = null) =>
-        new ProblemResult(type, detail, extensions);
+    public static ProblemAnswer Result(ProblemType type, string detail, IDictionary<string, object?>? extensions = null) =>
+        new(type, detail, extensions);
 
     /// <summary>400 validation-failed with the failing fields.</summary>
-    public static IResult Validation(IDictionary<string, string[]> errors) =>
-        new ProblemResult(ProblemTypes.ValidationFailed, "See 'errors' for what is wrong with each field.", new Dictionary<string, object?> { ["errors"] = errors });
+    public static ProblemAnswer Validation(IDictionary<string, string[]> errors) =>
+        new(ProblemTypes.ValidationFailed, "See 'errors' for what is wrong with each field.", new Dictionary<string, object?> { ["errors"] = errors });
 
     public static async Task WriteAsync(HttpContext context, ProblemType type, string detail, IDictionary<string, object?>? extensions = null)
     {
@@ -107,13 +107,18 @@ internal static class Problems
         context.Response.ContentType = ContentType;
         await context.Response.WriteAsync(JsonSerializer.Serialize(problem, Json), context.RequestAborted).ConfigureAwait(false);
     }
+}
 
-    private sealed class ProblemResult(ProblemType type, string detail, IDictionary<string, object?>? extensions) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
-    {
-        public int? StatusCode => type.Status;
+/// <summary>A problem answer (<c>application/problem+json</c>) as a typed result handlers can declare in <c>Results&lt;…&gt;</c>.</summary>
+internal sealed class ProblemAnswer(ProblemType type, string detail, IDictionary<string, object?>? extensions) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+{
+    public ProblemType Type => type;
 
-        public string ContentType => Problems.ContentType;
+    public string Detail => detail;
 
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, type, detail, extensions);
-    }
+    public int? StatusCode => type.Status;
+
+    public string ContentType => Problems.ContentType;
+
+    public Task ExecuteAsync(HttpContext httpContext) => Problems.WriteAsync(httpContext, type, detail, extensions);
 }

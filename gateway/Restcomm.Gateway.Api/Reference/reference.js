@@ -64,7 +64,8 @@
     const toc = document.getElementById('toc');
     Object.keys(byTag).sort().forEach(tag => {
       toc.append(el('a', { href: '#tag-' + tag }, tag));
-      main.append(el('h2', { id: 'tag-' + tag }, tag), byTag[tag]);
+      // append() takes nodes, not an array: an array would be rendered as its text '[object HTMLDivElement]'.
+      main.append(el('h2', { id: 'tag-' + tag }, tag), ...byTag[tag]);
     });
   }).catch(err => { document.getElementById('intro').textContent = 'Could not load the OpenAPI document: ' + err; });
 

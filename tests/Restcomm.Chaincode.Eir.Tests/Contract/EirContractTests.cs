@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Restcomm.Chaincode.Eir.Internal;
 using Restcomm.Chaincode.Eir.Tests.Domain;
 using Restcomm.Eir;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Shim;
 using Restcomm.Fabric.Shim.Testing;
 
@@ -59,10 +61,36 @@ public class EirContractTests
     {
         var response = await Invoke(Org1, "Report", $$"""{"target":"{{imei}}","reason":"stolen"}""");
 
-        Assert.Equal(400, response.Status);
-        Assert.Contains(problem, response.Message, StringComparison.Ordinal);
-        Assert.True(EirException.TryParse(response.Message, out var kind, out _));
-        Assert.Equal(EirErrorKind.Invalid, kind);
+        var refusal = Refusal(response);
+        Assert.Equal(400, refusal.Status);
+        Assert.Equal(ChaincodeErrorCodes.InvalidArgument, refusal.Code);
+        Assert.Contains(problem, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"target\":")]
+    [InlineData("[1,2]")]
+    [InlineData("null")]
+    [InlineData("{\"reason\":\"stolen\"}")]
+    [InlineData("{\"target\":\"356938035643809\",\"reason\":\"sideways\"}")]
+    public async Task A_report_argument_that_does_not_bind_to_a_report_is_an_invalid_argument(string json)
+    {
+        var response = await Invoke(Org1, "Report", json);
+
+        var refusal = Refusal(response);
+        Assert.Equal(400, refusal.Status);
+        Assert.Equal(ChaincodeErrorCodes.InvalidArgument, refusal.Code);
+        Assert.Contains("argument 'report' of Report", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_null_inside_a_bulk_report_is_an_invalid_argument_naming_its_position()
+    {
+        var response = await Invoke(Org1, "ReportBulk", $$"""[{"target":"{{Device}}","reason":"stolen"},null]""");
+
+        var refusal = Refusal(response);
+        Assert.Equal(ChaincodeErrorCodes.InvalidArgument, refusal.Code);
+        Assert.Contains("Report 1 is null", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,11 +139,11 @@ public class EirContractTests
 
         var response = await Invoke(Org2, "Clear", Clear(Device));
 
-        Assert.Equal(403, response.Status);
-        Assert.True(EirException.TryParse(response.Message, out var kind, out var reason));
-        Assert.Equal(EirErrorKind.Forbidden, kind);
-        Assert.Contains("owned by Org1MSP", reason, StringComparison.Ordinal);
-        Assert.Contains("Org2MSP is neither", reason, StringComparison.Ordinal);
+        var refusal = Refusal(response);
+        Assert.Equal(403, refusal.Status);
+        Assert.Equal(ChaincodeErrorCodes.Forbidden, refusal.Code);
+        Assert.Contains("owned by Org1MSP", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Org2MSP is neither", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(EquipmentStatus.BlackListed, (await Ok<EirCheckAnswer>(Org2, "CheckImei", Device)).Status);
     }
 
@@ -385,6 +413,36 @@ public class EirContractTests
         {
             Assert.Contains(name, metadata, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Metadata_lists_the_eir_transactions_with_their_parameter_schemas()
+    {
+        var response = await Invoke(Org1, "org.hyperledger.fabric:GetMetadata");
+        var metadata = JsonNode.Parse(response.Payload.Span)!;
+
+        var transactions = metadata["contracts"]!["eir"]!["transactions"]!.AsArray().ToDictionary(t => (string)t!["name"]!, t => t!);
+        Assert.Equal(["CheckImei", "Clear", "Delegate", "Get", "GetDelegation", "Report", "ReportBulk", "Revoke"], transactions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("#/components/schemas/EirReport", (string?)transactions["Report"]["parameters"]![0]!["schema"]!["$ref"]);
+        Assert.Equal("array", (string?)transactions["ReportBulk"]["parameters"]![0]!["schema"]!["type"]);
+        Assert.Equal("#/components/schemas/EirReport", (string?)transactions["ReportBulk"]["parameters"]![0]!["schema"]!["items"]!["$ref"]);
+        Assert.Equal("#/components/schemas/EirClearRequest", (string?)transactions["Clear"]["parameters"]![0]!["schema"]!["$ref"]);
+        Assert.Equal("string", (string?)transactions["Get"]["parameters"]![0]!["schema"]!["type"]);
+        Assert.Equal(["SUBMIT", "submitTx"], transactions["Report"]["tag"]!.AsArray().Select(t => (string)t!));
+        Assert.Equal(["EVALUATE"], transactions["Get"]["tag"]!.AsArray().Select(t => (string)t!));
+
+        var report = metadata["components"]!["schemas"]!["EirReport"]!["properties"]!;
+        Assert.Equal("string", (string?)report["target"]!["type"]);
+        Assert.Equal(["Black", "Grey", "White"], report["list"]!["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal("date-time", (string?)report["expiresAt"]!["format"]);
+        Assert.NotNull(report["onBehalfOf"]);
+        Assert.Equal("string", (string?)metadata["components"]!["schemas"]!["EirClearRequest"]!["properties"]!["target"]!["type"]);
+    }
+
+    private static ChaincodeError Refusal(ChaincodeResponse response)
+    {
+        Assert.False(response.IsSuccess, "expected a refusal");
+        return ChaincodeError.FromResponse(response.Status, response.Message);
     }
 
     private static string Report(string target, string reason = "stolen", string? note = null, string? evidence = null)

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Restcomm.Fabric.Client;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Gateway.Api.Fabric;
 
 namespace Restcomm.Gateway.Tests.Api;
@@ -55,22 +56,41 @@ public sealed class FabricConnectionTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StatusCode.Unavailable, "Unavailable")]
-    [InlineData(StatusCode.DeadlineExceeded, "Timeout")]
-    [InlineData(StatusCode.Unknown, "Rejected")]
-    [InlineData(StatusCode.Aborted, "Rejected")]
-    public void Client_errors_map_to_ledger_failures_with_the_chaincode_message(StatusCode code, string failure)
+    [InlineData(StatusCode.Unknown)]
+    [InlineData(StatusCode.Aborted)]
+    public void A_chaincode_refusal_is_rejected_with_the_chaincodes_code_status_and_message(StatusCode code)
     {
-        var expected = Enum.Parse<LedgerFailure>(failure);
-        var details = new[] { new PeerErrorDetail("127.0.0.1:7101", "Org1MSP", "chaincode response 500, IMEI fails the Luhn check") };
+        var details = new[] { new PeerErrorDetail("127.0.0.1:7101", "Org1MSP", "chaincode response 400, " + ChaincodeErrorCodes.Document("invalid-argument", "IMEI fails the Luhn check")) };
         var error = new EndorseException("Endorse failed", "tx1", new Status(code, "endorse failed"), details, null);
 
         var ledger = FabricLedger.Translate(error);
 
         Assert.NotNull(ledger);
-        Assert.Equal(expected, ledger.Failure);
+        Assert.Equal(LedgerFailure.Rejected, ledger.Failure);
         Assert.Equal("tx1", ledger.TransactionId);
-        Assert.Contains("Luhn", ledger.Message, StringComparison.Ordinal);
+        Assert.Equal("invalid-argument", ledger.Code);
+        Assert.Equal(new ChaincodeError(400, "invalid-argument", "IMEI fails the Luhn check"), ledger.Refusal);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unavailable, "Unavailable", null)]
+    [InlineData(StatusCode.Aborted, "Unavailable", null)]
+    [InlineData(StatusCode.Unknown, "Unavailable", null)]
+    [InlineData(StatusCode.FailedPrecondition, "Unavailable", null)]
+    [InlineData(StatusCode.DeadlineExceeded, "Timeout", null)]
+    [InlineData(StatusCode.PermissionDenied, "Rejected", "forbidden")]
+    [InlineData(StatusCode.NotFound, "Rejected", "not-found")]
+    [InlineData(StatusCode.InvalidArgument, "Rejected", "invalid-argument")]
+    public void A_failure_no_chaincode_answered_is_classified_by_the_gateways_status(StatusCode code, string failure, string? expectedCode)
+    {
+        var error = new EvaluateException("Evaluate failed", "tx4", new Status(code, "evaluate failed"), [], null);
+
+        var ledger = FabricLedger.Translate(error);
+
+        Assert.NotNull(ledger);
+        Assert.Equal(Enum.Parse<LedgerFailure>(failure), ledger.Failure);
+        Assert.Equal(expectedCode, ledger.Code);
+        Assert.Null(ledger.Refusal);
     }
 
     [Theory]
@@ -93,12 +113,16 @@ public sealed class FabricConnectionTests : IDisposable
     {
         var details = new[]
         {
-            new PeerErrorDetail("127.0.0.1:7101", "Org1MSP", "chaincode response 403, [forbidden] The black entry is owned by Org1MSP"),
+            new PeerErrorDetail("127.0.0.1:7101", "Org1MSP", "chaincode response 403, " + ChaincodeErrorCodes.Document("forbidden", "The black entry is owned by Org1MSP")),
             new PeerErrorDetail("127.0.0.1:7102", "Org2MSP", "error in simulation: could not connect to chaincode eir"),
         };
         var error = new EndorseException("Endorse failed", "tx3", new Status(StatusCode.Aborted, "failed to endorse transaction"), details, null);
 
-        Assert.Equal(LedgerFailure.Rejected, FabricLedger.Translate(error)!.Failure);
+        var ledger = FabricLedger.Translate(error)!;
+
+        Assert.Equal(LedgerFailure.Rejected, ledger.Failure);
+        Assert.Equal("forbidden", ledger.Code);
+        Assert.Equal("The black entry is owned by Org1MSP", ledger.Message);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

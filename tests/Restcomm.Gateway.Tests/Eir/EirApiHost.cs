@@ -7,7 +7,7 @@ using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
-namespace Restcomm.Chaincode.Eir.Tests.Api;
+namespace Restcomm.Gateway.Tests.Eir;
 
 /// <summary>One organisation's REST API with the EIR endpoints, in-process, over a SQLite store file.</summary>
 internal sealed class EirApiHost : IAsyncDisposable

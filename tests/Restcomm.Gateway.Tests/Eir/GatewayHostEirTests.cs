@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Restcomm.Chaincode.Eir.Tests.Domain;
+using Restcomm.Gateway.Tests.Infrastructure;
 using Restcomm.Fabric.Shim.Testing;
 using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
-namespace Restcomm.Chaincode.Eir.Tests.Api;
+namespace Restcomm.Gateway.Tests.Eir;
 
 /// <summary>
 /// The real API host (API keys, scopes, store, projection) of two operators, in memory, over one in-process

@@ -1,16 +1,20 @@
+extern alias eirchaincode;
+
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Restcomm.Chaincode.Eir.Internal;
-using Restcomm.Chaincode.Eir.Tests.Domain;
+using eirchaincode::Restcomm.Chaincode.Eir;
+using eirchaincode::Restcomm.Chaincode.Eir.Internal;
 using Restcomm.Eir;
 using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Ledger.Testing;
 using Restcomm.Fabric.Shim;
 using Restcomm.Fabric.Shim.Testing;
 using Restcomm.Gateway.Api.Eir;
+using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Store.Projections;
+using Restcomm.Gateway.Tests.Infrastructure;
 
-namespace Restcomm.Chaincode.Eir.Tests.Api;
+namespace Restcomm.Gateway.Tests.Eir;
 
 /// <summary>
 /// A one-channel ledger in the test process: the real eir contract on the shim's in-memory stub, one block per
@@ -93,9 +97,8 @@ internal sealed class InProcessEirLedger : IBlockFeed
     {
         if (!response.IsSuccess)
         {
-            throw EirException.TryParse(response.Message, out var kind, out var reason)
-                ? new EirException(kind, reason)
-                : new InvalidOperationException(response.ToString());
+            // As the Fabric client reads a refusal: the chaincode's status, code and message.
+            throw new LedgerException(ChaincodeError.FromResponse(response.Status, response.Message));
         }
 
         return JsonSerializer.Deserialize<T>(response.Payload.Span, EirJson.Options)!;

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Restcomm.Chaincode.Eir.Tests.Domain;
+using Restcomm.Gateway.Tests.Infrastructure;
 using Restcomm.Eir;
 using Restcomm.Fabric.Shim.Testing;
 
-namespace Restcomm.Chaincode.Eir.Tests.Api;
+namespace Restcomm.Gateway.Tests.Eir;
 
 public sealed class EirEndpointsTests : IAsyncLifetime
 {

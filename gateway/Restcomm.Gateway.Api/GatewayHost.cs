@@ -46,7 +46,8 @@ internal static class GatewayHost
             kestrel.AddServerHeader = false;
             // RequestLimitsMiddleware narrows this per request to the endpoint's own limit.
             kestrel.Limits.MaxRequestBodySize = Math.Max(gateway.MaxRequestBodyBytes, gateway.MaxBulkRequestBodyBytes);
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestEnvelopeMiddleware.ServerHeaderLimit;
+            kestrel.Limits.MaxRequestLineSize = RequestEnvelopeMiddleware.ServerRequestLineLimit;
         });
 
         services.AddSingleton(TimeProvider.System);
@@ -82,6 +83,7 @@ internal static class GatewayHost
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new PrintableStringConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.AddProblemDetails();
@@ -133,6 +135,7 @@ internal static class GatewayHost
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseMiddleware<RequestEnvelopeMiddleware>();
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

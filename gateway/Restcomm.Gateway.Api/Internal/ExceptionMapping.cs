@@ -50,6 +50,11 @@ internal static partial class ExceptionMapping
         // Say where the body is wrong in the caller's terms; the framework's and the serializer's conversion messages
         // name .NET types. A syntax error's reader message names only the character and position.
         var at = json.Path is { Length: > 0 } path ? $" at {path}" : "";
+        if (json is ControlCharacterException)
+        {
+            return $"The body has a control character{at}: {json.Message.Split(" Path:", 2)[0]}";
+        }
+
         return json.InnerException is System.Text.Json.JsonException reader
             ? $"The body is not valid JSON{at}: {reader.Message}"
             : $"The body is JSON, but a value{at} has the wrong type or shape for this operation; see its schema in /openapi/v1.json.";

@@ -26,6 +26,8 @@ internal static class ProblemTypes
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", 405, "The method is not allowed on this resource");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The request body is too large");
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "The request body must be JSON");
+    public static readonly ProblemType UriTooLong = new("uri-too-long", 414, "The URL is too long");
+    public static readonly ProblemType HeadersTooLarge = new("headers-too-large", 431, "The request headers are too large");
     public static readonly ProblemType ChaincodeRejected = new("chaincode-rejected", 422, "The chaincode refused the request");
     public static readonly ProblemType TransactionNotCommitted = new("transaction-not-committed", 409, "The transaction was not committed");
     public static readonly ProblemType PeerUnavailable = new("peer-unavailable", 503, "The Fabric peer is unavailable");
@@ -36,7 +38,7 @@ internal static class ProblemTypes
     [
         MissingApiKey, InvalidApiKey, InsufficientScope, ReadOnlyOrganisation, WrongOrganisation, MalformedRequest, ValidationFailed,
         InvalidCursor, MissingIdempotencyKey, IdempotencyKeyReused, IdempotencyInProgress, NotFound, MethodNotAllowed, PayloadTooLarge,
-        UnsupportedMediaType, ChaincodeRejected, TransactionNotCommitted, PeerUnavailable, LedgerTimeout, Internal,
+        UnsupportedMediaType, UriTooLong, HeadersTooLarge, ChaincodeRejected, TransactionNotCommitted, PeerUnavailable, LedgerTimeout, Internal,
     ];
 
     /// <summary>The type for a bare status code (404 from routing, 405, 415 ...).</summary>
@@ -49,6 +51,8 @@ internal static class ProblemTypes
         405 => MethodNotAllowed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        414 => UriTooLong,
+        431 => HeadersTooLarge,
         503 => PeerUnavailable,
         _ => new ProblemType("http-" + status, status, "HTTP " + status),
     };

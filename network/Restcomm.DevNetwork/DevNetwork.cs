@@ -98,7 +98,7 @@ internal sealed class DevNetwork : IAsyncDisposable
             c => c.Name,
             c => new ChannelLedger(new ChannelDefinition(c), options.DataDir, msp, config.BlockCutting, loggerFactory.CreateLogger("Restcomm.DevNetwork.Ledger")),
             StringComparer.Ordinal);
-        var handler = new StubHandler();
+        var handler = new StubHandler(config.ChaincodeRuntime);
         var chaincodes = new Dictionary<string, ChaincodeConnection>(StringComparer.Ordinal);
         var servers = new Dictionary<string, ChaincodeConfig>(StringComparer.Ordinal);
         foreach (var cc in config.Channels.SelectMany(c => c.Chaincodes))

@@ -30,6 +30,9 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
     private AsyncDuplexStreamingCall<ChaincodeMessage, ChaincodeMessage>? _call;
 
     public string Name => name;
+
+    /// <summary>What answers this chaincode's stub calls (shared by every chaincode of the network).</summary>
+    public StubHandler Handler => handler;
     public string Address => address;
     public string? PackageId { get; private set; }
 
@@ -87,7 +90,7 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
                 }
                 PackageId = id.Name;
                 await call.RequestStream.WriteAsync(new ChaincodeMessage { Type = ChaincodeMessage.Types.Type.Registered }, ct).ConfigureAwait(false);
-                await call.RequestStream.WriteAsync(new ChaincodeMessage { Type = ChaincodeMessage.Types.Type.Ready }, ct).ConfigureAwait(false);
+                await call.RequestStream.WriteAsync(new ChaincodeMessage { Type = ChaincodeMessage.Types.Type.Ready, Payload = handler.ReadyPayload }, ct).ConfigureAwait(false);
             }
             catch
             {

@@ -102,9 +102,12 @@ public class DevNetworkThroughputBenchmarks
 
     /// <summary>Submits <see cref="TransactionsPerInvoke"/> small puts with <see cref="Clients"/> in flight and waits for every commit.</summary>
     [Benchmark(OperationsPerInvoke = TransactionsPerInvoke)]
-    public async Task CommittedSmallPuts()
+    public Task CommittedSmallPuts() => SubmitAsync(TransactionsPerInvoke);
+
+    /// <summary>Submits <paramref name="transactions"/> small puts with <see cref="Clients"/> in flight and waits for every commit.</summary>
+    public async Task SubmitAsync(int transactions)
     {
-        var remaining = TransactionsPerInvoke;
+        var remaining = transactions;
         var workers = Enumerable.Range(0, Clients).Select(async worker =>
         {
             var contract = _contracts[worker % _contracts.Length];

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Restcomm.Benchmarks;
 
 /// <summary>
-/// <c>devnet-throughput [transactions per round] [rounds] [warm-up rounds] [--platform-signer] [--allocations]</c>: the setup of <see cref="DevNetworkThroughputBenchmarks"/>
-/// (3 organisations, MAJORITY, 50 clients in flight, one small put per transaction, all in this process), measured as
+/// <c>devnet-throughput [transactions per round] [rounds] [warm-up rounds] [--clients N] [--platform-signer] [--allocations]</c>: the setup of <see cref="DevNetworkThroughputBenchmarks"/>
+/// (3 organisations, MAJORITY, 50 clients in flight unless told otherwise, one small put per transaction, all in this process), measured as
 /// committed transactions per second and as CPU time of the whole process per committed transaction, round by round,
 /// with the load average before and after: on a shared machine the CPU per transaction is the steadier figure.
 /// </summary>
@@ -14,11 +14,14 @@ public static class DevNetworkThroughputDriver
     {
         var platformSigner = args.Contains("--platform-signer");
         using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
-        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var clientsAt = Array.IndexOf(args, "--clients");
+        var clients = clientsAt >= 0 ? int.Parse(args[clientsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 50;
+        var numbers = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (clientsAt < 0 || i != clientsAt + 1))
+            .Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var perRound = numbers.Length > 0 ? numbers[0] : 1000;
         var rounds = numbers.Length > 1 ? numbers[1] : 5;
         var warmUps = numbers.Length > 2 ? numbers[2] : 1;
-        var bench = new DevNetworkThroughputBenchmarks { Clients = 50, PlatformSigner = platformSigner };
+        var bench = new DevNetworkThroughputBenchmarks { Clients = clients, PlatformSigner = platformSigner };
         bench.Setup();
         try
         {

@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "tap3-parts")
     return TapPartsProbe.Run();
 }
 
+if (args.Length > 0 && args[0] == "devnet-throughput")
+{
+    return await DevNetworkThroughputDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 // `eir-load setup|single|bulk …` drives a running REST API (see EirLoad/EirLoadDriver.cs).
 if (args.Length > 0 && args[0] == "eir-load")
 {

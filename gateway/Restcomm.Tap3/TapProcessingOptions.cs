@@ -61,11 +61,12 @@ public sealed class TapRecordChunk
 
     /// <summary>
     /// The decoded call event at <paramref name="i"/> (0..Count-1) when <see cref="TapProcessingOptions.KeepRecords"/>
-    /// is set; null when it could not be decoded or records are not kept.
+    /// is set; null when records are not kept, or when the call event could not be decoded whole (a value that cannot
+    /// be decoded, or charges under a tag TD.57 does not define): such a record is returned from its raw bytes.
     /// </summary>
     public CallEvent? GetEvent(int i) => Events[i];
 
-    /// <summary>Canonical hash of the call event at <paramref name="i"/> (all zero when it could not be decoded).</summary>
+    /// <summary>Canonical hash of the call event at <paramref name="i"/> (all zero when it could not be decoded whole).</summary>
     public ReadOnlySpan<byte> GetHash(int i) => HashBuffer.AsSpan(i * TapRecordHash.Size, TapRecordHash.Size);
 
     /// <summary>Byte offset of the call event at <paramref name="i"/> in the file.</summary>

@@ -523,6 +523,38 @@ public static class TapProcessor
         [ThreadStatic]
         private static FlatRecord? t_record;
 
+        [ThreadStatic]
+        private static byte[]? t_scratch;
+
+        /// <summary>
+        /// Reports the elements with tags TD.57 does not define that the decoder found holding TD.57 items: severe when
+        /// they hold charges, taxes or discounts (money the audit totals cannot account for), a warning otherwise.
+        /// Returns true when one was severe.
+        /// </summary>
+        private static bool ReportUnknown(WorkChunk chunk, FlatRecord record, ReadOnlySpan<byte> data, long offset, long index)
+        {
+            var severe = false;
+            for (var u = 0; u < record.UnknownCount; u++)
+            {
+                var unknown = record.Unknowns[u];
+                var where = CallEventDecoder.PathTo(data, offset, unknown.Offset);
+                var tag = Ber.DescribeTag(unknown.Tag);
+                if (unknown.HoldsMoney)
+                {
+                    severe = true;
+                    chunk.AddError(new TapValidationError(TapSeverity.Severe, 10, record.Kind.ToString(), tag, index, unknown.Offset,
+                        $"element {tag} in {where} is not defined by TD.57 but holds charge, tax or discount items: they cannot be accounted for"));
+                }
+                else
+                {
+                    chunk.AddError(new TapValidationError(TapSeverity.Warning, 0, record.Kind.ToString(), tag, index, unknown.Offset,
+                        $"element {tag} in {where} is not defined by TD.57 but holds TD.57 items; it was skipped"));
+                }
+            }
+
+            return severe;
+        }
+
         public void Process(WorkChunk chunk)
         {
             var pub = chunk.Public;
@@ -555,12 +587,28 @@ public static class TapProcessor
                 }
                 catch (TapValueException ex)
                 {
-                    chunk.Totals.AddUndecodable();
+                    // TD.57: the call event is rejected, yet its charges still count in the audit totals.
+                    var scratch = t_scratch ??= new byte[1024];
+                    var readAround = CallEventDecoder.DecodeAround(data, offset, _context, record, ex, ref scratch);
+                    t_scratch = scratch;
+                    if (readAround)
+                    {
+                        chunk.Totals.Add(record);
+                    }
+                    else
+                    {
+                        chunk.Totals.AddUndecodable();
+                    }
+
                     hash.Clear();
                     if (_options.Validate)
                     {
                         chunk.AddError(new TapValidationError(TapSeverity.Severe, 10, "CallEventDetail", ex.Item, index, ex.Offset,
                             $"syntax error in {ex.Item}: {ex.Reason}"));
+                        if (readAround)
+                        {
+                            ReportUnknown(chunk, record, data, offset, index);
+                        }
                     }
 
                     pub.Events[i] = null;
@@ -569,6 +617,16 @@ public static class TapProcessor
                 }
 
                 chunk.Totals.Add(record);
+                if (record.UnknownCount > 0 && _options.Validate && ReportUnknown(chunk, record, data, offset, index))
+                {
+                    // Charges under a tag TD.57 does not define: the call event goes back whole, from its raw bytes.
+                    TapValidator.ValidateRecord(record, index, offset, _header, chunk.AddErrorAction);
+                    hash.Clear();
+                    pub.Events[i] = null;
+                    pub.Rejected[i] = true;
+                    continue;
+                }
+
                 if (_options.Validate)
                 {
                     TapValidator.ValidateRecord(record, index, offset, _header, chunk.AddErrorAction);

@@ -71,6 +71,7 @@ internal sealed class DevNetwork : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
+            ConfigureHttp2(k.Limits.Http2);
             foreach (var org in config.Orgs)
             {
                 var layout = new OrgLayout(options.CryptoRoot, org.Domain);
@@ -97,7 +98,7 @@ internal sealed class DevNetwork : IAsyncDisposable
             c => c.Name,
             c => new ChannelLedger(new ChannelDefinition(c), options.DataDir, msp, config.BlockCutting, loggerFactory.CreateLogger("Restcomm.DevNetwork.Ledger")),
             StringComparer.Ordinal);
-        var handler = new StubHandler();
+        var handler = new StubHandler(config.ChaincodeRuntime);
         var chaincodes = new Dictionary<string, ChaincodeConnection>(StringComparer.Ordinal);
         var servers = new Dictionary<string, ChaincodeConfig>(StringComparer.Ordinal);
         foreach (var cc in config.Channels.SelectMany(c => c.Chaincodes))
@@ -145,6 +146,26 @@ internal sealed class DevNetwork : IAsyncDisposable
         }
         return network;
     }
+
+    /// <summary>
+    /// HTTP/2 settings of the gateway endpoints. A Fabric peer (grpc-go) sets no practical limit on concurrent streams,
+    /// and gateway clients keep one stream open per transaction waiting for its commit status or per event listener,
+    /// next to their evaluates and submits on the same connection: Kestrel's default of 100 streams made the 101st call
+    /// wait for a free stream (until its deadline, when the open ones were long-lived). Flow-control windows are sized
+    /// for many streams sending at once (the connection window is shared by all of them), and the server pings an idle
+    /// connection so that the streams of a client that vanished are released.
+    /// </summary>
+    internal static void ConfigureHttp2(Http2Limits http2)
+    {
+        http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+        http2.InitialConnectionWindowSize = 16 * 1024 * 1024;
+        http2.InitialStreamWindowSize = 1024 * 1024;
+        http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+        http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+    }
+
+    /// <summary>Concurrent HTTP/2 streams one client connection may open on a gateway endpoint.</summary>
+    internal const int MaxStreamsPerConnection = 10_000;
 
     /// <summary>The chaincode servers this network dials, by chaincode name.</summary>
     public IReadOnlyDictionary<string, ChaincodeConnection> Chaincodes => _chaincodes;

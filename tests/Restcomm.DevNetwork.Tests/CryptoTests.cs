@@ -107,6 +107,30 @@ public sealed class CryptoTests : IDisposable
     }
 
     [Fact]
+    public void A_remembered_signature_is_accepted_again_but_any_altered_bit_of_data_signature_or_signer_is_verified_and_refused()
+    {
+        var config = Config();
+        CryptoGenerator.EnsureGenerated(config, _root);
+        var msp = new Msp(config, _root);
+        var peer1 = msp.Deserialize(ByteString.CopyFrom(msp.Peer("Org1MSP").Serialized))!;
+        var peer2 = msp.Deserialize(ByteString.CopyFrom(msp.Peer("Org2MSP").Serialized))!;
+        var data = Encoding.UTF8.GetBytes("proposal response payload " + Guid.NewGuid());
+        var signature = msp.Peer("Org1MSP").Sign(data);
+        var otherData = (byte[])data.Clone();
+        otherData[^1] ^= 1;
+        var otherSignature = (byte[])signature.Clone();
+        otherSignature[^1] ^= 1;
+        var highS = EcdsaSignatures.TryReadDer(signature, out var r, out var s) ? EcdsaSignatures.WriteDer(r, EcdsaSignatures.Order(256) - s) : [];
+
+        Assert.True(peer1.Verify(data, signature));
+        Assert.True(peer1.Verify(data, signature));
+        Assert.False(peer1.Verify(otherData, signature));
+        Assert.False(peer1.Verify(data, otherSignature));
+        Assert.False(peer1.Verify(data, highS));
+        Assert.False(peer2.Verify(data, signature));
+    }
+
+    [Fact]
     public void Signatures_are_low_S_and_high_S_or_tampered_ones_do_not_verify()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

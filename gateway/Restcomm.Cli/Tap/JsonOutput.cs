@@ -184,6 +184,17 @@ internal static class JsonOutput
         Number(json, "totalDiscountValue", audit.TotalDiscountValue);
         Number(json, "totalDiscountRefund", audit.TotalDiscountRefund);
         Number(json, "callEventDetailsCount", audit.CallEventDetailsCount);
+        if (audit.OperatorSpecInformation.Count > 0)
+        {
+            json.WriteStartArray("operatorSpecInformation");
+            foreach (var text in audit.OperatorSpecInformation)
+            {
+                json.WriteStringValue(text);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 

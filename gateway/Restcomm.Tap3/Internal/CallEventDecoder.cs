@@ -177,7 +177,13 @@ internal static class CallEventDecoder
                     ReadChargeInformation(data, e, baseOffset, depth + 1, context, r);
                     break;
                 default:
-                    // Unmodelled group, operator-specific data or an extension: skipped by its length.
+                    // Unmodelled group, operator-specific data or an extension: skipped by its length (an element TD.57
+                    // does not define is looked into first, so that a charge cannot vanish under an altered tag).
+                    if (!KnownTags.IsDefined(tag))
+                    {
+                        NoteUnknown(data, e, baseOffset, depth, context, r);
+                    }
+
                     break;
             }
         }
@@ -224,6 +230,10 @@ internal static class CallEventDecoder
                 RequireConstructed(t, baseOffset + t.Start);
                 ReadTax(data, t, baseOffset, depth + 1, context, r, charge);
             }
+            else if (!KnownTags.IsDefined(t.Tag))
+            {
+                NoteUnknown(data, t, baseOffset, depth, context, r);
+            }
         }
     }
 
@@ -246,6 +256,10 @@ internal static class CallEventDecoder
                 var value = Primitive(data[e.ContentStart..e.ContentEnd], e, offset);
                 identifierStart = r.Append(value);
                 identifierLength = value.Length;
+            }
+            else if (!KnownTags.IsDefined(e.Tag))
+            {
+                NoteUnknown(data, e, baseOffset, depth, context, r);
             }
         }
 
@@ -306,6 +320,10 @@ internal static class CallEventDecoder
                                 RequireConstructed(d, baseOffset + d.Start);
                                 ReadChargeDetail(data, d, baseOffset, depth + 2, context, r, c);
                             }
+                            else if (!KnownTags.IsDefined(d.Tag))
+                            {
+                                NoteUnknown(data, d, baseOffset, depth + 1, context, r);
+                            }
                         }
                     }
 
@@ -323,6 +341,11 @@ internal static class CallEventDecoder
                     ReadDiscount(data, e, baseOffset, depth + 1, context, r, c);
                     break;
                 default:
+                    if (!KnownTags.IsDefined(e.Tag))
+                    {
+                        NoteUnknown(data, e, baseOffset, depth, context, r);
+                    }
+
                     break;
             }
         }
@@ -352,6 +375,11 @@ internal static class CallEventDecoder
                     slot.Flags |= ChargeSlot.HasCallTypeLevel3;
                     break;
                 default:
+                    if (!KnownTags.IsDefined(e.Tag))
+                    {
+                        NoteUnknown(data, e, baseOffset, depth, context, r);
+                    }
+
                     break;
             }
         }
@@ -395,6 +423,11 @@ internal static class CallEventDecoder
                     flags |= DetailSlot.HasChargedUnits;
                     break;
                 default:
+                    if (!KnownTags.IsDefined(e.Tag))
+                    {
+                        NoteUnknown(data, e, baseOffset, depth, context, r);
+                    }
+
                     break;
             }
         }
@@ -443,6 +476,11 @@ internal static class CallEventDecoder
                     hasTaxable = true;
                     break;
                 default:
+                    if (!KnownTags.IsDefined(e.Tag))
+                    {
+                        NoteUnknown(data, e, baseOffset, depth, context, r);
+                    }
+
                     break;
             }
         }
@@ -473,6 +511,169 @@ internal static class CallEventDecoder
                 slot.Discount = Ber.ReadInteger(Primitive(value, e, offset), offset, "Discount");
                 slot.Flags |= ChargeSlot.HasDiscount;
             }
+            else if (!KnownTags.IsDefined(e.Tag))
+            {
+                NoteUnknown(data, e, baseOffset, depth, context, r);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The names of the elements from the call event in <paramref name="data"/> down to the one that contains the
+    /// element at absolute offset <paramref name="target"/>, e.g. <c>GprsCall/GprsServiceUsed/ChargeInformationList</c>.
+    /// For findings (cold path).
+    /// </summary>
+    public static string PathTo(ReadOnlySpan<byte> data, long baseOffset, long target)
+    {
+        var names = new List<string>();
+        var pos = 0;
+        var end = data.Length;
+        var depth = 1;
+        try
+        {
+            while (pos < end)
+            {
+                var e = Ber.Read(data, ref pos, end, baseOffset, depth, Ber.DefaultMaxDepth);
+                if (baseOffset + e.Start == target)
+                {
+                    break;
+                }
+
+                if (e.Constructed && target > baseOffset + e.Start && target < baseOffset + e.End)
+                {
+                    names.Add(TapTags.NameOf(e.Tag));
+                    pos = e.ContentStart;
+                    end = e.ContentEnd;
+                    depth++;
+                }
+            }
+        }
+        catch (TapFormatException)
+        {
+            // the path so far is still the best description
+        }
+
+        return string.Join('/', names);
+    }
+
+    /// <summary>Most elements hidden while decoding one call event around unusable values.</summary>
+    public const int MaxHiddenElements = 16;
+
+    /// <summary>
+    /// An element with a tag TD.57 does not define is about to be skipped: look into it and note it when it holds
+    /// TD.57 items (money above all) — an altered tag, not an extension. Opaque extensions stay silent. Cold path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void NoteUnknown(ReadOnlySpan<byte> data, in BerElement e, long baseOffset, int depth, TapDecodeContext context, FlatRecord r)
+    {
+        var offset = baseOffset + e.Start;
+        if (!e.Constructed || r.IsHidden(offset))
+        {
+            return;
+        }
+
+        var found = Look(data, e, baseOffset, depth + 1, context.MaxDepth);
+        if (found != Found.Nothing)
+        {
+            r.AddUnknown(e.Tag, offset, found == Found.Money);
+        }
+    }
+
+    private enum Found
+    {
+        Nothing,
+        Items,
+        Money,
+    }
+
+    /// <summary>What TD.57 items an unknown constructed element holds, at any depth; content that is not BER holds none.</summary>
+    private static Found Look(ReadOnlySpan<byte> data, in BerElement parent, long baseOffset, int depth, int maxDepth)
+    {
+        var found = Found.Nothing;
+        try
+        {
+            var pos = parent.ContentStart;
+            while (pos < parent.ContentEnd)
+            {
+                var c = Ber.Read(data, ref pos, parent.ContentEnd, baseOffset, depth, maxDepth);
+                if (KnownTags.IsMoney(c.Tag))
+                {
+                    return Found.Money;
+                }
+
+                if (KnownTags.IsDefined(c.Tag))
+                {
+                    found = Found.Items;
+                }
+
+                if (c.Constructed && Look(data, c, baseOffset, depth + 1, maxDepth) is var inner && inner > found)
+                {
+                    if (inner == Found.Money)
+                    {
+                        return Found.Money;
+                    }
+
+                    found = inner;
+                }
+            }
+        }
+        catch (TapFormatException)
+        {
+            // Not BER inside: an opaque extension, nothing TAP can be read from it.
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Reads what can be read of a call event whose decoding stopped at an unusable value (<paramref name="failure"/>):
+    /// the element in error is hidden (its tag turned from APPLICATION to PRIVATE class in a copy, so the decoder skips
+    /// it like any unmodelled element) and the copy decoded again, up to <see cref="MaxHiddenElements"/> times. TD.57
+    /// rejects such a call event but still counts its charges in the audit totals; this is how they are found. Returns
+    /// false when the record cannot be read even so (then nothing of it is counted but the record itself).
+    /// </summary>
+    public static bool DecodeAround(ReadOnlySpan<byte> data, long baseOffset, TapDecodeContext context, FlatRecord record,
+        TapValueException failure, ref byte[] scratch)
+    {
+        if (scratch.Length < data.Length)
+        {
+            scratch = new byte[Math.Max(data.Length, scratch.Length * 2)];
+        }
+
+        var copy = scratch.AsSpan(0, data.Length);
+        data.CopyTo(copy);
+        record.HiddenCount = 0;
+        try
+        {
+            while (record.HiddenCount < MaxHiddenElements)
+            {
+                var local = failure.Offset - baseOffset;
+                if (local <= 0 || local >= copy.Length || (copy[(int)local] & 0xC0) != 0x40 || record.IsHidden(failure.Offset))
+                {
+                    return false; // not an APPLICATION element inside the call event: nothing that can be hidden
+                }
+
+                copy[(int)local] |= 0xC0;
+                record.Hidden[record.HiddenCount++] = failure.Offset;
+                try
+                {
+                    return Decode(copy, baseOffset, context, record);
+                }
+                catch (TapValueException next)
+                {
+                    failure = next;
+                }
+            }
+
+            return false;
+        }
+        catch (TapFormatException)
+        {
+            return false; // broken BER further on, never reached by the first attempt: the record stays unread
+        }
+        finally
+        {
+            record.HiddenCount = 0;
         }
     }
 

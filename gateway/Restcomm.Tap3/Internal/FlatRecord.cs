@@ -52,6 +52,12 @@ internal struct TaxSlot
     public long TaxableAmount;
 }
 
+/// <summary>An element of a call event whose tag TD.57 does not define, found holding TD.57 items.</summary>
+/// <param name="Tag">Its tag, as folded by <see cref="Ber"/>.</param>
+/// <param name="Offset">Its absolute byte offset.</param>
+/// <param name="HoldsMoney">True when charge, tax or discount items were found inside it.</param>
+internal readonly record struct UnknownElement(int Tag, long Offset, bool HoldsMoney);
+
 /// <summary>
 /// A call event as flat, reusable arrays: the items of <see cref="CallEventField.All"/> by id (integers as
 /// <c>long</c>, text and BCD digits as Latin-1 byte ranges of one buffer), the start time as ticks, and the charges,
@@ -102,6 +108,17 @@ internal sealed class FlatRecord
     public TaxSlot[] Taxes = new TaxSlot[8];
     public int TaxCount;
 
+    /// <summary>Elements with tags TD.57 does not define that hold TD.57 items (rare; see <see cref="KnownTags"/>).</summary>
+    public UnknownElement[] Unknowns = new UnknownElement[2];
+    public int UnknownCount;
+
+    /// <summary>
+    /// Absolute offsets of elements hidden from the decoder to read the rest of a call event with an unusable value
+    /// (see <see cref="CallEventDecoder.DecodeAround"/>); not cleared by <see cref="Begin"/>.
+    /// </summary>
+    public long[] Hidden = new long[CallEventDecoder.MaxHiddenElements];
+    public int HiddenCount;
+
     /// <summary>Scratch for the canonical encoding and the digest context of whoever owns this record.</summary>
     public byte[] Canonical = new byte[4096];
     public readonly byte[] DigestContext = RecordDigest.NewContext();
@@ -130,6 +147,30 @@ internal sealed class FlatRecord
         ChargeCount = 0;
         DetailCount = 0;
         TaxCount = 0;
+        UnknownCount = 0;
+    }
+
+    public void AddUnknown(int tag, long offset, bool holdsMoney)
+    {
+        if (UnknownCount == Unknowns.Length)
+        {
+            Array.Resize(ref Unknowns, Unknowns.Length * 2);
+        }
+
+        Unknowns[UnknownCount++] = new UnknownElement(tag, offset, holdsMoney);
+    }
+
+    public bool IsHidden(long offset)
+    {
+        for (var i = 0; i < HiddenCount; i++)
+        {
+            if (Hidden[i] == offset)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

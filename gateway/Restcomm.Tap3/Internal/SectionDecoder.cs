@@ -229,6 +229,17 @@ internal static class SectionDecoder
                 case TotalChargeValueList:
                     ReadTotalChargeValueList(c.Children(), result);
                     break;
+                case OperatorSpecInfoList:
+                    var list = c.Children();
+                    while (list.MoveNext())
+                    {
+                        if (list.Tag == TapTags.OperatorSpecInformation)
+                        {
+                            result.OperatorSpecInformation.Add(list.Text());
+                        }
+                    }
+
+                    break;
                 default:
                     break;
             }

@@ -37,6 +37,7 @@ internal static class TapTags
     public const int FileTypeIndicator = 110;
     public const int RapFileSequenceNumber = 181;
     public const int OperatorSpecInfoList = 162;
+    public const int OperatorSpecInformation = 163;
     public const int UtcTimeOffset = 231;
     public const int UtcTimeOffsetCode = 232;
 

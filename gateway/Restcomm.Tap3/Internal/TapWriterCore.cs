@@ -87,6 +87,17 @@ internal static class TapWriterCore
         w.Integer(TotalDiscountValue, a.TotalDiscountValue);
         w.Integer(TotalDiscountRefund, a.TotalDiscountRefund);
         w.Integer(CallEventDetailsCount, a.CallEventDetailsCount);
+        if (a.OperatorSpecInformation.Count > 0)
+        {
+            w.Begin(OperatorSpecInfoList);
+            foreach (var text in a.OperatorSpecInformation)
+            {
+                w.Text(OperatorSpecInformation, text);
+            }
+
+            w.End();
+        }
+
         w.End();
     }
 

@@ -167,4 +167,10 @@ public sealed class AuditControl
 
     /// <summary>CallEventDetailsCount.</summary>
     public long? CallEventDetailsCount { get; set; }
+
+    /// <summary>
+    /// The OperatorSpecInformation entries of the group's OperatorSpecInfoList, in file order (bilaterally agreed
+    /// text outside TD.57); empty when absent.
+    /// </summary>
+    public IList<string> OperatorSpecInformation { get; set; } = [];
 }

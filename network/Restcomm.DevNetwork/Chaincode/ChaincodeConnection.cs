@@ -22,6 +22,9 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
     /// <summary>The message Fabric's handler reports when the chaincode stream ends mid-transaction.</summary>
     public const string StreamTerminated = "chaincode stream terminated";
 
+    /// <summary>How long a transaction may run in the chaincode (the peer's <c>chaincode.executetimeout</c>, 30 s).</summary>
+    private static readonly TimeSpan ExecuteTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -30,6 +33,9 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
     private AsyncDuplexStreamingCall<ChaincodeMessage, ChaincodeMessage>? _call;
 
     public string Name => name;
+
+    /// <summary>What answers this chaincode's stub calls (shared by every chaincode of the network).</summary>
+    public StubHandler Handler => handler;
     public string Address => address;
     public string? PackageId { get; private set; }
 
@@ -87,7 +93,7 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
                 }
                 PackageId = id.Name;
                 await call.RequestStream.WriteAsync(new ChaincodeMessage { Type = ChaincodeMessage.Types.Type.Registered }, ct).ConfigureAwait(false);
-                await call.RequestStream.WriteAsync(new ChaincodeMessage { Type = ChaincodeMessage.Types.Type.Ready }, ct).ConfigureAwait(false);
+                await call.RequestStream.WriteAsync(new ChaincodeMessage { Type = ChaincodeMessage.Types.Type.Ready, Payload = handler.ReadyPayload }, ct).ConfigureAwait(false);
             }
             catch
             {
@@ -153,14 +159,16 @@ internal sealed partial class ChaincodeConnection(string name, string address, S
                 Payload = input.ToByteString(),
                 Timestamp = Timestamp.FromDateTime(DateTime.UtcNow),
             }, ct).ConfigureAwait(false);
-            var timeout = Task.Delay(TimeSpan.FromSeconds(30), ct);
-            var finished = await Task.WhenAny(pending.Done.Task, timeout).ConfigureAwait(false);
-            if (finished != pending.Done.Task)
+            ChaincodeMessage result;
+            try
             {
-                ct.ThrowIfCancellationRequested();
+                // WaitAsync drops its timer when the answer comes; a Task.Delay per transaction stayed queued for 30 s.
+                result = await pending.Done.Task.WaitAsync(ExecuteTimeout, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
                 throw new ChaincodeExecutionException("timeout expired while executing transaction");
             }
-            var result = await pending.Done.Task.ConfigureAwait(false);
             if (result.Type == ChaincodeMessage.Types.Type.Error)
             {
                 throw new ChaincodeExecutionException("transaction returned with failure: " + result.Payload.ToStringUtf8());

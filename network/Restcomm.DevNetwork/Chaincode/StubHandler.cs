@@ -12,8 +12,27 @@ namespace Restcomm.DevNetwork.Chaincode;
 /// Answers the shim's state calls for a transaction (what Fabric's core/chaincode/handler.go does): reads and writes go
 /// through the transaction's simulator; private data calls are checked against the collection's membership rules.
 /// </summary>
-internal sealed class StubHandler
+internal sealed class StubHandler(ChaincodeRuntimeConfig runtime)
 {
+    private readonly long[] _handled = new long[System.Enum.GetValues<ChaincodeMessage.Types.Type>().Max(t => (int)t) + 1];
+
+    /// <summary>
+    /// The READY payload: the batched state calls this network offers (Fabric 3's <c>chaincode.runtimeParams</c>), or
+    /// empty to behave as a 2.5 peer, whose READY carries nothing.
+    /// </summary>
+    public ByteString ReadyPayload { get; } = runtime.UseWriteBatch || runtime.UseGetMultipleKeys
+        ? new ChaincodeAdditionalParams
+        {
+            UseWriteBatch = runtime.UseWriteBatch,
+            MaxSizeWriteBatch = runtime.UseWriteBatch ? (uint)runtime.MaxSizeWriteBatch : 0,
+            UseGetMultipleKeys = runtime.UseGetMultipleKeys,
+            MaxSizeGetMultipleKeys = runtime.UseGetMultipleKeys ? (uint)runtime.MaxSizeGetMultipleKeys : 0,
+        }.ToByteString()
+        : ByteString.Empty;
+
+    /// <summary>Stub calls of this type answered so far (all chaincodes, all channels).</summary>
+    public long Handled(ChaincodeMessage.Types.Type type) => Interlocked.Read(ref _handled[(int)type]);
+
     /// <summary>Results per RESPONSE batch of a range or history query (Fabric's maxResultLimit).</summary>
     public const int BatchSize = 100;
 
@@ -33,6 +52,11 @@ internal sealed class StubHandler
     {
         var ns = connection.Name;
         var sim = ctx.Simulator;
+        if ((uint)msg.Type < (uint)_handled.Length)
+        {
+            Interlocked.Increment(ref _handled[(int)msg.Type]);
+        }
+
         switch (msg.Type)
         {
             case ChaincodeMessage.Types.Type.GetState:
@@ -58,54 +82,74 @@ internal sealed class StubHandler
                     : ReadPrivate(ctx, ns, req.Collection, () => sim.GetPrivateDataMetadata(ns, req.Collection, req.Key));
                 return raw is null ? new StateMetadataResult().ToByteString() : ByteString.CopyFrom(raw);
             }
-            case ChaincodeMessage.Types.Type.PutState:
+            case ChaincodeMessage.Types.Type.GetStateMultiple:
             {
-                var req = PutState.Parser.ParseFrom(msg.Payload);
+                // HandleGetStateMultipleKeys: one value per key, in key order, empty where a key has none.
+                var req = GetStateMultiple.Parser.ParseFrom(msg.Payload);
+                var result = new GetStateMultipleResult();
                 if (string.IsNullOrEmpty(req.Collection))
                 {
-                    sim.PutState(ns, req.Key, req.Value.ToByteArray());
+                    foreach (var key in req.Keys)
+                    {
+                        result.Values.Add(Bytes(sim.GetState(ns, key)));
+                    }
                 }
                 else
                 {
-                    WritePrivate(ctx, ns, req.Collection);
-                    sim.PutPrivateData(ns, req.Collection, req.Key, req.Value.ToByteArray());
+                    RequireReadable(ctx, ns, req.Collection);
+                    foreach (var key in req.Keys)
+                    {
+                        result.Values.Add(Bytes(sim.GetPrivateData(ns, req.Collection, key)));
+                    }
                 }
+                return result.ToByteString();
+            }
+            case ChaincodeMessage.Types.Type.PutState:
+            {
+                var req = PutState.Parser.ParseFrom(msg.Payload);
+                Put(ctx, ns, req.Collection, req.Key, req.Value);
                 return ByteString.Empty;
             }
             case ChaincodeMessage.Types.Type.DelState:
             {
                 var req = DelState.Parser.ParseFrom(msg.Payload);
-                if (string.IsNullOrEmpty(req.Collection))
-                {
-                    sim.PutState(ns, req.Key, null);
-                }
-                else
-                {
-                    WritePrivate(ctx, ns, req.Collection);
-                    sim.PutPrivateData(ns, req.Collection, req.Key, null);
-                }
+                Delete(ctx, ns, req.Collection, req.Key);
                 return ByteString.Empty;
             }
             case ChaincodeMessage.Types.Type.PurgePrivateData:
             {
                 var req = DelState.Parser.ParseFrom(msg.Payload);
-                WritePrivate(ctx, ns, req.Collection);
-                sim.PutPrivateData(ns, req.Collection, req.Key, null, purge: true);
+                Purge(ctx, ns, req.Collection, req.Key);
                 return ByteString.Empty;
             }
             case ChaincodeMessage.Types.Type.PutStateMetadata:
             {
                 var req = PutStateMetadata.Parser.ParseFrom(msg.Payload);
-                // Like the peer's handler: the metadata written is this one entry, replacing any the key had.
-                List<KVMetadataEntry> entries = [new KVMetadataEntry { Name = req.Metadata?.Metakey ?? "", Value = req.Metadata?.Value ?? ByteString.Empty }];
-                if (string.IsNullOrEmpty(req.Collection))
+                PutMetadata(ctx, ns, req.Collection, req.Key, req.Metadata);
+                return ByteString.Empty;
+            }
+            case ChaincodeMessage.Types.Type.WriteBatchState:
+            {
+                // HandleWriteBatch: the records in order, each as its single-write message would be.
+                foreach (var rec in WriteBatchState.Parser.ParseFrom(msg.Payload).Rec)
                 {
-                    sim.PutStateMetadata(ns, req.Key, entries);
-                }
-                else
-                {
-                    WritePrivate(ctx, ns, req.Collection);
-                    sim.PutPrivateDataMetadata(ns, req.Collection, req.Key, entries);
+                    switch (rec.Type)
+                    {
+                        case WriteRecord.Types.Type.PutState:
+                            Put(ctx, ns, rec.Collection, rec.Key, rec.Value);
+                            break;
+                        case WriteRecord.Types.Type.DelState:
+                            Delete(ctx, ns, rec.Collection, rec.Key);
+                            break;
+                        case WriteRecord.Types.Type.PurgePrivateData:
+                            Purge(ctx, ns, rec.Collection, rec.Key);
+                            break;
+                        case WriteRecord.Types.Type.PutStateMetadata:
+                            PutMetadata(ctx, ns, rec.Collection, rec.Key, rec.Metadata);
+                            break;
+                        default:
+                            throw new InvalidOperationException("unknown operation type");
+                    }
                 }
                 return ByteString.Empty;
             }
@@ -140,6 +184,55 @@ internal sealed class StubHandler
         }
     }
 
+    private static ByteString Bytes(byte[]? value) => value is null ? ByteString.Empty : ByteString.CopyFrom(value);
+
+    private static void Put(TxContext ctx, string ns, string collection, string key, ByteString value)
+    {
+        if (string.IsNullOrEmpty(collection))
+        {
+            ctx.Simulator.PutState(ns, key, value.ToByteArray());
+        }
+        else
+        {
+            WritePrivate(ctx, ns, collection);
+            ctx.Simulator.PutPrivateData(ns, collection, key, value.ToByteArray());
+        }
+    }
+
+    private static void Delete(TxContext ctx, string ns, string collection, string key)
+    {
+        if (string.IsNullOrEmpty(collection))
+        {
+            ctx.Simulator.PutState(ns, key, null);
+        }
+        else
+        {
+            WritePrivate(ctx, ns, collection);
+            ctx.Simulator.PutPrivateData(ns, collection, key, null);
+        }
+    }
+
+    private static void Purge(TxContext ctx, string ns, string collection, string key)
+    {
+        WritePrivate(ctx, ns, collection);
+        ctx.Simulator.PutPrivateData(ns, collection, key, null, purge: true);
+    }
+
+    /// <summary>Like the peer's handler: the metadata written is this one entry, replacing any the key had.</summary>
+    private static void PutMetadata(TxContext ctx, string ns, string collection, string key, StateMetadata? metadata)
+    {
+        List<KVMetadataEntry> entries = [new KVMetadataEntry { Name = metadata?.Metakey ?? "", Value = metadata?.Value ?? ByteString.Empty }];
+        if (string.IsNullOrEmpty(collection))
+        {
+            ctx.Simulator.PutStateMetadata(ns, key, entries);
+        }
+        else
+        {
+            WritePrivate(ctx, ns, collection);
+            ctx.Simulator.PutPrivateDataMetadata(ns, collection, key, entries);
+        }
+    }
+
     private static CollectionDefinition RequireCollection(TxContext ctx, string ns, string collection)
     {
         var cc = ctx.Channel.Chaincodes.GetValueOrDefault(ns)
@@ -150,12 +243,17 @@ internal sealed class StubHandler
 
     private static byte[]? ReadPrivate(TxContext ctx, string ns, string collection, Func<byte[]?> read)
     {
+        RequireReadable(ctx, ns, collection);
+        return read();
+    }
+
+    private static void RequireReadable(TxContext ctx, string ns, string collection)
+    {
         var coll = RequireCollection(ctx, ns, collection);
         if (coll.MemberOnlyRead && !coll.IsMember(ctx.Creator.MspId))
         {
             throw new InvalidOperationException($"tx creator does not have read access permission on privatedata in chaincodeName:{ns} collectionName: {collection}");
         }
-        return read();
     }
 
     private static void WritePrivate(TxContext ctx, string ns, string collection)

@@ -9,6 +9,8 @@ internal sealed class DevNetworkConfig
     public List<OrgConfig> Orgs { get; set; } = [];
     public List<ChannelConfig> Channels { get; set; } = [];
     public BlockCuttingConfig BlockCutting { get; set; } = new();
+    /// <summary>What the network offers chaincodes in READY (batched state calls).</summary>
+    public ChaincodeRuntimeConfig ChaincodeRuntime { get; set; } = new();
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -188,4 +190,16 @@ internal sealed class BlockCuttingConfig
 {
     public int MaxTransactions { get; set; } = 200;
     public int TimeoutMs { get; set; } = 100;
+}
+
+/// <summary>
+/// The batched state calls offered to chaincodes in READY, as Fabric 3 peers do (<c>chaincode.runtimeParams</c> in
+/// core.yaml, same defaults). Both off makes READY carry no payload, as a Fabric 2.5 peer's does.
+/// </summary>
+internal sealed class ChaincodeRuntimeConfig
+{
+    public bool UseWriteBatch { get; set; } = true;
+    public int MaxSizeWriteBatch { get; set; } = 1000;
+    public bool UseGetMultipleKeys { get; set; } = true;
+    public int MaxSizeGetMultipleKeys { get; set; } = 1000;
 }

@@ -22,13 +22,22 @@ internal sealed class Identity(string mspId, MSPRole.Types.MSPRoleType role, ECP
 
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
+        if (VerifiedSignatures.Contains(serialized, data, signature))
+        {
+            return true;
+        }
         if (!_keys.TryTake(out var key))
         {
             key = ECDsa.Create(publicKey);
         }
         try
         {
-            return EcdsaSignatures.Verify(key, data, signature);
+            var valid = EcdsaSignatures.Verify(key, data, signature);
+            if (valid)
+            {
+                VerifiedSignatures.Add(serialized, data, signature);
+            }
+            return valid;
         }
         finally
         {
@@ -60,10 +69,13 @@ internal sealed class SigningIdentity(string mspId, byte[] serialized, ECDsa key
 
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
+        byte[] signature;
         lock (_lock)
         {
-            return EcdsaSignatures.Sign(_key, data);
+            signature = EcdsaSignatures.Sign(_key, data);
         }
+        VerifiedSignatures.Add(serialized, data, signature);
+        return signature;
     }
 }
 

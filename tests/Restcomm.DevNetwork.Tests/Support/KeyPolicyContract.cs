@@ -29,6 +29,26 @@ public sealed class KeyPolicyContract : ContractBase
     public async Task<string> Get(TransactionContext ctx, string key) =>
         Encoding.UTF8.GetString(await ctx.Stub.GetStateAsync(key, ctx.CancellationToken).ConfigureAwait(false) ?? []);
 
+    /// <summary>Reads comma-separated keys in one call; the values joined by commas (empty for a missing key).</summary>
+    [EvaluateTransaction]
+    public async Task<string> GetMany(TransactionContext ctx, string keys)
+    {
+        var values = await ctx.Stub.GetMultipleStatesAsync(keys.Split(','), ctx.CancellationToken).ConfigureAwait(false);
+        return string.Join(",", values.Select(v => Encoding.UTF8.GetString(v ?? [])));
+    }
+
+    /// <summary>Writes <paramref name="count"/> keys <c>prefix-0</c>… and deletes <c>prefix-gone</c>, in one transaction.</summary>
+    [SubmitTransaction]
+    public async Task PutMany(TransactionContext ctx, string prefix, int count, string value)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await ctx.Stub.PutStateAsync($"{prefix}-{i}", Encoding.UTF8.GetBytes(value), ctx.CancellationToken).ConfigureAwait(false);
+        }
+
+        await ctx.Stub.DeleteStateAsync($"{prefix}-gone", ctx.CancellationToken).ConfigureAwait(false);
+    }
+
     [SubmitTransaction]
     public async Task SetPolicy(TransactionContext ctx, string key, string orgs) =>
         await ctx.Stub.SetStateValidationParameterAsync(key, Policy(orgs), ctx.CancellationToken).ConfigureAwait(false);

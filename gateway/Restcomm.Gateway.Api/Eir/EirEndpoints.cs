@@ -50,6 +50,8 @@ public static class EirEndpoints
             .WithSummary("Status of one IMEI or IMEISV (CheckIMEI), from the index.");
         read.MapPost("/check", CheckMany).WithName("EirCheckImeis").ReadsOnly().AcceptsBulkBody()
             .WithSummary("Statuses of up to 10,000 IMEIs, in request order, from the index.");
+        read.MapGet("/entries", ListEntries).WithName("EirListEntries")
+            .WithSummary("Current entries from the read model, by ID, filtered by owner, list, reason and change time; page with cursor.");
         read.MapGet("/devices/{imei}", GetDevice).WithName("EirGetDevice").ProducesLedgerProblems(Problems)
             .WithSummary("A device's status, deciding entry, entries and full history.");
         read.MapGet("/targets/{target}", GetTarget).WithName("EirGetTarget").ProducesLedgerProblems(Problems)
@@ -127,6 +129,42 @@ public static class EirEndpoints
             ArrayPool<Imei>.Shared.Return(imeis);
             ArrayPool<ImeiCheck>.Shared.Return(results);
         }
+    }
+
+    private static async Task<Results<OkJson<EntriesPage>, ProblemAnswer>> ListEntries(
+        EirEntryQueries queries, string? owner, string? list, string? reason, DateTimeOffset? updatedSince, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        EirList? wantedList = null;
+        if (list is not null)
+        {
+            if (!EirNames.TryParseList(list, out var parsed))
+            {
+                return Invalid($"list '{list}' is not one of black, grey, white.");
+            }
+
+            wantedList = parsed;
+        }
+
+        ReasonCode? wantedReason = null;
+        if (reason is not null)
+        {
+            if (!EirNames.TryParseReason(reason, out var parsed))
+            {
+                return Invalid($"reason '{reason}' is not an EIR reason code.");
+            }
+
+            wantedReason = parsed;
+        }
+
+        if (!PageRequest.TryParse("eir-entries", limit, cursor, out var page, out var problem))
+        {
+            return (ProblemAnswer)problem!;
+        }
+
+        var (entries, height) = await queries.ListAsync(new EirEntryFilter(owner, wantedList, wantedReason, updatedSince), page.Limit, page.After, cancellationToken).ConfigureAwait(false);
+        var items = entries.Take(page.Limit).ToList();
+        var next = entries.Count > page.Limit ? PageRequest.Encode("eir-entries", items[^1].Id) : null;
+        return Json(new EntriesPage(items, next, height));
     }
 
     private static async Task<Results<OkJson<DeviceAnswer>, ProblemAnswer>> GetDevice(string imei, ImeiIndex index, IEirLedgerClient ledger, CancellationToken cancellationToken)
@@ -305,6 +343,9 @@ public static class EirEndpoints
 
     /// <summary>The status of one IMEI.</summary>
     internal sealed record CheckAnswer(Imei Imei, EquipmentStatus Status, string? Reason, string? Owner, long BlockHeight);
+
+    /// <summary>A page of current entries and the height the read model reflected.</summary>
+    internal sealed record EntriesPage(IReadOnlyList<EirEntry> Items, string? NextCursor, long BlockHeight);
 
     /// <summary>IMEIs to check.</summary>
     /// <param name="Imeis">Up to 10,000 IMEIs or IMEISVs (JSON strings of 15 or 16 digits).</param>

@@ -112,11 +112,11 @@ public sealed partial class EirProjection(ImeiIndex index, ILogger<EirProjection
 
             await context.Connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO eir_entries (channel, entry_id, target, list, owner, entry_json, block_number)
-                VALUES (@Channel, @Id, @Target, @List, @Owner, @Json, @Block)
+                INSERT INTO eir_entries (channel, entry_id, target, list, owner, reason, updated_at, entry_json, block_number)
+                VALUES (@Channel, @Id, @Target, @List, @Owner, @Reason, @UpdatedAt, @Json, @Block)
                 ON CONFLICT (channel, entry_id) DO UPDATE SET
-                    target = excluded.target, list = excluded.list, owner = excluded.owner,
-                    entry_json = excluded.entry_json, block_number = excluded.block_number
+                    target = excluded.target, list = excluded.list, owner = excluded.owner, reason = excluded.reason,
+                    updated_at = excluded.updated_at, entry_json = excluded.entry_json, block_number = excluded.block_number
                 """,
                 new
                 {
@@ -125,6 +125,8 @@ public sealed partial class EirProjection(ImeiIndex index, ILogger<EirProjection
                     Target = entry.Target.ToString(),
                     List = EirNames.Of(entry.List),
                     entry.Owner,
+                    Reason = entry.Reason is { } reason ? EirNames.Of(reason) : null,
+                    UpdatedAt = entry.UpdatedAt.ToUnixTimeMilliseconds(),
                     Json = JsonSerializer.Serialize(entry, EirJson.Options),
                     Block = (long)block.Number,
                 },

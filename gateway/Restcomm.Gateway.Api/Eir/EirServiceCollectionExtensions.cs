@@ -17,6 +17,7 @@ public static class EirServiceCollectionExtensions
     {
         services.TryAddSingleton(sp => new ImeiIndex(sp.GetService<TimeProvider>()));
         services.TryAddSingleton<EirProjection>();
+        services.TryAddSingleton<EirEntryQueries>();
         services.AddSingleton<IProjection>(sp => sp.GetRequiredService<EirProjection>());
         return services;
     }

@@ -39,6 +39,7 @@ internal sealed class EirApiHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(ledger);
+        builder.Services.AddSingleton(store);
         builder.Services.AddEir();
         var app = builder.Build();
         app.MapGroup("/v1").MapEirEndpoints(requireScopes: false);

@@ -245,6 +245,42 @@ public sealed class EirEndpointsTests : IAsyncLifetime
         Assert.Equal(height, (long)check["blockHeight"]!);
     }
 
+    [Fact]
+    public async Task Entries_are_listed_from_the_read_model_filtered_and_paged_with_a_cursor()
+    {
+        string[] imeis = ["490154203237518", "356938035643809", "352099001761481", "353918057225704"];
+        Assert.Equal(HttpStatusCode.Created, (await Send(A, HttpMethod.Post, "/v1/eir/entries", new { target = imeis[0], reason = "stolen" })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Send(A, HttpMethod.Post, "/v1/eir/entries", new { target = imeis[1], reason = "lost" })).Status);
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.Created, (await Send(B, HttpMethod.Post, "/v1/eir/entries", new { target = imeis[2], reason = "stolen" })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Send(B, HttpMethod.Post, "/v1/eir/entries", new { target = imeis[3], reason = "fraud" })).Status);
+        await _operatorA.CaughtUpAsync(_ledger.Height);
+
+        var stolen = await Get(A, "/v1/eir/entries?reason=stolen");
+        var ofB = await Get(A, "/v1/eir/entries?owner=Org2MSP&list=black");
+        var recent = await Get(A, $"/v1/eir/entries?updatedSince={Uri.EscapeDataString(Entries.T0.AddMinutes(30).ToString("O"))}");
+        var targets = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Get(A, "/v1/eir/entries?limit=3" + (cursor is null ? "" : "&cursor=" + cursor));
+            targets.AddRange(page["items"]!.AsArray().Select(e => (string)e!["target"]!));
+            cursor = (string?)page["nextCursor"];
+        }
+        while (cursor is not null);
+        var (badList, _) = await Send(A, HttpMethod.Get, "/v1/eir/entries?list=purple", null);
+        var (badCursor, _) = await Send(A, HttpMethod.Get, "/v1/eir/entries?cursor=bm90LWEtY3Vyc29y", null);
+
+        Assert.Equal(new[] { imeis[0], imeis[2] }.Order(), stolen["items"]!.AsArray().Select(e => (string)e!["target"]!).Order());
+        Assert.Equal(new[] { imeis[2], imeis[3] }.Order(), ofB["items"]!.AsArray().Select(e => (string)e!["target"]!).Order());
+        Assert.Equal(new[] { imeis[2], imeis[3] }.Order(), recent["items"]!.AsArray().Select(e => (string)e!["target"]!).Order());
+        Assert.Equal(imeis.Order(), targets.Order());
+        Assert.Equal(4, targets.Distinct().Count());
+        Assert.Equal(_ledger.Height, (long)stolen["blockHeight"]!);
+        Assert.Equal(HttpStatusCode.BadRequest, badList);
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor);
+    }
+
     private static async Task<JsonNode> Get(HttpClient client, string path)
     {
         var (status, body) = await Send(client, HttpMethod.Get, path, null);

@@ -1,5 +1,3 @@
-using Restcomm.Eir;
-
 namespace Restcomm.Gateway.Api.Eir;
 
 /// <summary>A committed EIR transaction: the chaincode's answer and where it landed.</summary>

@@ -1,16 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Restcomm.Fabric.Shim.Testing;
-using Restcomm.Gateway.Api.Roaming;
 using Restcomm.Gateway.Store;
-using Restcomm.Gateway.Store.Projections;
 using Restcomm.Gateway.Tests.Infrastructure;
 using Restcomm.Roaming;
 using Restcomm.Tap3;
@@ -24,24 +17,24 @@ namespace Restcomm.Gateway.Tests.Roaming;
 /// </summary>
 public sealed class RoamingEndpointsTests : IAsyncLifetime
 {
-    private const string AgreementId = "AB-2025";
-    private const string Period = "2025-01";
+    internal const string AgreementId = "AB-2025";
+    internal const string Period = "2025-01";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private static readonly Dictionary<string, string> Roles = new() { ["roaming.submitter"] = "true", ["roaming.approver"] = "true" };
-    private static readonly string File1 = FileId.Format("AAAA1", "BBBB2", 1);
+    internal static readonly Dictionary<string, string> Roles = new() { ["roaming.submitter"] = "true", ["roaming.approver"] = "true" };
+    internal static readonly string File1 = FileId.Format("AAAA1", "BBBB2", 1);
 
     private readonly ManualClock _clock = new(new DateTimeOffset(2025, 1, 20, 10, 0, 0, TimeSpan.Zero));
     private readonly InProcessRoamingLedger _ledger;
-    private readonly OperatorApi _a;
-    private readonly OperatorApi _b;
-    private readonly OperatorApi _c;
+    private readonly RoamingOperatorApi _a;
+    private readonly RoamingOperatorApi _b;
+    private readonly RoamingOperatorApi _c;
 
     public RoamingEndpointsTests()
     {
         _ledger = new InProcessRoamingLedger(_clock);
-        _a = new OperatorApi(_ledger, "Org1MSP", TestIdentity.Create("Org1MSP", "User1@org1.example.com", Roles));
-        _b = new OperatorApi(_ledger, "Org2MSP", TestIdentity.Create("Org2MSP", "User1@org2.example.com", Roles));
-        _c = new OperatorApi(_ledger, "Org3MSP", TestIdentity.Create("Org3MSP", "User1@org3.example.com", Roles));
+        _a = new RoamingOperatorApi(_ledger, "Org1MSP", TestIdentity.Create("Org1MSP", "User1@org1.example.com", Roles));
+        _b = new RoamingOperatorApi(_ledger, "Org2MSP", TestIdentity.Create("Org2MSP", "User1@org2.example.com", Roles));
+        _c = new RoamingOperatorApi(_ledger, "Org3MSP", TestIdentity.Create("Org3MSP", "User1@org3.example.com", Roles));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -248,7 +241,7 @@ public sealed class RoamingEndpointsTests : IAsyncLifetime
     }
 
     /// <summary>A (Org1MSP, AAAA1) and B (Org2MSP, BBBB2): MOC local 120/min per 60 s in A's network, 100/min in B's.</summary>
-    private static AgreementDocument Agreement() => new()
+    internal static AgreementDocument Agreement() => new()
     {
         AgreementId = AgreementId,
         PartyA = new AgreementParty { MspId = "Org1MSP", Tadigs = ["AAAA1"] },
@@ -264,11 +257,11 @@ public sealed class RoamingEndpointsTests : IAsyncLifetime
         ],
     };
 
-    private static object Batch(int file, int batch, UsageRecord[] records)
+    internal static object Batch(int file, int batch, UsageRecord[] records)
         => new { agreementId = AgreementId, senderTadig = "AAAA1", recipientTadig = "BBBB2", fileSequenceNumber = file, batchNumber = batch, period = Period, records };
 
     /// <summary>MOC local of subscriber 23415000000000n on 10 January 2025.</summary>
-    private static UsageRecord Moc(long seconds, long charge, int n) => new()
+    internal static UsageRecord Moc(long seconds, long charge, int n) => new()
     {
         Service = RoamingService.MocLocal,
         EventTimeUtc = new DateTimeOffset(2025, 1, 10, 9, n, 0, TimeSpan.Zero),
@@ -280,49 +273,4 @@ public sealed class RoamingEndpointsTests : IAsyncLifetime
         Imsi = $"23415000000000{n}",
         CallReference = $"call-{n}",
     };
-
-    /// <summary>One operator's real API host whose ledger is the in-process one, signing as <paramref name="identity"/>.</summary>
-    private sealed class OperatorApi(InProcessRoamingLedger ledger, string mspId, TestIdentity identity) : WebApplicationFactory<RoamingProjection>
-    {
-        private readonly string _dataDirectory = Directory.CreateTempSubdirectory("roaming-host-").FullName;
-
-        public async Task<HttpClient> ClientAsync(params string[] scopes)
-        {
-            var store = Services.GetRequiredService<GatewayStore>();
-            var key = await store.ApiKeys.CreateAsync(mspId, "test", scopes, [], CancellationToken.None).WaitAsync(Timeout);
-            var client = CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Token);
-            return client;
-        }
-
-        public Task CaughtUpAsync(long height)
-            => Services.GetRequiredService<ProjectionEngine>().WaitForHeightAsync("roaming", InProcessRoamingLedger.Channel, height, CancellationToken.None).WaitAsync(Timeout);
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Gateway:DataDirectory", _dataDirectory);
-            builder.UseSetting("Gateway:MspId", mspId);
-            builder.UseSetting("Gateway:LogFormat", "text");
-            builder.UseSetting("Fabric:NetworkFile", Path.Combine(_dataDirectory, "no-network.json"));
-
-            // A connection on the roaming channel whose blocks and answers come from the in-process ledger (no peer is dialled).
-            builder.UseSetting("Fabric:GatewayEndpoint", "127.0.0.1:1");
-            builder.UseSetting("Fabric:ClientCertFile", Path.Combine(_dataDirectory, "cert.pem"));
-            builder.UseSetting("Fabric:ClientKeyFile", Path.Combine(_dataDirectory, "key.pem"));
-            builder.UseSetting("Fabric:Channels:0:Name", InProcessRoamingLedger.Channel);
-            builder.ConfigureTestServices(services =>
-            {
-                services.AddSingleton(ledger.As(identity));
-                services.AddSingleton<IBlockFeed>(ledger);
-                services.AddSingleton<TimeProvider>(TimeProvider.System);
-            });
-        }
-    }
 }

@@ -23,5 +23,11 @@ if (args.Length > 0 && args[0] == "eir-load")
     return await Restcomm.Benchmarks.EirLoad.EirLoadDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `roaming-close [--batches N] [--records R] [--runs K]`: the roaming period close, in-process (see RoamingClose/).
+if (args.Length > 0 && args[0] == "roaming-close")
+{
+    return await Restcomm.Benchmarks.RoamingClose.RoamingCloseDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TapBenchmarkFiles).Assembly).Run(args);
 return 0;

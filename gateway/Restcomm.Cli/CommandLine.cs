@@ -1,5 +1,6 @@
 using Restcomm.Cli.Keys;
 using Restcomm.Cli.Projections;
+using Restcomm.Cli.Roaming;
 using Restcomm.Cli.Tap;
 
 namespace Restcomm.Cli;
@@ -12,6 +13,7 @@ internal static class CommandLine
         ("tap", "inspect, validate and generate TAP3 files", TapCommand.RunAsync),
         ("keys", "create, list and revoke REST API keys", KeysCommand.RunAsync),
         ("projections", "list read models' positions; rebuild one from block 0", ProjectionsCommand.RunAsync),
+        ("roaming", "agreements, usage batches, reconciliation and statements through an operator's REST API", RoamingCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

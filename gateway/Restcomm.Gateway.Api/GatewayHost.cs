@@ -68,6 +68,8 @@ internal static class GatewayHost
         services.AddSingleton<IProjection, LedgerEventsProjection>();
         services.AddSingleton<IProjection, RoamingProjection>();
         services.AddSingleton<RoamingReadModel>();
+        services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
+        services.AddSingleton<RoamingLedgerClient>();
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
@@ -166,6 +168,7 @@ internal static class GatewayHost
         v1.AddEndpointFilter(LedgerProblemExtensions.AnswerLedgerFailuresAsProblems);
         LedgerEndpoints.Map(v1);
         v1.MapEirEndpoints();
+        v1.MapRoamingEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ReferencePage.Map(app);

@@ -21,6 +21,8 @@ namespace Restcomm.Gateway.Api.Internal;
 /// </remarks>
 internal sealed class LedgerProblemTypes
 {
+    private readonly IReadOnlyDictionary<string, string> _codeAliases;
+
     /// <summary>The generic ledger endpoints (<c>/v1/ledger</c>): callers run chaincode functions themselves, so they see the chaincode's text.</summary>
     public static LedgerProblemTypes Chaincode { get; } = new("chaincode", "chaincode", showsUncodedMessages: true);
 
@@ -30,8 +32,13 @@ internal sealed class LedgerProblemTypes
     /// Whether a chaincode failure without a code shows its message. Off for domain endpoints: such text is the
     /// chaincode's internals (keys, exceptions), not an answer for their callers.
     /// </param>
-    public LedgerProblemTypes(string domain, string displayName, bool showsUncodedMessages = false)
+    /// <param name="codeAliases">
+    /// A context's own refusal codes and the generic code each answers as (e.g. <c>period-open</c> →
+    /// <c>failed-precondition</c>); the problem still carries the chaincode's own code as <c>code</c>.
+    /// </param>
+    public LedgerProblemTypes(string domain, string displayName, bool showsUncodedMessages = false, IReadOnlyDictionary<string, string>? codeAliases = null)
     {
+        _codeAliases = codeAliases ?? new Dictionary<string, string>();
         Domain = domain;
         DisplayName = displayName;
         ShowsUncodedMessages = showsUncodedMessages;
@@ -66,7 +73,7 @@ internal sealed class LedgerProblemTypes
     /// <summary>The problem type of a failure.</summary>
     public ProblemType TypeOf(LedgerException failure) => failure.Failure switch
     {
-        LedgerFailure.Rejected => failure.Code switch
+        LedgerFailure.Rejected => (failure.Code is { } own && _codeAliases.TryGetValue(own, out var alias) ? alias : failure.Code) switch
         {
             ChaincodeErrorCodes.InvalidArgument => InvalidArgument,
             ChaincodeErrorCodes.Forbidden => Forbidden,

@@ -42,6 +42,12 @@ internal static class Agreements
                 ],
                 Discount = new DiscountModel(),
             },
+            new DirectionTerms
+            {
+                VisitedMspId = Home,
+                Rates = [new ServiceRate { Service = RoamingService.Data, PricePerUnit = 1500, ChargingIncrement = 1024 }],
+                Discount = new DiscountModel(),
+            },
         ],
     };
 

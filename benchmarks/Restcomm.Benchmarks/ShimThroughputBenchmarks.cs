@@ -134,7 +134,7 @@ internal sealed class ShimBenchPeer : IAsyncDisposable
     private ShimBenchPeer(string address)
     {
         _channel = GrpcChannel.ForAddress($"http://{address}");
-        _call = new Chaincode.ChaincodeClient(_channel).Connect();
+        _call = new Restcomm.Fabric.Protos.Peer.Chaincode.ChaincodeClient(_channel).Connect();
     }
 
     public static async Task<ShimBenchPeer> ConnectAsync(string address, bool offerWriteBatch)

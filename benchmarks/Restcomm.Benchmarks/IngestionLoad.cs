@@ -36,7 +36,8 @@ public static class IngestionLoad
         await using var host = await NetworkHost.StartAsync(root).ConfigureAwait(false);
         var cli = CliDll();
         var run = 0;
-        Console.WriteLine("records | batch | in flight | batches | wall s | committed rec/s | child peak RSS MiB | child CPU s | load");
+        Console.WriteLine("records | batch | in flight | batches | wall s | committed rec/s | child peak RSS MiB | child CPU s | network+chaincode CPU s | load");
+        using var self = Process.GetCurrentProcess();
         foreach (var n in records)
         {
             foreach (var batch in batches)
@@ -54,12 +55,16 @@ public static class IngestionLoad
                     var header = new TapTrafficGenerator(seed).Header;
                     var agreement = $"BENCH-{run}";
                     await host.AgreeAsync(agreement, header.BatchControl!.Sender!, header.BatchControl.Recipient!).ConfigureAwait(false);
+                    self.Refresh();
+                    var hostCpuBefore = self.TotalProcessorTime;
                     var (wall, peak, cpu, stdout) = await RunChildAsync(cli, root, path, agreement, host.NetworkJson, batch, inFlight).ConfigureAwait(false);
+                    self.Refresh();
+                    var hostCpu = (self.TotalProcessorTime - hostCpuBefore).TotalSeconds;
                     using var summary = JsonDocument.Parse(stdout);
                     var committed = summary.RootElement.GetProperty("recordsCommitted").GetInt64();
                     var batchCount = summary.RootElement.GetProperty("batches").GetInt32();
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{n} | {batch} | {inFlight} | {batchCount} | {wall:F1} | {committed / wall:N0} ({committed:N0} records) | {peak / 1024.0:F0} | {cpu:F1} | {Load()} | outcome {summary.RootElement.GetProperty("outcome").GetString()}"));
+                        $"{n} | {batch} | {inFlight} | {batchCount} | {wall:F1} | {committed / wall:N0} ({committed:N0} records) | {peak / 1024.0:F0} | {cpu:F1} | {hostCpu:F1} | {Load()} | outcome {summary.RootElement.GetProperty("outcome").GetString()}"));
                     File.Delete(path);
                 }
             }

@@ -129,7 +129,7 @@ internal sealed class UsageRecordMapper(string? visitedCountryCode, string? home
         var number = e.OtherPartyNumber;
         if (!string.IsNullOrEmpty(number) && visitedCountryCode is not null && homeCountryCode is not null)
         {
-            // The longer code first, so that e.g. 1 (NANP) never hides 1xx-less codes of the other side.
+            // The longer code first: a short code (1, 7) must not claim the numbers of a longer one starting alike.
             foreach (var (code, service) in Ordered())
             {
                 if (number.StartsWith(code, StringComparison.Ordinal))
@@ -159,7 +159,7 @@ internal sealed class UsageRecordMapper(string? visitedCountryCode, string? home
 
     private IEnumerable<(string Code, RoamingService Service)> Ordered()
     {
-        // Same country (a national operator roaming): home first — a call home is what the agreement prices as home.
+        // Equal codes (national roaming): home first, as a call home is what the agreement prices as home.
         if (homeCountryCode!.Length >= visitedCountryCode!.Length)
         {
             yield return (homeCountryCode, RoamingService.MocHome);

@@ -116,6 +116,24 @@ public abstract class IngestionPipelineTests<TDatabase>(TDatabase database) : St
     }
 
     [SkippableFact]
+    public async Task A_gap_in_the_partners_file_sequence_numbers_is_reported()
+    {
+        var first = TapTrafficGenerator.CreateDocument(200, Seed);
+        first.Header.BatchControl!.FileSequenceNumber = "00001";
+        var third = TapTrafficGenerator.CreateDocument(200, Seed);
+        third.Header.BatchControl!.FileSequenceNumber = "00003";
+        var (ingestor, _, _) = await NewAsync(first.Header);
+
+        var one = await Run(ingestor, _files.Write(first, "seq1.tap"), Options());
+        var three = await Run(ingestor, _files.Write(third, "seq3.tap"), Options());
+
+        Assert.Empty(one.MissingFileSequenceNumbers);
+        Assert.Equal([2], three.MissingFileSequenceNumbers);
+        Assert.Equal(IngestionOutcome.Complete, three.Outcome);
+        Assert.Contains("file sequence numbers missing", three.Reason, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task A_call_event_with_a_severe_error_is_left_out_and_listed_and_the_rest_is_committed()
     {
         var document = TapTrafficGenerator.CreateDocument(400, Seed);

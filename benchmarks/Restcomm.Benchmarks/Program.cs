@@ -17,6 +17,17 @@ if (args.Length > 0 && args[0] == "devnet-throughput")
     return await DevNetworkThroughputDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `ingest-throughput [--records N,…] [--batch N,…] [--in-flight K,…]`: restcomm tap ingest against the dev network.
+if (args.Length > 0 && args[0] == "ingest-throughput")
+{
+    return await IngestionLoad.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "ingest-parts")
+{
+    return await IngestPartsProbe.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 // `eir-load setup|single|bulk …` drives a running REST API (see EirLoad/EirLoadDriver.cs).
 if (args.Length > 0 && args[0] == "eir-load")
 {

@@ -59,6 +59,13 @@ public sealed class TapRecordChunk
 
     internal bool[] Rejected { get; }
 
+    /// <summary>The chunk's raw call events, back to back (set by the processor before each callback).</summary>
+    internal byte[] RawBuffer { get; set; } = [];
+
+    internal int[]? RawStart { get; set; }
+
+    internal int[]? RawLength { get; set; }
+
     /// <summary>
     /// The decoded call event at <paramref name="i"/> (0..Count-1) when <see cref="TapProcessingOptions.KeepRecords"/>
     /// is set; null when records are not kept, or when the call event could not be decoded whole (a value that cannot
@@ -74,6 +81,17 @@ public sealed class TapRecordChunk
 
     /// <summary>True when the call event at <paramref name="i"/> has a severe error (or could not be decoded).</summary>
     public bool IsRejected(int i) => Rejected[i];
+
+    /// <summary>
+    /// The call event at <paramref name="i"/> exactly as it is in the file (its BER element: tag, length and
+    /// contents). Valid only during the callback, like the rest of the chunk.
+    /// </summary>
+    public ReadOnlySpan<byte> GetEncoding(int i)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(i);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(i, Count);
+        return RawBuffer.AsSpan(RawStart![i], RawLength![i]);
+    }
 }
 
 /// <summary>What a processing run found.</summary>

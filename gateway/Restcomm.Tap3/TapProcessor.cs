@@ -357,6 +357,7 @@ public static class TapProcessor
                     totals.Add(chunk.Totals);
                     if (onChunk is not null)
                     {
+                        chunk.Public.RawBuffer = chunk.Raw;
                         await onChunk(chunk.Public, token).ConfigureAwait(false);
                     }
 
@@ -657,6 +658,8 @@ public static class TapProcessor
             Public = new TapRecordChunk(capacity);
             RawStart = new int[capacity];
             RawLength = new int[capacity];
+            Public.RawStart = RawStart;
+            Public.RawLength = RawLength;
             Raw = ArrayPool<byte>.Shared.Rent(capacity * 256);
             AddErrorAction = AddError;
         }

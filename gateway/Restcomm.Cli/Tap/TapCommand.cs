@@ -40,6 +40,7 @@ internal static class TapCommand
                 "inspect" => await InspectAsync(parsed, stdout, stderr, showProgress, cancellationToken).ConfigureAwait(false),
                 "validate" => await ValidateAsync(parsed, stdout, stderr, showProgress, cancellationToken).ConfigureAwait(false),
                 "generate" => await GenerateAsync(parsed, stdout, stderr, showProgress, cancellationToken).ConfigureAwait(false),
+                "ingest" => await IngestCommand.RunAsync(parsed, stdout, stderr, showProgress, cancellationToken).ConfigureAwait(false),
                 _ => await UnknownAsync(args[0], stderr).ConfigureAwait(false),
             };
         }
@@ -71,6 +72,10 @@ internal static class TapCommand
         await writer.WriteLineAsync("                                                 TD.57 report; exit 0 valid, 1 fatal; --rap writes a").ConfigureAwait(false);
         await writer.WriteLineAsync("                                                 RAP 1.5 ReturnBatch when there is something to return").ConfigureAwait(false);
         await writer.WriteLineAsync("  generate --records N --seed S --out FILE [--progress]  a synthetic TAP 3.12 file").ConfigureAwait(false);
+        await writer.WriteLineAsync("  ingest FILE --agreement ID [--network .run/network.json] [--org Org1MSP] [--store STORE]").ConfigureAwait(false);
+        await writer.WriteLineAsync("         [--batch-records N] [--batch-bytes M] [--in-flight K] [--visited-cc CC] [--home-cc CC] [--resume] [--progress]").ConfigureAwait(false);
+        await writer.WriteLineAsync("                                                 carry the file onto the ledger (roaming SubmitUsageBatch), exactly").ConfigureAwait(false);
+        await writer.WriteLineAsync("                                                 once; JSON summary on stdout; exit 0 complete, 1 refused, 4 partial").ConfigureAwait(false);
         await writer.WriteLineAsync().ConfigureAwait(false);
         await writer.WriteLineAsync("exit codes: 0 ok, 1 file refused (fatal error or malformed BER), 2 usage, 3 input/output error").ConfigureAwait(false);
     }
@@ -339,8 +344,9 @@ internal static class TapCommand
     /// <summary>Parsed arguments: positional values, <c>--name value</c> options and <c>--flag</c> switches.</summary>
     internal sealed class Arguments
     {
-        private static readonly HashSet<string> KnownFlags = ["progress", "json"];
-        private static readonly HashSet<string> KnownOptions = ["records", "seed", "out", "rap", "rap-sequence"];
+        private static readonly HashSet<string> KnownFlags = ["progress", "json", "resume"];
+        private static readonly HashSet<string> KnownOptions =
+            ["records", "seed", "out", "rap", "rap-sequence", "agreement", "network", "org", "store", "batch-records", "batch-bytes", "in-flight", "visited-cc", "home-cc"];
 
         public List<string> Positional { get; } = [];
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
@@ -57,24 +58,25 @@ internal static class LedgerEndpoints
             .RequireScope(ApiScopes.LedgerRead);
 
         ledger.MapPost("/{channel}/{chaincode}/evaluate", EvaluateAsync)
-            .Produces<EvaluateResponse>().WithName("Evaluate").WithSummary("Runs a chaincode function on a peer without committing anything.")
+            .WithName("Evaluate").WithSummary("Runs a chaincode function on a peer without committing anything.")
             .ProducesLedgerProblems(LedgerProblemTypes.Chaincode)
             .RequireScope(ApiScopes.LedgerRead).ReadsOnly();
 
         ledger.MapPost("/{channel}/{chaincode}/submit", SubmitAsync)
-            .Produces<SubmitResponse>().WithName("Submit").WithSummary("Endorses, orders and commits a chaincode transaction; answers once it is committed.")
+            .WithName("Submit").WithSummary("Endorses, orders and commits a chaincode transaction; answers once it is committed.")
             .ProducesLedgerProblems(LedgerProblemTypes.Chaincode)
             .RequireScope(ApiScopes.LedgerWrite);
 
         v1.MapGet("/events", ListEventsAsync)
-            .Produces<Page<LedgerEventResponse>>().WithName("ListEvents").WithTags("Ledger")
+            .WithName("ListEvents").WithTags("Ledger")
             .WithSummary("Committed chaincode events followed by this gateway, oldest first (a change feed; page with cursor).")
             .RequireScope(ApiScopes.LedgerRead);
     }
 
-    private static async Task<IResult> EvaluateAsync(string channel, string chaincode, ChaincodeCallRequest request, ILedger ledger, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EvaluateResponse>, ProblemAnswer>> EvaluateAsync(
+        string channel, string chaincode, ChaincodeCallRequest request, ILedger ledger, FabricConnectionHolder connection, CancellationToken cancellationToken)
     {
-        if (!TryBuildCall(channel, chaincode, request, out var call, out var problem))
+        if (!TryBuildCall(channel, chaincode, request, connection, out var call, out var problem))
         {
             return problem!;
         }
@@ -85,9 +87,10 @@ internal static class LedgerEndpoints
         return TypedResults.Ok(new EvaluateResponse(Utf8Text.TryDecode(result.Span), Convert.ToBase64String(result.Span)));
     }
 
-    private static async Task<IResult> SubmitAsync(string channel, string chaincode, ChaincodeCallRequest request, ILedger ledger, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SubmitResponse>, ProblemAnswer>> SubmitAsync(
+        string channel, string chaincode, ChaincodeCallRequest request, ILedger ledger, FabricConnectionHolder connection, CancellationToken cancellationToken)
     {
-        if (!TryBuildCall(channel, chaincode, request, out var call, out var problem))
+        if (!TryBuildCall(channel, chaincode, request, connection, out var call, out var problem))
         {
             return problem!;
         }
@@ -98,12 +101,12 @@ internal static class LedgerEndpoints
         return TypedResults.Ok(new SubmitResponse(commit.TransactionId, commit.BlockNumber, Utf8Text.TryDecode(commit.Result.Span), Convert.ToBase64String(commit.Result.Span)));
     }
 
-    private static async Task<IResult> ListEventsAsync(GatewayStore store, string? channel, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<LedgerEventResponse>>, ProblemAnswer>> ListEventsAsync(GatewayStore store, string? channel, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         const string list = "events";
         if (!PageRequest.TryParse(list, limit, cursor, out var page, out var problem))
         {
-            return problem!;
+            return (ProblemAnswer)problem!;
         }
 
         var after = page.After is null ? 0 : long.Parse(page.After, System.Globalization.CultureInfo.InvariantCulture);
@@ -115,10 +118,18 @@ internal static class LedgerEndpoints
         r.Sequence, r.Event.Channel, r.Event.Chaincode, r.Event.BlockNumber, r.Event.TransactionId, r.Event.EventName,
         Utf8Text.TryDecode(r.Event.Payload.Span), Convert.ToBase64String(r.Event.Payload.Span), r.RecordedAt);
 
-    private static bool TryBuildCall(string channel, string chaincode, ChaincodeCallRequest request, out LedgerCall call, out IResult? problem)
+    private static bool TryBuildCall(
+        string channel, string chaincode, ChaincodeCallRequest request, FabricConnectionHolder connection, out LedgerCall call, out ProblemAnswer? problem)
     {
         call = null!;
         problem = null;
+        // A channel this organisation is not on is no resource of this API: 404 before any peer is asked.
+        if (connection.Connection is { Channels: { Count: > 0 } channels } && !channels.Any(c => c.Name == channel))
+        {
+            problem = Problems.Result(ProblemTypes.NotFound, $"This organisation is on no channel '{channel}'; GET /v1/ledger/channels lists its channels.");
+            return false;
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Function))
         {

@@ -114,4 +114,21 @@ public sealed class ApiContractTests : ApiTestBase
 
         Assert.NotEqual(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_channel_the_organisation_is_not_on_is_404_and_no_peer_is_asked()
+    {
+        await using var api = new Infrastructure.GatewayApiFactory(feed: new Infrastructure.ListBlockFeed(), channels: ["eir", "roaming-emea"]);
+        var client = await api.ClientWithKeyAsync(ApiScopes.LedgerRead, ApiScopes.LedgerWrite);
+
+        var evaluate = await client.SendAsync(Post("/v1/ledger/numbers-apac/eir/evaluate", """{"function":"Get","args":["x"]}""")).WaitAsync(Timeout);
+        var submit = await client.SendAsync(Post("/v1/ledger/numbers-apac/eir/submit", """{"function":"Report","args":["x"]}""", "k-404")).WaitAsync(Timeout);
+        var known = await client.SendAsync(Post("/v1/ledger/eir/eir/evaluate", """{"function":"Get","args":["x"]}""")).WaitAsync(Timeout);
+
+        var problem = await ReadProblemAsync(evaluate, 404, "not-found");
+        Assert.Contains("numbers-apac", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ReadProblemAsync(submit, 404, "not-found");
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.Equal(0, api.Ledger.Submits);
+    }
 }

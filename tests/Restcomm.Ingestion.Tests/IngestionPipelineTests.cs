@@ -1,4 +1,5 @@
 using Restcomm.Gateway.Store;
+using Restcomm.Gateway.Tests.Infrastructure;
 using Restcomm.Ingestion.Tests.Infrastructure;
 using Restcomm.Roaming;
 using Restcomm.Tap3;

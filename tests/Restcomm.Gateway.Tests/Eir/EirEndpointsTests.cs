@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restcomm.Gateway.Tests.Infrastructure;
+using Restcomm.Chaincode.Eir.Tests.Domain;
 using Restcomm.Eir;
 using Restcomm.Fabric.Shim.Testing;
 

@@ -208,9 +208,10 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
             {
                 (status, info) = (Restcomm.Fabric.Protos.Common.Status.BadRequest, $"channel {envelope.ChannelId} does not match {ledger.Definition.Name}");
             }
-            else if (creator is null || !creator.Verify(txn.Payload.Span, txn.Signature.Span) || !ledger.Definition.Writers.Contains(creator.MspId))
+            else if (creator is null || !creator.Verify(txn.Payload.Span, txn.Signature.Span) || !ledger.Definition.Writers.IsSatisfiedBy(creator.AsSigner))
             {
-                (status, info) = (Restcomm.Fabric.Protos.Common.Status.Forbidden, "implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied");
+                // The orderer's SigFilter on /Channel/Writers: Fabric wraps the policy's error around "permission denied".
+                (status, info) = (Restcomm.Fabric.Protos.Common.Status.Forbidden, ledger.Definition.Writers.FailureMessage + ": permission denied");
             }
             else
             {

@@ -188,6 +188,9 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     private sealed class ParsedTx
     {
         public int Code { get; set; } = (int)TxValidationCode.Valid;
+
+        /// <summary>What the validation dispatcher found, which a peer only looks at once the duplicate check passed.</summary>
+        public int DispatchCode { get; set; } = (int)TxValidationCode.Valid;
         public string TxId { get; set; } = "";
         public long TimestampTicks { get; set; }
         public string Chaincode { get; set; } = "";
@@ -233,6 +236,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             if (tx.Code == (int)TxValidationCode.Valid && tx.TxId.Length > 0 && (state.TxIds.Contains(tx.TxId) || Store.TransactionExists(tx.TxId)))
             {
                 tx.Code = (int)TxValidationCode.DuplicateTxid;
+            }
+            if (tx.Code == (int)TxValidationCode.Valid)
+            {
+                tx.Code = tx.DispatchCode;
             }
             if (tx.Code == (int)TxValidationCode.Valid)
             {
@@ -289,6 +296,14 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         previous.TrySetResult();
     }
 
+    /// <summary>
+    /// The checks that need no other transaction of the block, in the order and with the codes of a Fabric 2.5 peer:
+    /// <c>ValidateTransaction</c> (core/common/validation/msgvalidation.go: payload, common header, creator signature,
+    /// transaction ID, then the endorser transaction's layers and proposal hash, all INVALID_ENDORSER_TRANSACTION), the
+    /// channel, and what the validation dispatcher checks after the duplicate check
+    /// (core/committer/txvalidator/v20/plugindispatcher: header extension, chaincode action, read/write set, chaincode
+    /// names and version, event, namespaces), kept in <see cref="ParsedTx.DispatchCode"/>.
+    /// </summary>
     private ParsedTx CheckStateless(byte[] envelopeBytes)
     {
         var tx = new ParsedTx();
@@ -305,14 +320,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             var sh = envelope.SignatureHeader;
             tx.TxId = ch.TxId;
             tx.TimestampTicks = ch.Timestamp?.ToDateTime().Ticks ?? DateTime.UtcNow.Ticks;
-            if (!envelope.IsEndorserTransaction)
+            if (ch.Type is not ((int)HeaderType.EndorserTransaction) and not ((int)HeaderType.Config) and not ((int)HeaderType.ConfigUpdate)
+                || ch.Epoch != 0 || sh.Nonce.IsEmpty || sh.Creator.IsEmpty)
             {
-                tx.Code = (int)TxValidationCode.UnknownTxType;
-                return tx;
-            }
-            if (ch.ChannelId != Definition.Name)
-            {
-                tx.Code = (int)TxValidationCode.TargetChainNotFound;
+                tx.Code = (int)TxValidationCode.BadCommonHeader;
                 return tx;
             }
             var creator = _msp.Deserialize(sh.Creator);
@@ -321,38 +332,91 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 tx.Code = (int)TxValidationCode.BadCreatorSignature;
                 return tx;
             }
-            if (sh.Nonce.IsEmpty || ch.TxId != TxIds.Compute(sh.Nonce, sh.Creator))
+            if (ch.Type == (int)HeaderType.ConfigUpdate)
+            {
+                tx.Code = (int)TxValidationCode.UnsupportedTxPayload;
+                return tx;
+            }
+            if (!envelope.IsEndorserTransaction)
+            {
+                // A channel configuration: the dev network has none to update.
+                tx.Code = (int)TxValidationCode.UnknownTxType;
+                return tx;
+            }
+            if (ch.TxId != TxIds.Compute(sh.Nonce, sh.Creator))
             {
                 tx.Code = (int)TxValidationCode.BadProposalTxid;
                 return tx;
             }
-            var ext = envelope.HeaderExtension;
-            if (ext.ChaincodeId is null || string.IsNullOrEmpty(ext.ChaincodeId.Name))
-            {
-                tx.Code = (int)TxValidationCode.BadHeaderExtension;
-                return tx;
-            }
-            tx.Chaincode = ext.ChaincodeId.Name;
-            if (!Definition.Chaincodes.ContainsKey(tx.Chaincode))
-            {
-                tx.Code = (int)TxValidationCode.InvalidChaincode;
-                return tx;
-            }
             if (envelope.Actions.Count != 1)
             {
-                tx.Code = (int)TxValidationCode.NilTxaction;
+                tx.Code = (int)TxValidationCode.InvalidEndorserTransaction;
                 return tx;
             }
             var endorsed = envelope.Actions[0];
-            // The endorsed response must belong to this transaction's proposal.
-            var payloadHeader = envelope.Payload.Header;
-            var expectedHash = ProposalHashing.Compute(payloadHeader.ChannelHeader, payloadHeader.SignatureHeader, endorsed.ChaincodeProposalPayload);
-            if (!endorsed.ResponsePayload.ProposalHash.Span.SequenceEqual(expectedHash))
+            // The endorsed response must belong to this transaction's proposal: the hash covers the channel header, the
+            // action's signature header and the proposal payload (arguments) the transaction carries.
+            var actionHeader = endorsed.SignatureHeader;
+            if (actionHeader.Nonce.IsEmpty || actionHeader.Creator.IsEmpty)
             {
-                tx.Code = (int)TxValidationCode.BadResponsePayload;
+                tx.Code = (int)TxValidationCode.InvalidEndorserTransaction;
                 return tx;
             }
+            var expectedHash = ProposalHashing.Compute(envelope.Payload.Header.ChannelHeader, endorsed.Header, endorsed.ChaincodeProposalPayload);
+            if (!endorsed.ResponsePayload.ProposalHash.Span.SequenceEqual(expectedHash))
+            {
+                tx.Code = (int)TxValidationCode.InvalidEndorserTransaction;
+                return tx;
+            }
+            if (ch.ChannelId != Definition.Name)
+            {
+                tx.Code = (int)TxValidationCode.TargetChainNotFound;
+                return tx;
+            }
+            tx.DispatchCode = (int)Dispatch(tx, envelope, endorsed);
+            return tx;
+        }
+        catch (MalformedTransactionException e)
+        {
+            tx.Code = (int)e.Code;
+            return tx;
+        }
+    }
+
+    /// <summary>The validation dispatcher's checks and the endorsement rules of every namespace validated.</summary>
+    private TxValidationCode Dispatch(ParsedTx tx, TransactionEnvelope envelope, EndorsedAction endorsed)
+    {
+        try
+        {
+            var ext = envelope.HeaderExtension;
+            var action = endorsed.ChaincodeAction;
             tx.Rwset = endorsed.ReadWriteSet;
+            if (ext.ChaincodeId is null || action.ChaincodeId is null)
+            {
+                return TxValidationCode.InvalidOtherReason;
+            }
+            tx.Chaincode = ext.ChaincodeId.Name;
+            if (tx.Chaincode.Length == 0 || tx.Chaincode != action.ChaincodeId.Name || action.ChaincodeId.Version.Length == 0)
+            {
+                return TxValidationCode.InvalidChaincode;
+            }
+            if (endorsed.Event is { } ev && ev.ChaincodeId != tx.Chaincode)
+            {
+                return TxValidationCode.InvalidOtherReason;
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var ns in tx.Rwset.NsRwset)
+            {
+                if (!seen.Add(ns.Namespace))
+                {
+                    return TxValidationCode.IllegalWriteset;
+                }
+            }
+            var written = EndorsementRules.WrittenNamespaces(tx.Chaincode, tx.Rwset);
+            if (written.Any(w => !Definition.Chaincodes.ContainsKey(w.Namespace)))
+            {
+                return TxValidationCode.InvalidChaincode;
+            }
 
             var signers = new List<Signer>();
             var endorsedBytes = endorsed.ProposalResponsePayloadBytes;
@@ -368,25 +432,23 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 e.Endorser.Span.CopyTo(signed.AsSpan(endorsedBytes.Length));
                 if (endorser.Verify(signed, e.Signature.Span))
                 {
-                    signers.Add(new Signer(endorser.MspId, endorser.Role));
+                    signers.Add(endorser.AsSigner);
                 }
             }
-            foreach (var writes in EndorsementRules.WrittenNamespaces(tx.Chaincode, tx.Rwset))
+            foreach (var writes in written)
             {
                 tx.Namespaces.Add((writes, EndorsementRules.Check(Definition, Store, writes, signers)));
             }
-            return tx;
+            return TxValidationCode.Valid;
         }
         catch (MalformedTransactionException e)
         {
-            tx.Code = (int)e.Code;
-            return tx;
+            return e.Code;
         }
         catch (InvalidProtocolBufferException)
         {
             // A namespace's read/write set (read by the endorsement rules) is unreadable.
-            tx.Code = (int)TxValidationCode.BadRwset;
-            return tx;
+            return TxValidationCode.BadRwset;
         }
     }
 

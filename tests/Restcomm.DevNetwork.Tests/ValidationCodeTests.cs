@@ -42,7 +42,7 @@ public sealed class ValidationCodeTests
         {
             prepared.Envelope.Signature = ByteString.CopyFrom(signature);
             var ledger = net.Network.Ledgers[TestNetwork.Channel];
-            Assert.True(ledger.Enqueue(prepared.Envelope.ToByteArray()));
+            Assert.True(await ledger.AcceptAsync(prepared.Envelope.ToByteArray(), prepared.TransactionId));
             return (TxValidationCode)(await ledger.WaitForCommitAsync(prepared.TransactionId, CancellationToken.None).WaitAsync(Timeout)).Code;
         }
 

@@ -22,11 +22,13 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     private readonly Msp _msp;
     private readonly BlockCuttingConfig _cutting;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _queue = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Accepted> _accepted = System.Threading.Channels.Channel.CreateUnbounded<Accepted>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(byte[] Envelope, long Seq)> _queue = System.Threading.Channels.Channel.CreateUnbounded<(byte[], long)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(int Code, ulong Block)>> _waiters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (DateTime Kept, TxPvtReadWriteSet Data)> _transient = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _cutter;
+    private readonly Task _keeper;
     private TaskCompletionSource _blockSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _lastHash;
     private long _height;
@@ -45,6 +47,16 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         {
             CommitGenesis();
         }
+        // Transactions accepted before the network stopped (or was killed) and not in a block yet are cut first.
+        foreach (var pending in Store.Pending())
+        {
+            if (pending.Private is not null)
+            {
+                _transient[pending.TxId] = (DateTime.UtcNow, TxPvtReadWriteSet.Parser.ParseFrom(pending.Private));
+            }
+            _queue.Writer.TryWrite((pending.Envelope, pending.Seq));
+        }
+        _keeper = Task.Run(KeepAcceptedAsync);
         _cutter = Task.Run(CutBlocksAsync);
     }
 
@@ -55,8 +67,58 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     /// <summary>Private data an endorsement produced, kept until the transaction commits (Fabric's transient store).</summary>
     public void KeepPrivateData(string txId, TxPvtReadWriteSet pvt) => _transient[txId] = (DateTime.UtcNow, pvt);
 
-    /// <summary>Accepts an envelope for ordering (already checked by the caller as the orderer would).</summary>
-    public bool Enqueue(byte[] envelope) => _queue.Writer.TryWrite(envelope);
+    private sealed record Accepted(byte[] Envelope, string TxId, TaskCompletionSource<bool> Kept);
+
+    /// <summary>
+    /// Accepts an envelope for ordering (already checked by the caller as the orderer would). Completes with true once
+    /// the envelope (and the private data its endorsement left in the transient store) is on disk, so a process killed
+    /// after the answer still cuts it into a block when it starts again; false when the network is stopping.
+    /// Envelopes arriving together are kept in one SQLite transaction.
+    /// </summary>
+    public Task<bool> AcceptAsync(byte[] envelope, string txId)
+    {
+        var accepted = new Accepted(envelope, txId, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return _accepted.Writer.TryWrite(accepted) ? accepted.Kept.Task : Task.FromResult(false);
+    }
+
+    private async Task KeepAcceptedAsync()
+    {
+        var reader = _accepted.Reader;
+        var batch = new List<Accepted>();
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < 1000 && reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+                try
+                {
+                    var seqs = Store.AddPending([.. batch.Select(a => (a.TxId, a.Envelope, _transient.TryGetValue(a.TxId, out var kept) ? kept.Data.ToByteArray() : null))]);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        _queue.Writer.TryWrite((batch[i].Envelope, seqs[i]));
+                        batch[i].Kept.TrySetResult(true);
+                    }
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+                {
+                    LogKeepFailed(_logger, Definition.Name, e);
+                    batch.ForEach(a => a.Kept.TrySetResult(false));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        batch.ForEach(a => a.Kept.TrySetResult(false));
+        while (reader.TryRead(out var left))
+        {
+            left.Kept.TrySetResult(false);
+        }
+    }
 
     /// <summary>Completes when <paramref name="txId"/> is committed; returns its validation code and block.</summary>
     public async Task<(int Code, ulong Block)> WaitForCommitAsync(string txId, CancellationToken ct)
@@ -140,12 +202,14 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 var batch = new List<byte[]>();
+                var through = 0L;
                 var deadline = DateTime.UtcNow.AddMilliseconds(_cutting.TimeoutMs);
                 while (batch.Count < _cutting.MaxTransactions)
                 {
-                    if (reader.TryRead(out var env))
+                    if (reader.TryRead(out var next))
                     {
-                        batch.Add(env);
+                        batch.Add(next.Envelope);
+                        through = Math.Max(through, next.Seq);
                         continue;
                     }
                     var remaining = deadline - DateTime.UtcNow;
@@ -171,7 +235,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 {
                     try
                     {
-                        CommitBlock(batch);
+                        CommitBlock(batch, through);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -218,7 +282,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         public HashSet<string> TxIds { get; } = new(StringComparer.Ordinal);
     }
 
-    private void CommitBlock(List<byte[]> envelopes)
+    private void CommitBlock(List<byte[]> envelopes, long pendingThrough)
     {
         var number = Height;
         var parsed = new ParsedTx[envelopes.Count];
@@ -262,7 +326,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
 
         var block = NewBlock(number, _lastHash, envelopes, filter);
         var hash = BlockHashing.HeaderHash(block.Header);
-        var final = new BlockUpdate { Number = number, Hash = hash, BlockBytes = block.ToByteArray() };
+        var final = new BlockUpdate { Number = number, Hash = hash, BlockBytes = block.ToByteArray(), PendingThrough = pendingThrough };
         final.Transactions.AddRange(update.Transactions);
         final.State.AddRange(update.State);
         final.Hashed.AddRange(update.Hashed);
@@ -692,8 +756,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _accepted.Writer.TryComplete();
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _keeper.ConfigureAwait(false);
         try
         {
             await _cutter.ConfigureAwait(false);
@@ -714,6 +780,9 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Channel {Channel}: block commit failed")]
     private static partial void LogCommitFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Channel {Channel}: accepted transactions could not be kept")]
+    private static partial void LogKeepFailed(ILogger logger, string channel, Exception exception);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Transaction {TxId}: private data for {Namespace}/{Collection} is missing; only hashes are committed")]
     private static partial void LogMissingPrivateData(ILogger logger, string txId, string @namespace, string collection);

@@ -91,4 +91,27 @@ public sealed class ChannelPolicyTests
         Assert.Equal(reads, ChannelPolicies.Readers(channel).IsSatisfiedBy(signer));
         Assert.Equal(writes, ChannelPolicies.Writers(channel).IsSatisfiedBy(signer));
     }
+    [Fact]
+    public void Every_organisations_readers_and_writers_rules_are_those_of_the_real_networks_configtx_yaml()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Restcomm.Fabric.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("repository root not found");
+        }
+        var yaml = File.ReadAllText(Path.Combine(root.FullName, "network", "fabric", "configtx.yaml"));
+        var rules = System.Text.RegularExpressions.Regex.Matches(yaml, @"ID: (?<org>\w+)\s+MSPDir: \S+\s+Policies:\s+Readers:\s+\{ Type: Signature, Rule: ""(?<readers>[^""]+)"" \}\s+Writers:\s+\{ Type: Signature, Rule: ""(?<writers>[^""]+)"" \}")
+            .ToDictionary(m => m.Groups["org"].Value, m => (Readers: m.Groups["readers"].Value, Writers: m.Groups["writers"].Value));
+        // The eir channel: the operators and the regulator as a reader.
+        var channel = new ChannelConfig { Name = "eir", Members = ["Org1MSP", "Org2MSP", "Org3MSP"], Readers = ["RegulatorMSP"] };
+        var readers = ChannelPolicies.Readers(channel);
+        var writers = ChannelPolicies.Writers(channel);
+
+        Assert.Equal(["Org1MSP", "Org2MSP", "Org3MSP", "RegulatorMSP"], rules.Keys.Where(k => k != "OrdererMSP").Order(StringComparer.Ordinal));
+        Assert.All(channel.AllOrgs, org =>
+        {
+            Assert.Equal(rules[org].Readers, readers.RuleOf(org));
+            Assert.Equal(rules[org].Writers, writers.RuleOf(org));
+        });
+    }
 }

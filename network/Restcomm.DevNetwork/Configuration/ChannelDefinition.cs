@@ -53,7 +53,6 @@ internal sealed class ChannelDefinition
     public ChannelDefinition(ChannelConfig config)
     {
         Name = config.Name;
-        WritingOrgs = [.. config.Members];
         Orgs = [.. config.AllOrgs];
         Readers = ChannelPolicies.Readers(config);
         Writers = ChannelPolicies.Writers(config);
@@ -61,9 +60,6 @@ internal sealed class ChannelDefinition
     }
 
     public string Name { get; }
-    /// <summary>The operators: organisations whose clients write (MAJORITY and pairwise collections count them).</summary>
-    public IReadOnlyList<string> WritingOrgs { get; }
-
     /// <summary><c>/Channel/Application/Readers</c>: proposals (peer/Propose), commit status, events, blocks.</summary>
     public ImplicitAnyPolicy Readers { get; }
 

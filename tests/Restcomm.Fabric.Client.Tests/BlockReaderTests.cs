@@ -60,6 +60,53 @@ public sealed class BlockReaderTests
         Assert.Equal(expected, e.Code);
     }
 
+    [Theory]
+    [InlineData("envelope", TxValidationCode.InvalidOtherReason)]
+    [InlineData("transaction", TxValidationCode.InvalidEndorserTransaction)]
+    [InlineData("action payload", TxValidationCode.InvalidEndorserTransaction)]
+    [InlineData("no endorsed action", TxValidationCode.InvalidEndorserTransaction)]
+    [InlineData("proposal response payload", TxValidationCode.InvalidEndorserTransaction)]
+    [InlineData("chaincode action", TxValidationCode.BadResponsePayload)]
+    [InlineData("read/write set", TxValidationCode.BadRwset)]
+    [InlineData("event", TxValidationCode.InvalidOtherReason)]
+    public void Each_unreadable_layer_of_an_endorser_transaction_carries_the_code_a_fabric_2_5_peer_gives_it(string layer, TxValidationCode expected)
+    {
+        var garbage = ByteString.CopyFrom(0xFF, 0xFF, 0xFF);
+        var chaincodeAction = new ChaincodeAction
+        {
+            ChaincodeId = new ChaincodeID { Name = "eir", Version = "1" },
+            Response = new Response { Status = 200 },
+            Results = layer == "read/write set" ? garbage : ByteString.Empty,
+            Events = layer == "event" ? garbage : ByteString.Empty,
+        };
+        var responsePayload = new ProposalResponsePayload { Extension = layer == "chaincode action" ? garbage : chaincodeAction.ToByteString() };
+        var actionPayload = new ChaincodeActionPayload
+        {
+            Action = layer == "no endorsed action" ? null : new ChaincodeEndorsedAction
+            {
+                ProposalResponsePayload = layer == "proposal response payload" ? garbage : responsePayload.ToByteString(),
+            },
+        };
+        var transaction = new Restcomm.Fabric.Protos.Peer.Transaction();
+        transaction.Actions.Add(new TransactionAction { Payload = layer == "action payload" ? garbage : actionPayload.ToByteString() });
+        var header = new Header
+        {
+            ChannelHeader = new ChannelHeader { Type = (int)HeaderType.EndorserTransaction, ChannelId = "eir", TxId = "tx-a" }.ToByteString(),
+            SignatureHeader = new SignatureHeader().ToByteString(),
+        };
+        var payload = new Payload { Header = header, Data = layer == "transaction" ? garbage : transaction.ToByteString() };
+        var bytes = layer == "envelope" ? garbage : new Envelope { Payload = payload.ToByteString() }.ToByteString();
+
+        var e = Assert.Throws<MalformedTransactionException>(() =>
+        {
+            var action = TransactionEnvelope.Read(bytes).Action!;
+            _ = action.ReadWriteSet;
+            _ = action.Event;
+        });
+
+        Assert.Equal(expected, e.Code);
+    }
+
     [Fact]
     public void The_result_of_a_transaction_is_its_first_action_response_payload()
     {

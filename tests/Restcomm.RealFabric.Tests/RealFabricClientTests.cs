@@ -135,4 +135,42 @@ public sealed class RealFabricClientTests(FabricNetworkFixture network)
         Assert.IsType<SubmitException>(refused);
         Assert.Contains("Writers", refused.Message + string.Join(' ', refused.Details.Select(d => d.Message)), StringComparison.Ordinal);
     }
+    /// <summary>Signs as an organisation's own peer0 (its enrollment certificate and key from the cryptogen output).</summary>
+    private static Gateway ConnectAsPeer(string mspId, string domain)
+    {
+        var org = FabricNetworkDescription.Load(Repository.NetworkJson).GetOrg(mspId);
+        var msp = Path.Combine(Repository.Root, ".run", "fabric", "crypto", "peerOrganizations", domain, "peers", $"peer0.{domain}", "msp");
+        return Gateway.Connect(org.CreateConnectionOptions(), new GatewayOptions
+        {
+            Identity = X509Identity.FromPemFile(mspId, Directory.GetFiles(Path.Combine(msp, "signcerts"))[0]),
+            Signer = EcdsaSigner.FromPemFile(Directory.GetFiles(Path.Combine(msp, "keystore"))[0]),
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_peer_identity_is_endorsed_but_the_orderer_refuses_it_as_a_transactions_creator()
+    {
+        network.Require();
+        using var peer = ConnectAsPeer("Org1MSP", "org1.example.com");
+        var contract = peer.GetNetwork(Roaming).GetContract("example");
+
+        var transaction = await contract.NewProposal("CreateAsset", new ProposalOptions().AddArguments(NewId("peer"), "Org1MSP", "1")).EndorseAsync().WaitAsync(Timeout);
+        var refused = await Assert.ThrowsAsync<SubmitException>(() => transaction.SubmitAsync().WaitAsync(Timeout));
+
+        Assert.Equal(Grpc.Core.StatusCode.Aborted, refused.StatusCode);
+        Assert.Contains("status=FORBIDDEN", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("requires 1 of the 'Writers' sub-policies to be satisfied", refused.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task The_regulators_admin_is_a_writer_on_a_channel_where_its_clients_are_not()
+    {
+        network.Require();
+        using var admin = FabricNetworkDescription.Load(Repository.NetworkJson).GetOrg("RegulatorMSP").Connect(FabricUserRole.Admin);
+
+        var result = await admin.GetNetwork("audit").GetContract("example")
+            .SubmitTransactionAsync("CreateAsset", NewId("regadmin"), "RegulatorMSP", "x").WaitAsync(Timeout);
+
+        Assert.Equal("RegulatorMSP", Json(result).GetProperty("owner").GetString());
+    }
 }

@@ -69,7 +69,10 @@ public sealed class TransactionEnvelope
         => _extension ??= Parse(ChaincodeHeaderExtension.Parser, ChannelHeader.Extension, TxValidationCode.BadHeaderExtension, "chaincode header extension");
 
     /// <summary>The endorsed chaincode actions of an endorser transaction (Fabric allows exactly one); empty for other types.</summary>
-    /// <exception cref="MalformedTransactionException">The transaction or an action is unreadable.</exception>
+    /// <exception cref="MalformedTransactionException">
+    /// The transaction, an action payload or its endorsed action is unreadable or missing (INVALID_ENDORSER_TRANSACTION,
+    /// as the peer's <c>validateEndorserTransaction</c> marks every layer it reads).
+    /// </exception>
     public IReadOnlyList<EndorsedAction> Actions => _actions ??= ReadActions();
 
     /// <summary>The first (in Fabric, only) endorsed action, or null when there is none.</summary>
@@ -78,7 +81,10 @@ public sealed class TransactionEnvelope
     /// <summary>Reads an envelope's headers.</summary>
     /// <param name="envelopeBytes">The serialized envelope.</param>
     /// <returns>The envelope.</returns>
-    /// <exception cref="MalformedTransactionException">Empty (NIL_ENVELOPE), or the payload or headers are unreadable.</exception>
+    /// <exception cref="MalformedTransactionException">
+    /// Empty (NIL_ENVELOPE), not an envelope (INVALID_OTHER_REASON, as a peer's validator marks block data it cannot
+    /// read as an envelope), or the payload or headers are unreadable.
+    /// </exception>
     public static TransactionEnvelope Read(ByteString envelopeBytes)
     {
         ArgumentNullException.ThrowIfNull(envelopeBytes);
@@ -87,7 +93,7 @@ public sealed class TransactionEnvelope
             throw new MalformedTransactionException(TxValidationCode.NilEnvelope, "The envelope is empty.");
         }
 
-        return Read(Parse(Envelope.Parser, envelopeBytes, TxValidationCode.BadPayload, "envelope"));
+        return Read(Parse(Envelope.Parser, envelopeBytes, TxValidationCode.InvalidOtherReason, "envelope"));
     }
 
     /// <summary>Reads an envelope's headers.</summary>
@@ -124,17 +130,17 @@ public sealed class TransactionEnvelope
             return [];
         }
 
-        var transaction = Parse(Transaction.Parser, Payload.Data, TxValidationCode.BadPayload, "transaction");
+        var transaction = Parse(Transaction.Parser, Payload.Data, TxValidationCode.InvalidEndorserTransaction, "transaction");
         var actions = new List<EndorsedAction>(transaction.Actions.Count);
         foreach (var action in transaction.Actions)
         {
-            var actionPayload = Parse(ChaincodeActionPayload.Parser, action.Payload, TxValidationCode.BadPayload, "chaincode action payload");
+            var actionPayload = Parse(ChaincodeActionPayload.Parser, action.Payload, TxValidationCode.InvalidEndorserTransaction, "chaincode action payload");
             if (actionPayload.Action is null)
             {
-                throw new MalformedTransactionException(TxValidationCode.NilTxaction, "A transaction action carries no endorsed action.");
+                throw new MalformedTransactionException(TxValidationCode.InvalidEndorserTransaction, "A transaction action carries no endorsed action.");
             }
 
-            actions.Add(new EndorsedAction(actionPayload));
+            actions.Add(new EndorsedAction(actionPayload, action.Header));
         }
 
         return actions;
@@ -161,12 +167,28 @@ public sealed class TransactionEnvelope
 public sealed class EndorsedAction
 {
     private ProposalResponsePayload? _responsePayload;
+    private SignatureHeader? _signatureHeader;
     private ChaincodeAction? _chaincodeAction;
     private TxReadWriteSet? _readWriteSet;
     private ChaincodeEvent? _event;
     private bool _eventRead;
 
-    internal EndorsedAction(ChaincodeActionPayload actionPayload) => ActionPayload = actionPayload;
+    internal EndorsedAction(ChaincodeActionPayload actionPayload, ByteString header)
+    {
+        ActionPayload = actionPayload;
+        Header = header;
+    }
+
+    /// <summary>
+    /// The action's serialized <c>SignatureHeader</c> (the creator and nonce of the proposal that was endorsed; with the
+    /// channel header it is the header the proposal hash covers).
+    /// </summary>
+    public ByteString Header { get; }
+
+    /// <summary>The action's signature header, read.</summary>
+    /// <exception cref="MalformedTransactionException">Unreadable (INVALID_ENDORSER_TRANSACTION).</exception>
+    public SignatureHeader SignatureHeader => _signatureHeader ??= TransactionEnvelope.Parse(
+        SignatureHeader.Parser, Header, TxValidationCode.InvalidEndorserTransaction, "action's signature header");
 
     /// <summary>The action payload: the chaincode proposal payload and the endorsed action.</summary>
     public ChaincodeActionPayload ActionPayload { get; }
@@ -181,9 +203,9 @@ public sealed class EndorsedAction
     public IReadOnlyList<Endorsement> Endorsements => ActionPayload.Action.Endorsements;
 
     /// <summary>The endorsed proposal response payload (proposal hash and the chaincode action).</summary>
-    /// <exception cref="MalformedTransactionException">Unreadable (BAD_RESPONSE_PAYLOAD).</exception>
+    /// <exception cref="MalformedTransactionException">Unreadable (INVALID_ENDORSER_TRANSACTION: the peer reads it to check the proposal hash).</exception>
     public ProposalResponsePayload ResponsePayload => _responsePayload ??= TransactionEnvelope.Parse(
-        ProposalResponsePayload.Parser, ProposalResponsePayloadBytes, TxValidationCode.BadResponsePayload, "proposal response payload");
+        ProposalResponsePayload.Parser, ProposalResponsePayloadBytes, TxValidationCode.InvalidEndorserTransaction, "proposal response payload");
 
     /// <summary>The chaincode action: results (read/write set), events, response and chaincode ID.</summary>
     /// <exception cref="MalformedTransactionException">Unreadable (BAD_RESPONSE_PAYLOAD).</exception>
@@ -197,7 +219,7 @@ public sealed class EndorsedAction
     public Response? Response => ChaincodeAction.Response;
 
     /// <summary>The chaincode event set by the transaction, or null.</summary>
-    /// <exception cref="MalformedTransactionException">The event is unreadable (BAD_RESPONSE_PAYLOAD).</exception>
+    /// <exception cref="MalformedTransactionException">The event is unreadable (INVALID_OTHER_REASON, as the peer's validation dispatcher marks it).</exception>
     public ChaincodeEvent? Event
     {
         get
@@ -205,7 +227,7 @@ public sealed class EndorsedAction
             if (!_eventRead)
             {
                 var bytes = ChaincodeAction.Events;
-                _event = bytes.IsEmpty ? null : TransactionEnvelope.Parse(ChaincodeEvent.Parser, bytes, TxValidationCode.BadResponsePayload, "chaincode event");
+                _event = bytes.IsEmpty ? null : TransactionEnvelope.Parse(ChaincodeEvent.Parser, bytes, TxValidationCode.InvalidOtherReason, "chaincode event");
                 _eventRead = true;
             }
 

@@ -406,11 +406,11 @@ internal sealed class StubHandler(ChaincodeRuntimeConfig runtime)
             }
             target = new TxContext(ledger.Definition, ctx.TxId, ctx.Proposal, ctx.Creator, new TxSimulator(ledger.Store, ctx.Simulator.PeerOrg));
         }
-        if (!target.Channel.Writers.Contains(ctx.Creator.MspId))
+        if (!target.Channel.Writers.IsSatisfiedBy(ctx.Creator.AsSigner))
         {
             throw new InvalidOperationException(
                 $"Failed evaluating policy on signed data during check policy on channel [{channel}] with policy [/Channel/Application/Writers]: " +
-                $"[implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied]");
+                $"[{target.Channel.Writers.FailureMessage}]");
         }
         if (!target.Channel.Chaincodes.ContainsKey(name))
         {

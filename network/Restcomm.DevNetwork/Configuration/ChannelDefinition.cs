@@ -53,14 +53,18 @@ internal sealed class ChannelDefinition
     public ChannelDefinition(ChannelConfig config)
     {
         Name = config.Name;
-        Writers = [.. config.Members];
         Orgs = [.. config.AllOrgs];
+        Readers = ChannelPolicies.Readers(config);
+        Writers = ChannelPolicies.Writers(config);
         Chaincodes = config.Chaincodes.ToDictionary(c => c.Name, c => new ChaincodeDefinition(c, config), StringComparer.Ordinal);
     }
 
     public string Name { get; }
-    /// <summary>Organisations whose transactions the orderer accepts.</summary>
-    public IReadOnlyList<string> Writers { get; }
+    /// <summary><c>/Channel/Application/Readers</c>: proposals (peer/Propose), commit status, events, blocks.</summary>
+    public ImplicitAnyPolicy Readers { get; }
+
+    /// <summary><c>/Channel/Application/Writers</c>: whose transactions the orderer accepts, chaincode-to-chaincode calls.</summary>
+    public ImplicitAnyPolicy Writers { get; }
     /// <summary>Every organisation on the channel (writers and read-only members).</summary>
     public IReadOnlyList<string> Orgs { get; }
     public IReadOnlyDictionary<string, ChaincodeDefinition> Chaincodes { get; }

@@ -52,6 +52,9 @@ internal sealed class Identity(string mspId, MSPRole.Types.MSPRoleType role, ECP
         }
     }
 
+    /// <summary>The identity as a policy sees it.</summary>
+    public Signer AsSigner => new(mspId, role);
+
     /// <summary>Whether this identity satisfies an MSP role principal (member covers every role).</summary>
     public bool Satisfies(MSPRole principal) =>
         principal.MspIdentifier == mspId

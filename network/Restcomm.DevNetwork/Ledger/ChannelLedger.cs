@@ -22,11 +22,13 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     private readonly Msp _msp;
     private readonly BlockCuttingConfig _cutting;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _queue = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Accepted> _accepted = System.Threading.Channels.Channel.CreateUnbounded<Accepted>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(byte[] Envelope, long Seq)> _queue = System.Threading.Channels.Channel.CreateUnbounded<(byte[], long)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(int Code, ulong Block)>> _waiters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (DateTime Kept, TxPvtReadWriteSet Data)> _transient = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _cutter;
+    private readonly Task _keeper;
     private TaskCompletionSource _blockSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _lastHash;
     private long _height;
@@ -45,6 +47,16 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         {
             CommitGenesis();
         }
+        // Transactions accepted before the network stopped (or was killed) and not in a block yet are cut first.
+        foreach (var pending in Store.Pending())
+        {
+            if (pending.Private is not null)
+            {
+                _transient[pending.TxId] = (DateTime.UtcNow, TxPvtReadWriteSet.Parser.ParseFrom(pending.Private));
+            }
+            _queue.Writer.TryWrite((pending.Envelope, pending.Seq));
+        }
+        _keeper = Task.Run(KeepAcceptedAsync);
         _cutter = Task.Run(CutBlocksAsync);
     }
 
@@ -55,8 +67,58 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     /// <summary>Private data an endorsement produced, kept until the transaction commits (Fabric's transient store).</summary>
     public void KeepPrivateData(string txId, TxPvtReadWriteSet pvt) => _transient[txId] = (DateTime.UtcNow, pvt);
 
-    /// <summary>Accepts an envelope for ordering (already checked by the caller as the orderer would).</summary>
-    public bool Enqueue(byte[] envelope) => _queue.Writer.TryWrite(envelope);
+    private sealed record Accepted(byte[] Envelope, string TxId, TaskCompletionSource<bool> Kept);
+
+    /// <summary>
+    /// Accepts an envelope for ordering (already checked by the caller as the orderer would). Completes with true once
+    /// the envelope (and the private data its endorsement left in the transient store) is on disk, so a process killed
+    /// after the answer still cuts it into a block when it starts again; false when the network is stopping.
+    /// Envelopes arriving together are kept in one SQLite transaction.
+    /// </summary>
+    public Task<bool> AcceptAsync(byte[] envelope, string txId)
+    {
+        var accepted = new Accepted(envelope, txId, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return _accepted.Writer.TryWrite(accepted) ? accepted.Kept.Task : Task.FromResult(false);
+    }
+
+    private async Task KeepAcceptedAsync()
+    {
+        var reader = _accepted.Reader;
+        var batch = new List<Accepted>();
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < 1000 && reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+                try
+                {
+                    var seqs = Store.AddPending([.. batch.Select(a => (a.TxId, a.Envelope, _transient.TryGetValue(a.TxId, out var kept) ? kept.Data.ToByteArray() : null))]);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        _queue.Writer.TryWrite((batch[i].Envelope, seqs[i]));
+                        batch[i].Kept.TrySetResult(true);
+                    }
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+                {
+                    LogKeepFailed(_logger, Definition.Name, e);
+                    batch.ForEach(a => a.Kept.TrySetResult(false));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        batch.ForEach(a => a.Kept.TrySetResult(false));
+        while (reader.TryRead(out var left))
+        {
+            left.Kept.TrySetResult(false);
+        }
+    }
 
     /// <summary>Completes when <paramref name="txId"/> is committed; returns its validation code and block.</summary>
     public async Task<(int Code, ulong Block)> WaitForCommitAsync(string txId, CancellationToken ct)
@@ -140,12 +202,14 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 var batch = new List<byte[]>();
+                var through = 0L;
                 var deadline = DateTime.UtcNow.AddMilliseconds(_cutting.TimeoutMs);
                 while (batch.Count < _cutting.MaxTransactions)
                 {
-                    if (reader.TryRead(out var env))
+                    if (reader.TryRead(out var next))
                     {
-                        batch.Add(env);
+                        batch.Add(next.Envelope);
+                        through = Math.Max(through, next.Seq);
                         continue;
                     }
                     var remaining = deadline - DateTime.UtcNow;
@@ -171,7 +235,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 {
                     try
                     {
-                        CommitBlock(batch);
+                        CommitBlock(batch, through);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -188,6 +252,9 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     private sealed class ParsedTx
     {
         public int Code { get; set; } = (int)TxValidationCode.Valid;
+
+        /// <summary>What the validation dispatcher found, which a peer only looks at once the duplicate check passed.</summary>
+        public int DispatchCode { get; set; } = (int)TxValidationCode.Valid;
         public string TxId { get; set; } = "";
         public long TimestampTicks { get; set; }
         public string Chaincode { get; set; } = "";
@@ -215,7 +282,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         public HashSet<string> TxIds { get; } = new(StringComparer.Ordinal);
     }
 
-    private void CommitBlock(List<byte[]> envelopes)
+    private void CommitBlock(List<byte[]> envelopes, long pendingThrough)
     {
         var number = Height;
         var parsed = new ParsedTx[envelopes.Count];
@@ -233,6 +300,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             if (tx.Code == (int)TxValidationCode.Valid && tx.TxId.Length > 0 && (state.TxIds.Contains(tx.TxId) || Store.TransactionExists(tx.TxId)))
             {
                 tx.Code = (int)TxValidationCode.DuplicateTxid;
+            }
+            if (tx.Code == (int)TxValidationCode.Valid)
+            {
+                tx.Code = tx.DispatchCode;
             }
             if (tx.Code == (int)TxValidationCode.Valid)
             {
@@ -255,7 +326,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
 
         var block = NewBlock(number, _lastHash, envelopes, filter);
         var hash = BlockHashing.HeaderHash(block.Header);
-        var final = new BlockUpdate { Number = number, Hash = hash, BlockBytes = block.ToByteArray() };
+        var final = new BlockUpdate { Number = number, Hash = hash, BlockBytes = block.ToByteArray(), PendingThrough = pendingThrough };
         final.Transactions.AddRange(update.Transactions);
         final.State.AddRange(update.State);
         final.Hashed.AddRange(update.Hashed);
@@ -289,6 +360,14 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         previous.TrySetResult();
     }
 
+    /// <summary>
+    /// The checks that need no other transaction of the block, in the order and with the codes of a Fabric 2.5 peer:
+    /// <c>ValidateTransaction</c> (core/common/validation/msgvalidation.go: payload, common header, creator signature,
+    /// transaction ID, then the endorser transaction's layers and proposal hash, all INVALID_ENDORSER_TRANSACTION), the
+    /// channel, and what the validation dispatcher checks after the duplicate check
+    /// (core/committer/txvalidator/v20/plugindispatcher: header extension, chaincode action, read/write set, chaincode
+    /// names and version, event, namespaces), kept in <see cref="ParsedTx.DispatchCode"/>.
+    /// </summary>
     private ParsedTx CheckStateless(byte[] envelopeBytes)
     {
         var tx = new ParsedTx();
@@ -305,14 +384,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             var sh = envelope.SignatureHeader;
             tx.TxId = ch.TxId;
             tx.TimestampTicks = ch.Timestamp?.ToDateTime().Ticks ?? DateTime.UtcNow.Ticks;
-            if (!envelope.IsEndorserTransaction)
+            if (ch.Type is not ((int)HeaderType.EndorserTransaction) and not ((int)HeaderType.Config) and not ((int)HeaderType.ConfigUpdate)
+                || ch.Epoch != 0 || sh.Nonce.IsEmpty || sh.Creator.IsEmpty)
             {
-                tx.Code = (int)TxValidationCode.UnknownTxType;
-                return tx;
-            }
-            if (ch.ChannelId != Definition.Name)
-            {
-                tx.Code = (int)TxValidationCode.TargetChainNotFound;
+                tx.Code = (int)TxValidationCode.BadCommonHeader;
                 return tx;
             }
             var creator = _msp.Deserialize(sh.Creator);
@@ -321,38 +396,91 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 tx.Code = (int)TxValidationCode.BadCreatorSignature;
                 return tx;
             }
-            if (sh.Nonce.IsEmpty || ch.TxId != TxIds.Compute(sh.Nonce, sh.Creator))
+            if (ch.Type == (int)HeaderType.ConfigUpdate)
+            {
+                tx.Code = (int)TxValidationCode.UnsupportedTxPayload;
+                return tx;
+            }
+            if (!envelope.IsEndorserTransaction)
+            {
+                // A channel configuration: the dev network has none to update.
+                tx.Code = (int)TxValidationCode.UnknownTxType;
+                return tx;
+            }
+            if (ch.TxId != TxIds.Compute(sh.Nonce, sh.Creator))
             {
                 tx.Code = (int)TxValidationCode.BadProposalTxid;
                 return tx;
             }
-            var ext = envelope.HeaderExtension;
-            if (ext.ChaincodeId is null || string.IsNullOrEmpty(ext.ChaincodeId.Name))
-            {
-                tx.Code = (int)TxValidationCode.BadHeaderExtension;
-                return tx;
-            }
-            tx.Chaincode = ext.ChaincodeId.Name;
-            if (!Definition.Chaincodes.ContainsKey(tx.Chaincode))
-            {
-                tx.Code = (int)TxValidationCode.InvalidChaincode;
-                return tx;
-            }
             if (envelope.Actions.Count != 1)
             {
-                tx.Code = (int)TxValidationCode.NilTxaction;
+                tx.Code = (int)TxValidationCode.InvalidEndorserTransaction;
                 return tx;
             }
             var endorsed = envelope.Actions[0];
-            // The endorsed response must belong to this transaction's proposal.
-            var payloadHeader = envelope.Payload.Header;
-            var expectedHash = ProposalHashing.Compute(payloadHeader.ChannelHeader, payloadHeader.SignatureHeader, endorsed.ChaincodeProposalPayload);
-            if (!endorsed.ResponsePayload.ProposalHash.Span.SequenceEqual(expectedHash))
+            // The endorsed response must belong to this transaction's proposal: the hash covers the channel header, the
+            // action's signature header and the proposal payload (arguments) the transaction carries.
+            var actionHeader = endorsed.SignatureHeader;
+            if (actionHeader.Nonce.IsEmpty || actionHeader.Creator.IsEmpty)
             {
-                tx.Code = (int)TxValidationCode.BadResponsePayload;
+                tx.Code = (int)TxValidationCode.InvalidEndorserTransaction;
                 return tx;
             }
+            var expectedHash = ProposalHashing.Compute(envelope.Payload.Header.ChannelHeader, endorsed.Header, endorsed.ChaincodeProposalPayload);
+            if (!endorsed.ResponsePayload.ProposalHash.Span.SequenceEqual(expectedHash))
+            {
+                tx.Code = (int)TxValidationCode.InvalidEndorserTransaction;
+                return tx;
+            }
+            if (ch.ChannelId != Definition.Name)
+            {
+                tx.Code = (int)TxValidationCode.TargetChainNotFound;
+                return tx;
+            }
+            tx.DispatchCode = (int)Dispatch(tx, envelope, endorsed);
+            return tx;
+        }
+        catch (MalformedTransactionException e)
+        {
+            tx.Code = (int)e.Code;
+            return tx;
+        }
+    }
+
+    /// <summary>The validation dispatcher's checks and the endorsement rules of every namespace validated.</summary>
+    private TxValidationCode Dispatch(ParsedTx tx, TransactionEnvelope envelope, EndorsedAction endorsed)
+    {
+        try
+        {
+            var ext = envelope.HeaderExtension;
+            var action = endorsed.ChaincodeAction;
             tx.Rwset = endorsed.ReadWriteSet;
+            if (ext.ChaincodeId is null || action.ChaincodeId is null)
+            {
+                return TxValidationCode.InvalidOtherReason;
+            }
+            tx.Chaincode = ext.ChaincodeId.Name;
+            if (tx.Chaincode.Length == 0 || tx.Chaincode != action.ChaincodeId.Name || action.ChaincodeId.Version.Length == 0)
+            {
+                return TxValidationCode.InvalidChaincode;
+            }
+            if (endorsed.Event is { } ev && ev.ChaincodeId != tx.Chaincode)
+            {
+                return TxValidationCode.InvalidOtherReason;
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var ns in tx.Rwset.NsRwset)
+            {
+                if (!seen.Add(ns.Namespace))
+                {
+                    return TxValidationCode.IllegalWriteset;
+                }
+            }
+            var written = EndorsementRules.WrittenNamespaces(tx.Chaincode, tx.Rwset);
+            if (written.Any(w => !Definition.Chaincodes.ContainsKey(w.Namespace)))
+            {
+                return TxValidationCode.InvalidChaincode;
+            }
 
             var signers = new List<Signer>();
             var endorsedBytes = endorsed.ProposalResponsePayloadBytes;
@@ -368,25 +496,23 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 e.Endorser.Span.CopyTo(signed.AsSpan(endorsedBytes.Length));
                 if (endorser.Verify(signed, e.Signature.Span))
                 {
-                    signers.Add(new Signer(endorser.MspId, endorser.Role));
+                    signers.Add(endorser.AsSigner);
                 }
             }
-            foreach (var writes in EndorsementRules.WrittenNamespaces(tx.Chaincode, tx.Rwset))
+            foreach (var writes in written)
             {
                 tx.Namespaces.Add((writes, EndorsementRules.Check(Definition, Store, writes, signers)));
             }
-            return tx;
+            return TxValidationCode.Valid;
         }
         catch (MalformedTransactionException e)
         {
-            tx.Code = (int)e.Code;
-            return tx;
+            return e.Code;
         }
         catch (InvalidProtocolBufferException)
         {
             // A namespace's read/write set (read by the endorsement rules) is unreadable.
-            tx.Code = (int)TxValidationCode.BadRwset;
-            return tx;
+            return TxValidationCode.BadRwset;
         }
     }
 
@@ -630,8 +756,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _accepted.Writer.TryComplete();
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _keeper.ConfigureAwait(false);
         try
         {
             await _cutter.ConfigureAwait(false);
@@ -652,6 +780,9 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Channel {Channel}: block commit failed")]
     private static partial void LogCommitFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Channel {Channel}: accepted transactions could not be kept")]
+    private static partial void LogKeepFailed(ILogger logger, string channel, Exception exception);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Transaction {TxId}: private data for {Namespace}/{Collection} is missing; only hashes are committed")]
     private static partial void LogMissingPrivateData(ILogger logger, string txId, string @namespace, string collection);

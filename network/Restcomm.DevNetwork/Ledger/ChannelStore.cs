@@ -29,12 +29,21 @@ internal sealed record HistoryWrite(string Namespace, string Key, ulong TxNum, s
 
 internal sealed record PrivateRwsetRecord(ulong TxNum, string Namespace, string Collection, byte[] Rwset);
 
+/// <summary>
+/// A transaction the orderer accepted and that is not in a block yet: its envelope and the private data its endorsement
+/// produced (a serialized <c>TxPvtReadWriteSet</c>, Fabric's transient store), in the order it was accepted.
+/// </summary>
+internal sealed record PendingTransaction(long Seq, string TxId, byte[] Envelope, byte[]? Private);
+
 /// <summary>Everything a block changes, applied in one SQLite transaction.</summary>
 internal sealed class BlockUpdate
 {
     public required ulong Number { get; init; }
     public required byte[] Hash { get; init; }
     public required byte[] BlockBytes { get; init; }
+
+    /// <summary>The last accepted transaction (its <see cref="PendingTransaction.Seq"/>) the block holds; 0 for none.</summary>
+    public long PendingThrough { get; init; }
     public List<(string TxId, ulong TxNum, int Code)> Transactions { get; } = [];
     public List<(StateWrite Write, ulong TxNum)> State { get; } = [];
     public List<(HashedWrite Write, ulong TxNum)> Hashed { get; } = [];
@@ -52,6 +61,7 @@ internal sealed class ChannelStore : IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
+    private readonly Lock _writeLock = new();
 
     public ChannelStore(string path)
     {
@@ -69,6 +79,7 @@ internal sealed class ChannelStore : IDisposable
             CREATE TABLE IF NOT EXISTS private_state (org TEXT NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, PRIMARY KEY (org, ns, coll, key)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS history (ns TEXT NOT NULL, key BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, txid TEXT NOT NULL, value BLOB, ts INTEGER NOT NULL, PRIMARY KEY (ns, key, block, txnum)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS private_rwsets (block INTEGER NOT NULL, txnum INTEGER NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, rwset BLOB NOT NULL, PRIMARY KEY (block, txnum, ns, coll)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, txid TEXT NOT NULL, envelope BLOB NOT NULL, pvt BLOB);
             """);
         // Ledgers written before private data carried metadata (key-level policies on private keys).
         foreach (var table in new[] { "hashed_state", "private_state" })
@@ -220,9 +231,59 @@ internal sealed class ChannelStore : IDisposable
             .ToList();
     }
 
+    /// <summary>
+    /// Keeps accepted transactions until a block holds them, in one SQLite transaction (WAL, <c>synchronous=NORMAL</c>:
+    /// no disk sync per call, and a killed process loses nothing the call returned for); returns each one's sequence number.
+    /// </summary>
+    public long[] AddPending(IReadOnlyList<(string TxId, byte[] Envelope, byte[]? Private)> accepted)
+    {
+        var seqs = new long[accepted.Count];
+        lock (_writeLock)
+        {
+            using var tx = _writer.BeginTransaction();
+            for (var i = 0; i < accepted.Count; i++)
+            {
+                var (txId, envelope, pvt) = accepted[i];
+                seqs[i] = _writer.ExecuteScalar<long>("INSERT INTO pending (txid, envelope, pvt) VALUES (@txId, @envelope, @pvt) RETURNING seq", new { txId, envelope, pvt }, tx);
+            }
+            tx.Commit();
+        }
+        return seqs;
+    }
+
+    /// <summary>Accepted transactions no block holds yet, in the order they were accepted.</summary>
+    public List<PendingTransaction> Pending()
+    {
+        lock (_writeLock)
+        {
+            return [.. _writer.Query<PendingRow>("SELECT seq AS Seq, txid AS TxId, envelope AS Envelope, pvt AS Pvt FROM pending ORDER BY seq")
+                .Select(r => new PendingTransaction(r.Seq, r.TxId, r.Envelope, r.Pvt))];
+        }
+    }
+
+    private sealed class PendingRow
+    {
+        public long Seq { get; set; }
+        public string TxId { get; set; } = "";
+        public byte[] Envelope { get; set; } = [];
+        public byte[]? Pvt { get; set; }
+    }
+
     public void Commit(BlockUpdate u)
     {
+        lock (_writeLock)
+        {
+            CommitLocked(u);
+        }
+    }
+
+    private void CommitLocked(BlockUpdate u)
+    {
         using var tx = _writer.BeginTransaction();
+        if (u.PendingThrough > 0)
+        {
+            _writer.Execute("DELETE FROM pending WHERE seq <= @s", new { s = u.PendingThrough }, tx);
+        }
         var n = (long)u.Number;
         _writer.Execute("INSERT INTO blocks (num, hash, bytes) VALUES (@n, @hash, @bytes)", new { n, hash = u.Hash, bytes = u.BlockBytes }, tx);
         _writer.Execute("INSERT OR IGNORE INTO txs (txid, block, txnum, code) VALUES (@TxId, @Block, @TxNum, @Code)",

@@ -121,7 +121,7 @@ internal sealed class Endorser(Msp msp, IReadOnlyDictionary<string, ChannelLedge
         }
         var creator = msp.Deserialize(up.SignatureHeader.Creator)
             ?? throw new ProposalRejectedException($"access denied: channel [{up.ChannelId}] creator org unknown, creator is malformed");
-        if (!creator.Verify(up.Signed.ProposalBytes.Span, up.Signed.Signature.Span) || !channel.Orgs.Contains(creator.MspId))
+        if (!creator.Verify(up.Signed.ProposalBytes.Span, up.Signed.Signature.Span) || !channel.Readers.IsSatisfiedBy(creator.AsSigner))
         {
             throw new ProposalRejectedException($"access denied: channel [{up.ChannelId}] creator org [{creator.MspId}]");
         }

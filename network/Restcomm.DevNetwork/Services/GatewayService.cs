@@ -189,7 +189,7 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
         return [.. best.OrderBy(o => o == first ? 0 : 1)];
     }
 
-    public override Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context)
+    public override async Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context)
     {
         var txn = request.PreparedTransaction ?? throw new RpcException(new Grpc.Core.Status(StatusCode.InvalidArgument, "a prepared transaction is required"));
         if (txn.Signature.IsEmpty)
@@ -200,17 +200,20 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
         // What the orderer checks on Broadcast: a well-formed envelope for this channel, signed by a writer.
         Restcomm.Fabric.Protos.Common.Status status;
         string info;
+        var txId = "";
         try
         {
             var envelope = TransactionEnvelope.Read(txn);
+            txId = envelope.TransactionId;
             var creator = network.Msp.Deserialize(envelope.SignatureHeader.Creator);
             if (envelope.ChannelId != ledger.Definition.Name)
             {
                 (status, info) = (Restcomm.Fabric.Protos.Common.Status.BadRequest, $"channel {envelope.ChannelId} does not match {ledger.Definition.Name}");
             }
-            else if (creator is null || !creator.Verify(txn.Payload.Span, txn.Signature.Span) || !ledger.Definition.Writers.Contains(creator.MspId))
+            else if (creator is null || !creator.Verify(txn.Payload.Span, txn.Signature.Span) || !ledger.Definition.Writers.IsSatisfiedBy(creator.AsSigner))
             {
-                (status, info) = (Restcomm.Fabric.Protos.Common.Status.Forbidden, "implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied");
+                // The orderer's SigFilter on /Channel/Writers: Fabric wraps the policy's error around "permission denied".
+                (status, info) = (Restcomm.Fabric.Protos.Common.Status.Forbidden, ledger.Definition.Writers.FailureMessage + ": permission denied");
             }
             else
             {
@@ -225,11 +228,12 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
         {
             throw NetworkContext.Error(StatusCode.Aborted, $"received unsuccessful response from orderer: status={StatusName(status)}, info={info}");
         }
-        if (!ledger.Enqueue(txn.ToByteArray()))
+        // Answered once the transaction is on disk: a network killed after this still cuts it into a block on restart.
+        if (!await ledger.AcceptAsync(txn.ToByteArray(), txId).ConfigureAwait(false))
         {
             throw NetworkContext.Error(StatusCode.Unavailable, "no orderers could successfully process transaction");
         }
-        return Task.FromResult(new SubmitResponse());
+        return new SubmitResponse();
     }
 
     private static string StatusName(Restcomm.Fabric.Protos.Common.Status s) => s switch

@@ -61,7 +61,7 @@ internal sealed class NetworkContext(
     public Identity? CheckReader(ChannelLedger ledger, ByteString identity, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         var id = msp.Deserialize(identity);
-        if (id is null || !id.Verify(data, signature) || !ledger.Definition.Orgs.Contains(id.MspId))
+        if (id is null || !id.Verify(data, signature) || !ledger.Definition.Readers.IsSatisfiedBy(id.AsSigner))
         {
             return null;
         }

@@ -36,6 +36,12 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     public DevNetwork Network { get; private set; }
     public string NetworkJson => Path.Combine(_root, "network.json");
+
+    /// <summary>The generated crypto material (Fabric cryptogen layout).</summary>
+    public string CryptoRoot => Path.Combine(_root, "crypto");
+
+    /// <summary>The folder of the channels' ledgers.</summary>
+    public string DataDir => Path.Combine(_root, "ledger");
     public DevNetworkConfig Config => _config;
     public static TimeSpan Timeout => TimeSpan.FromSeconds(30);
 
@@ -140,6 +146,32 @@ internal sealed class TestNetwork : IAsyncDisposable
     {
         var description = FabricNetworkDescription.Load(NetworkJson);
         var gateway = description.GetOrg(mspId).Connect();
+        _gateways.Add(gateway);
+        return gateway;
+    }
+
+    /// <summary>
+    /// A gateway connection signing as an organisation's own peer (peer0's enrollment certificate and key, NodeOU
+    /// <c>peer</c>), as anyone who holds a peer's MSP folder could.
+    /// </summary>
+    public Gateway ConnectAsPeer(string mspId)
+    {
+        var org = FabricNetworkDescription.Load(NetworkJson).GetOrg(mspId);
+        var domain = _config.Org(mspId).Domain;
+        var msp = Path.Combine(CryptoRoot, "peerOrganizations", domain, "peers", $"peer0.{domain}", "msp");
+        var gateway = Gateway.Connect(org.CreateConnectionOptions(), new GatewayOptions
+        {
+            Identity = X509Identity.FromPemFile(mspId, Path.Combine(msp, "signcerts", "cert.pem")),
+            Signer = EcdsaSigner.FromPemFile(Path.Combine(msp, "keystore", "priv_sk")),
+        });
+        _gateways.Add(gateway);
+        return gateway;
+    }
+
+    /// <summary>A gateway connection for an organisation's Admin, from network.json.</summary>
+    public Gateway ConnectAsAdmin(string mspId)
+    {
+        var gateway = FabricNetworkDescription.Load(NetworkJson).GetOrg(mspId).Connect(FabricUserRole.Admin);
         _gateways.Add(gateway);
         return gateway;
     }

@@ -1,0 +1,117 @@
+using Grpc.Core;
+using Restcomm.DevNetwork.Configuration;
+using Restcomm.DevNetwork.Tests.Support;
+using Restcomm.Fabric.Client;
+using Restcomm.Fabric.Protos.Common;
+using Restcomm.Fabric.Protos.Peer;
+
+namespace Restcomm.DevNetwork.Tests;
+
+/// <summary>
+/// Who may create a transaction: the channel's Readers and Writers policies by NodeOU role, with the rules of the real
+/// network's configtx.yaml (operators' admins and clients write, the regulator's admin alone writes, peers never do).
+/// </summary>
+public sealed class ChannelPolicyTests
+{
+    private static readonly TimeSpan Timeout = TestNetwork.Timeout;
+
+    private static string Id() => "asset-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static async Task<TxValidationCode> SubmitAsync(Gateway gateway, params string[] args)
+    {
+        var contract = gateway.GetNetwork(TestNetwork.Channel).GetContract(TestNetwork.Chaincode);
+        var transaction = await contract.NewProposal("CreateAsset", new ProposalOptions().AddArguments(args)).EndorseAsync().WaitAsync(Timeout);
+        var submitted = await transaction.SubmitAsync().WaitAsync(Timeout);
+        return (await submitted.GetStatusAsync().WaitAsync(Timeout)).Code;
+    }
+
+    private static void AssertRefusedByTheOrderer(SubmitException refused)
+    {
+        Assert.Equal(StatusCode.Aborted, refused.StatusCode);
+        Assert.Contains("received unsuccessful response from orderer: status=FORBIDDEN", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("requires 1 of the 'Writers' sub-policies to be satisfied", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_peer_identity_reads_and_is_endorsed_but_the_orderer_refuses_it_as_a_transactions_creator()
+    {
+        await using var net = await TestNetwork.StartAsync();
+        var peer = net.ConnectAsPeer("Org1MSP");
+        var contract = peer.GetNetwork(TestNetwork.Channel).GetContract(TestNetwork.Chaincode);
+        var id = Id();
+
+        // peer/Propose is the Readers policy, which names peers: evaluating and endorsing work.
+        var caller = await contract.EvaluateTransactionAsync("GetCaller").WaitAsync(Timeout);
+        var transaction = await contract.NewProposal("CreateAsset", new ProposalOptions().AddArguments(id, "peer", "1")).EndorseAsync().WaitAsync(Timeout);
+        var refused = await Assert.ThrowsAsync<SubmitException>(() => transaction.SubmitAsync().WaitAsync(Timeout));
+
+        Assert.Contains("Org1MSP", System.Text.Encoding.UTF8.GetString(caller), StringComparison.Ordinal);
+        AssertRefusedByTheOrderer(refused);
+        Assert.Equal(TxValidationCode.Valid, await SubmitAsync(net.Connect("Org2MSP"), Id(), "after", "1"));
+        Assert.Null(net.Network.Ledgers[TestNetwork.Channel].Store.GetTransaction(transaction.TransactionId));
+    }
+
+    [Fact]
+    public async Task An_operators_admin_and_client_create_transactions()
+    {
+        await using var net = await TestNetwork.StartAsync();
+
+        Assert.Equal(TxValidationCode.Valid, await SubmitAsync(net.ConnectAsAdmin("Org2MSP"), Id(), "admin", "1"));
+        Assert.Equal(TxValidationCode.Valid, await SubmitAsync(net.Connect("Org2MSP"), Id(), "client", "1"));
+    }
+
+    [Fact]
+    public async Task The_regulators_admin_may_write_as_the_real_network_admits_it_but_its_client_and_peer_never_do()
+    {
+        await using var net = await TestNetwork.StartAsync();
+
+        var admin = await SubmitAsync(net.ConnectAsAdmin("RegulatorMSP"), Id(), "regulator-admin", "1");
+        var client = await Assert.ThrowsAsync<SubmitException>(() => SubmitAsync(net.Connect("RegulatorMSP"), Id(), "regulator-client", "1"));
+        var peer = await Assert.ThrowsAsync<SubmitException>(() => SubmitAsync(net.ConnectAsPeer("RegulatorMSP"), Id(), "regulator-peer", "1"));
+
+        Assert.Equal(TxValidationCode.Valid, admin);
+        AssertRefusedByTheOrderer(client);
+        AssertRefusedByTheOrderer(peer);
+    }
+
+    [Theory]
+    [InlineData("Org1MSP", MSPRole.Types.MSPRoleType.Admin, true, true)]
+    [InlineData("Org1MSP", MSPRole.Types.MSPRoleType.Client, true, true)]
+    [InlineData("Org1MSP", MSPRole.Types.MSPRoleType.Peer, true, false)]
+    [InlineData("Org1MSP", MSPRole.Types.MSPRoleType.Orderer, false, false)]
+    [InlineData("RegulatorMSP", MSPRole.Types.MSPRoleType.Admin, true, true)]
+    [InlineData("RegulatorMSP", MSPRole.Types.MSPRoleType.Client, true, false)]
+    [InlineData("RegulatorMSP", MSPRole.Types.MSPRoleType.Peer, true, false)]
+    [InlineData("Org9MSP", MSPRole.Types.MSPRoleType.Admin, false, false)]
+    public void Readers_and_writers_follow_the_roles_of_the_real_networks_configtx(string mspId, MSPRole.Types.MSPRoleType role, bool reads, bool writes)
+    {
+        var channel = new ChannelConfig { Name = "eir", Members = ["Org1MSP", "Org2MSP"], Readers = ["RegulatorMSP"] };
+        var signer = new Signer(mspId, role);
+
+        Assert.Equal(reads, ChannelPolicies.Readers(channel).IsSatisfiedBy(signer));
+        Assert.Equal(writes, ChannelPolicies.Writers(channel).IsSatisfiedBy(signer));
+    }
+    [Fact]
+    public void Every_organisations_readers_and_writers_rules_are_those_of_the_real_networks_configtx_yaml()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Restcomm.Fabric.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("repository root not found");
+        }
+        var yaml = File.ReadAllText(Path.Combine(root.FullName, "network", "fabric", "configtx.yaml"));
+        var rules = System.Text.RegularExpressions.Regex.Matches(yaml, @"ID: (?<org>\w+)\s+MSPDir: \S+\s+Policies:\s+Readers:\s+\{ Type: Signature, Rule: ""(?<readers>[^""]+)"" \}\s+Writers:\s+\{ Type: Signature, Rule: ""(?<writers>[^""]+)"" \}")
+            .ToDictionary(m => m.Groups["org"].Value, m => (Readers: m.Groups["readers"].Value, Writers: m.Groups["writers"].Value));
+        // The eir channel: the operators and the regulator as a reader.
+        var channel = new ChannelConfig { Name = "eir", Members = ["Org1MSP", "Org2MSP", "Org3MSP"], Readers = ["RegulatorMSP"] };
+        var readers = ChannelPolicies.Readers(channel);
+        var writers = ChannelPolicies.Writers(channel);
+
+        Assert.Equal(["Org1MSP", "Org2MSP", "Org3MSP", "RegulatorMSP"], rules.Keys.Where(k => k != "OrdererMSP").Order(StringComparer.Ordinal));
+        Assert.All(channel.AllOrgs, org =>
+        {
+            Assert.Equal(rules[org].Readers, readers.RuleOf(org));
+            Assert.Equal(rules[org].Writers, writers.RuleOf(org));
+        });
+    }
+}

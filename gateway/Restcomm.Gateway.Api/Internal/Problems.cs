@@ -82,7 +82,8 @@ internal static class Problems
         };
         if (context is not null)
         {
-            problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+            // The request's ID (X-Request-Id, echoed on the answer), so a caller can quote it.
+            problem.Extensions["traceId"] = context.TraceIdentifier;
         }
 
         if (extensions is not null)

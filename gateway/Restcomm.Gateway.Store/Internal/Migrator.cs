@@ -16,10 +16,10 @@ internal static class Migrator
 
     public static IReadOnlyList<Migration> All { get; } = Load();
 
-    public static async Task<IReadOnlyList<int>> ApplyAsync(DbConnection connection, SqlDialect dialect, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<int>> ApplyAsync(DbConnection connection, SqlDialect dialect, CancellationToken cancellationToken, int upToVersion = int.MaxValue)
     {
         var applied = new List<int>();
-        foreach (var migration in All)
+        foreach (var migration in All.Where(m => m.Version <= upToVersion))
         {
             await using var transaction = await BeginAsync(connection, dialect, cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(

@@ -24,11 +24,8 @@ CREATE TABLE eir_entries (
     target        TEXT   NOT NULL,
     list          TEXT   NOT NULL,
     owner         TEXT   NOT NULL,
-    reason        TEXT   NULL,
-    updated_at    BIGINT NOT NULL,
     entry_json    TEXT   NOT NULL,
     block_number  BIGINT NOT NULL,
     PRIMARY KEY (channel, entry_id)
 );
-CREATE INDEX ix_eir_entries_owner ON eir_entries (channel, owner, entry_id);
-CREATE INDEX ix_eir_entries_updated ON eir_entries (channel, updated_at);
+CREATE INDEX ix_eir_entries_owner ON eir_entries (channel, owner);

@@ -47,6 +47,8 @@ public sealed class ApiContractTests : ApiTestBase
         var failed = await client.GetAsync("/v1/eir/check/12345").WaitAsync(Timeout);
 
         Assert.Equal("oss-7f3a-0001", Assert.Single(echoed.Headers.GetValues("X-Request-Id")));
+        var problem = await ReadProblemAsync(failed, 400, "eir-invalid");
+        Assert.Equal(Assert.Single(failed.Headers.GetValues("X-Request-Id")), problem.GetProperty("traceId").GetString());
         Assert.Matches("^[0-9a-f]{32}$", Assert.Single(made.Headers.GetValues("X-Request-Id")));
         Assert.Single(failed.Headers.GetValues("X-Request-Id"));
     }

@@ -1,6 +1,5 @@
 extern alias eirchaincode;
 
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using eirchaincode::Restcomm.Chaincode.Eir;
 using eirchaincode::Restcomm.Chaincode.Eir.Internal;
@@ -26,8 +25,7 @@ internal sealed class InProcessEirLedger : IBlockFeed
     private readonly InMemoryChaincodeStub _stub;
     private readonly ContractChaincode _chaincode = EirChaincode.Create(new EirPolicy());
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<LedgerBlock> _blocks = [];
-    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ListBlockFeed _blocks = new();
 
     private readonly ManualClock _clock;
 
@@ -42,10 +40,7 @@ internal sealed class InProcessEirLedger : IBlockFeed
     {
         get
         {
-            lock (_blocks)
-            {
-                return _blocks.Count;
-            }
+            return (long)_blocks.Height("eir");
         }
     }
 
@@ -59,17 +54,16 @@ internal sealed class InProcessEirLedger : IBlockFeed
         long number;
         lock (_blocks)
         {
-            number = _blocks.Count;
+            number = (long)_blocks.Height("eir");
             var block = new BlockBuilder("eir", (ulong)number);
             foreach (var (txId, changes) in transactions)
             {
                 block.AddTransaction(txId, "eir", EirChangeSet.EventName, JsonSerializer.SerializeToUtf8Bytes(changes, EirJson.Options));
             }
 
-            _blocks.Add(block.Read());
+            _blocks.Append("eir", block.Read());
         }
 
-        Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return number;
     }
 
@@ -118,30 +112,6 @@ internal sealed class InProcessEirLedger : IBlockFeed
             => Answer<T>((await ledger.RunAsync(identity, function, argument)).Response);
     }
 
-    public async IAsyncEnumerable<LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var next = fromBlock;
-        while (true)
-        {
-            Task appended;
-            LedgerBlock? block = null;
-            lock (_blocks)
-            {
-                appended = _appended.Task;
-                if (next < _blocks.Count)
-                {
-                    block = _blocks[(int)next];
-                }
-            }
-
-            if (block is null)
-            {
-                await appended.WaitAsync(cancellationToken);
-                continue;
-            }
-
-            next++;
-            yield return block;
-        }
-    }
+    public IAsyncEnumerable<LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, CancellationToken cancellationToken)
+        => _blocks.ReadBlocksAsync(channel, fromBlock, cancellationToken);
 }

@@ -1,6 +1,5 @@
 extern alias roamingchaincode;
 
-using System.Runtime.CompilerServices;
 using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Ledger.Testing;
 using Restcomm.Fabric.Shim;
@@ -27,9 +26,8 @@ internal sealed class InProcessRoamingLedger : IBlockFeed
     private readonly InMemoryChaincodeStub _stub;
     private readonly ContractChaincode _chaincode = RoamingChaincode.Create(new RoamingPolicy());
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<LedgerBlock> _blocks = [];
+    private readonly ListBlockFeed _blocks = new();
     private readonly ManualClock _clock;
-    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _submits;
 
     public InProcessRoamingLedger(ManualClock clock)
@@ -43,10 +41,7 @@ internal sealed class InProcessRoamingLedger : IBlockFeed
     {
         get
         {
-            lock (_blocks)
-            {
-                return _blocks.Count;
-            }
+            return (long)_blocks.Height(Channel);
         }
     }
 
@@ -55,49 +50,24 @@ internal sealed class InProcessRoamingLedger : IBlockFeed
 
     public ILedger As(TestIdentity identity) => new Client(this, identity);
 
-    public async IAsyncEnumerable<LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var next = fromBlock;
-        while (true)
-        {
-            Task appended;
-            LedgerBlock? block = null;
-            lock (_blocks)
-            {
-                appended = _appended.Task;
-                if (next < _blocks.Count)
-                {
-                    block = _blocks[(int)next];
-                }
-            }
-
-            if (block is null)
-            {
-                await appended.WaitAsync(cancellationToken);
-                continue;
-            }
-
-            next++;
-            yield return block;
-        }
-    }
+    public IAsyncEnumerable<LedgerBlock> ReadBlocksAsync(string channel, long fromBlock, CancellationToken cancellationToken)
+        => _blocks.ReadBlocksAsync(channel, fromBlock, cancellationToken);
 
     private long AppendBlock(string? txId, byte[]? change)
     {
         long number;
         lock (_blocks)
         {
-            number = _blocks.Count;
+            number = (long)_blocks.Height(Channel);
             var block = new BlockBuilder(Channel, (ulong)number);
             if (txId is not null && change is not null)
             {
                 block.AddTransaction(txId, "roaming", RoamingEvents.Name, change);
             }
 
-            _blocks.Add(block.Read());
+            _blocks.Append(Channel, block.Read());
         }
 
-        Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return number;
     }
 

@@ -28,6 +28,7 @@ internal sealed partial class ProjectionService(
         // Yield first: start-up must not wait for the first block to arrive.
         await Task.Yield();
         var backoff = TimeSpan.FromMilliseconds(500);
+        var failuresInARow = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
@@ -44,13 +45,23 @@ internal sealed partial class ProjectionService(
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogStreamFailed(logger, channel, ex.GetType().Name, ex.Message, backoff.TotalSeconds);
-            }
+                // A stream that ran for a while before failing starts again quickly; one that keeps failing backs off.
+                if (Stopwatch.GetElapsedTime(started) > MaxBackoff)
+                {
+                    backoff = TimeSpan.FromMilliseconds(500);
+                    failuresInARow = 0;
+                }
 
-            // A stream that ran for a while before failing starts again quickly; one that keeps failing backs off.
-            if (Stopwatch.GetElapsedTime(started) > MaxBackoff)
-            {
-                backoff = TimeSpan.FromMilliseconds(500);
+                // One interruption (a peer restarting, or going away as everything stops) is news; a peer that stays
+                // away is a warning.
+                if (++failuresInARow == 1)
+                {
+                    LogStreamInterrupted(logger, channel, ex.GetType().Name, ex.Message, backoff.TotalSeconds);
+                }
+                else
+                {
+                    LogStreamFailed(logger, channel, ex.GetType().Name, ex.Message, failuresInARow, backoff.TotalSeconds);
+                }
             }
 
             try
@@ -69,8 +80,11 @@ internal sealed partial class ProjectionService(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Projections following {Channel}: {Projections}")]
     private static partial void LogFollowing(ILogger logger, string channel, string projections);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Projections on {Channel} stopped ({ErrorType}: {Error}); retrying in {BackoffSeconds} s")]
-    private static partial void LogStreamFailed(ILogger logger, string channel, string errorType, string error, double backoffSeconds);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Projections on {Channel} stopped ({ErrorType}: {Error}), {Failures} times in a row; retrying in {BackoffSeconds} s")]
+    private static partial void LogStreamFailed(ILogger logger, string channel, string errorType, string error, int failures, double backoffSeconds);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Projections on {Channel} interrupted ({ErrorType}: {Error}); reconnecting in {BackoffSeconds} s")]
+    private static partial void LogStreamInterrupted(ILogger logger, string channel, string errorType, string error, double backoffSeconds);
 }
 
 /// <summary>Forgets stored idempotent responses after their retention time, hourly.</summary>

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Grpc.Core;
 using Restcomm.Fabric.Client.Internal;
 using Restcomm.Fabric.Protos.Gateway;
 using Restcomm.Fabric.Protos.Peer;
@@ -15,15 +14,19 @@ public class Commit
     private readonly GatewayContext _context;
     private readonly SignedCommitStatusRequest _request;
 
-    internal Commit(GatewayContext context, SignedCommitStatusRequest request, string transactionId)
+    internal Commit(GatewayContext context, SignedCommitStatusRequest request, string channelName, string transactionId)
     {
         _context = context;
         _request = request;
+        ChannelName = channelName;
         TransactionId = transactionId;
     }
 
     /// <summary>The transaction ID.</summary>
     public string TransactionId { get; }
+
+    /// <summary>The channel the transaction was submitted to.</summary>
+    public string ChannelName { get; }
 
     /// <summary>The serialized commit status request (for an offline signer).</summary>
     public byte[] ToBytes() => _request.ToByteArray();
@@ -39,23 +42,24 @@ public class Commit
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait (the default commit status timeout also applies).</param>
     /// <exception cref="CommitStatusException">The status could not be obtained.</exception>
-    public async Task<CommitStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    public Task<CommitStatus> GetStatusAsync(CancellationToken cancellationToken = default) => GetStatusAsync(null, cancellationToken);
+
+    /// <summary>Waits for the transaction's commit status with this call's own deadline or timeout.</summary>
+    /// <param name="request">The call's deadline or timeout; null uses <see cref="GatewayOptions.CommitStatusTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The validation code and block.</returns>
+    /// <exception cref="CommitStatusException">The Gateway refused or failed the call.</exception>
+    public async Task<CommitStatus> GetStatusAsync(RequestOptions? request, CancellationToken cancellationToken = default)
     {
         if (_request.Signature.IsEmpty)
         {
             _request.Signature = await _context.Signing.SignAsync(_request.Request, cancellationToken).ConfigureAwait(false);
         }
 
-        try
-        {
-            var response = await _context.Gateway.CommitStatusAsync(
-                _request, GatewayContext.CallOptions(_context.Options.CommitStatusTimeout, cancellationToken)).ConfigureAwait(false);
-            return new CommitStatus(TransactionId, response.Result, response.BlockNumber);
-        }
-        catch (RpcException e)
-        {
-            throw ErrorMapping.Map(e, Phase.CommitStatus, TransactionId, cancellationToken);
-        }
+        var response = await _context.CallAsync(
+            Phase.CommitStatus, ChannelName, TransactionId, _context.Options.CommitStatusTimeout, request,
+            options => _context.Gateway.CommitStatusAsync(_request, options), cancellationToken).ConfigureAwait(false);
+        return new CommitStatus(TransactionId, response.Result, response.BlockNumber);
     }
 }
 
@@ -64,8 +68,8 @@ public sealed class SubmittedTransaction : Commit
 {
     private readonly ByteString _result;
 
-    internal SubmittedTransaction(GatewayContext context, SignedCommitStatusRequest request, string transactionId, ByteString result)
-        : base(context, request, transactionId)
+    internal SubmittedTransaction(GatewayContext context, SignedCommitStatusRequest request, string channelName, string transactionId, ByteString result)
+        : base(context, request, channelName, transactionId)
     {
         _result = result;
     }

@@ -108,7 +108,7 @@ public sealed class Gateway : IDisposable
     {
         var signed = SignedCommitStatusRequest.Parser.ParseFrom(bytes);
         var request = CommitStatusRequest.Parser.ParseFrom(signed.Request);
-        var commit = new Commit(Context, signed, request.TransactionId);
+        var commit = new Commit(Context, signed, request.ChannelId, request.TransactionId);
         commit.SetSignature(signature);
         return commit;
     }

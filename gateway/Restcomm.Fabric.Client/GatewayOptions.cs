@@ -33,5 +33,11 @@ public sealed class GatewayOptions
     /// </summary>
     public ReadOnlyMemory<byte> TlsClientCertificateHash { get; set; }
 
+    /// <summary>
+    /// Where the client logs (category <c>Restcomm.Fabric.Client</c>): each call at Debug, each failed call at
+    /// Information. Null logs nothing. Traces and metrics: <see cref="FabricClientDiagnostics"/>.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     internal GatewayOptions Clone() => (GatewayOptions)MemberwiseClone();
 }

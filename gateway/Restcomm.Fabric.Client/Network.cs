@@ -28,7 +28,7 @@ public sealed class Network
         return new Contract(_context, Name, chaincodeName, string.IsNullOrEmpty(contractName) ? null : contractName);
     }
 
-    /// <summary>Builds a chaincode events request (to sign offline, or to read with <see cref="ChaincodeEventsRequest.GetEventsAsync"/>).</summary>
+    /// <summary>Builds a chaincode events request (to sign offline, or to read with <see cref="ChaincodeEventsRequest.GetEventsAsync(CancellationToken)"/>).</summary>
     /// <param name="chaincodeName">The chaincode whose events to read.</param>
     /// <param name="options">Where to start; by default at the next block to commit.</param>
     public ChaincodeEventsRequest NewChaincodeEventsRequest(string chaincodeName, EventsOptions? options = null)

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Grpc.Core;
 using Restcomm.Fabric.Client.Internal;
 using Restcomm.Fabric.Protos.Gateway;
 
@@ -42,52 +41,53 @@ public sealed class Proposal
     /// <summary>Runs the proposal on a peer without ordering it and returns the chaincode's result.</summary>
     /// <param name="cancellationToken">Cancels the call (the default evaluate timeout also applies).</param>
     /// <exception cref="EvaluateException">The chaincode or the Gateway reported an error.</exception>
-    public async Task<byte[]> EvaluateAsync(CancellationToken cancellationToken = default)
+    public Task<byte[]> EvaluateAsync(CancellationToken cancellationToken = default) => EvaluateAsync(null, cancellationToken);
+
+    /// <summary>Evaluates the proposal with this call's own deadline or timeout.</summary>
+    /// <param name="request">The call's deadline or timeout; null uses <see cref="GatewayOptions.EvaluateTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The chaincode's result.</returns>
+    /// <exception cref="EvaluateException">The Gateway refused or failed the call.</exception>
+    public async Task<byte[]> EvaluateAsync(RequestOptions? request, CancellationToken cancellationToken = default)
     {
         await EnsureSignedAsync(cancellationToken).ConfigureAwait(false);
-        var request = new EvaluateRequest
+        var evaluate = new EvaluateRequest
         {
             TransactionId = TransactionId,
             ChannelId = ChannelName,
             ProposedTransaction = _proposed.Proposal,
         };
-        request.TargetOrganizations.AddRange(_targetOrganizations);
-        try
-        {
-            var response = await _context.Gateway.EvaluateAsync(
-                request, GatewayContext.CallOptions(_context.Options.EvaluateTimeout, cancellationToken)).ConfigureAwait(false);
-            return response.Result?.Payload.ToByteArray() ?? [];
-        }
-        catch (RpcException e)
-        {
-            throw ErrorMapping.Map(e, Phase.Evaluate, TransactionId, cancellationToken);
-        }
+        evaluate.TargetOrganizations.AddRange(_targetOrganizations);
+        var response = await _context.CallAsync(
+            Phase.Evaluate, ChannelName, TransactionId, _context.Options.EvaluateTimeout, request,
+            options => _context.Gateway.EvaluateAsync(evaluate, options), cancellationToken).ConfigureAwait(false);
+        return response.Result?.Payload.ToByteArray() ?? [];
     }
 
-    /// <summary>Collects endorsements and returns the prepared transaction, ready to submit.</summary>
-    /// <param name="cancellationToken">Cancels the call (the default endorse timeout also applies).</param>
-    /// <exception cref="EndorseException">Endorsement failed; <see cref="GatewayException.Details"/> has each peer's message.</exception>
-    public async Task<Transaction> EndorseAsync(CancellationToken cancellationToken = default)
+    /// <summary>Signs (unless signed offline) and endorses the proposal with the gateway's default endorse timeout.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The endorsed transaction, ready to submit.</returns>
+    /// <exception cref="EndorseException">The Gateway refused or failed the call.</exception>
+    public Task<Transaction> EndorseAsync(CancellationToken cancellationToken = default) => EndorseAsync(null, cancellationToken);
+
+    /// <summary>Endorses the proposal with this call's own deadline or timeout.</summary>
+    /// <param name="request">The call's deadline or timeout; null uses <see cref="GatewayOptions.EndorseTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The endorsed transaction, ready to submit.</returns>
+    /// <exception cref="EndorseException">The Gateway refused or failed the call.</exception>
+    public async Task<Transaction> EndorseAsync(RequestOptions? request, CancellationToken cancellationToken = default)
     {
         await EnsureSignedAsync(cancellationToken).ConfigureAwait(false);
-        var request = new EndorseRequest
+        var endorse = new EndorseRequest
         {
             TransactionId = TransactionId,
             ChannelId = ChannelName,
             ProposedTransaction = _proposed.Proposal,
         };
-        request.EndorsingOrganizations.AddRange(_proposed.EndorsingOrganizations);
-        EndorseResponse response;
-        try
-        {
-            response = await _context.Gateway.EndorseAsync(
-                request, GatewayContext.CallOptions(_context.Options.EndorseTimeout, cancellationToken)).ConfigureAwait(false);
-        }
-        catch (RpcException e)
-        {
-            throw ErrorMapping.Map(e, Phase.Endorse, TransactionId, cancellationToken);
-        }
-
+        endorse.EndorsingOrganizations.AddRange(_proposed.EndorsingOrganizations);
+        var response = await _context.CallAsync(
+            Phase.Endorse, ChannelName, TransactionId, _context.Options.EndorseTimeout, request,
+            options => _context.Gateway.EndorseAsync(endorse, options), cancellationToken).ConfigureAwait(false);
         var prepared = new PreparedTransaction { TransactionId = TransactionId, Envelope = response.PreparedTransaction };
         return new Transaction(_context, prepared, ChannelName);
     }

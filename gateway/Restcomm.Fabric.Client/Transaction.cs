@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Grpc.Core;
 using Restcomm.Fabric.Client.Internal;
 using Restcomm.Fabric.Protos.Gateway;
 
@@ -42,7 +41,14 @@ public sealed class Transaction
     /// <summary>Sends the transaction to ordering; returns once the orderer accepted it.</summary>
     /// <param name="cancellationToken">Cancels the call (the default submit timeout also applies).</param>
     /// <exception cref="SubmitException">Ordering failed.</exception>
-    public async Task<SubmittedTransaction> SubmitAsync(CancellationToken cancellationToken = default)
+    public Task<SubmittedTransaction> SubmitAsync(CancellationToken cancellationToken = default) => SubmitAsync(null, cancellationToken);
+
+    /// <summary>Signs (unless signed offline) and submits the transaction with this call's own deadline or timeout.</summary>
+    /// <param name="request">The call's deadline or timeout; null uses <see cref="GatewayOptions.SubmitTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The submitted transaction, whose commit status can be awaited.</returns>
+    /// <exception cref="SubmitException">The Gateway refused or failed the call.</exception>
+    public async Task<SubmittedTransaction> SubmitAsync(RequestOptions? request, CancellationToken cancellationToken = default)
     {
         if (_prepared.Envelope.Signature.IsEmpty)
         {
@@ -50,20 +56,15 @@ public sealed class Transaction
             _prepared.Envelope.Signature = await _context.Signing.SignAsync(_prepared.Envelope.Payload, cancellationToken).ConfigureAwait(false);
         }
 
-        var request = new SubmitRequest
+        var submit = new SubmitRequest
         {
             TransactionId = TransactionId,
             ChannelId = ChannelName,
             PreparedTransaction = _prepared.Envelope,
         };
-        try
-        {
-            await _context.Gateway.SubmitAsync(request, GatewayContext.CallOptions(_context.Options.SubmitTimeout, cancellationToken)).ConfigureAwait(false);
-        }
-        catch (RpcException e)
-        {
-            throw ErrorMapping.Map(e, Phase.Submit, TransactionId, cancellationToken);
-        }
+        await _context.CallAsync(
+            Phase.Submit, ChannelName, TransactionId, _context.Options.SubmitTimeout, request,
+            options => _context.Gateway.SubmitAsync(submit, options), cancellationToken).ConfigureAwait(false);
 
         var statusRequest = new CommitStatusRequest
         {
@@ -72,6 +73,6 @@ public sealed class Transaction
             Identity = _context.Signing.Creator,
         };
         var signed = new SignedCommitStatusRequest { Request = statusRequest.ToByteString() };
-        return new SubmittedTransaction(_context, signed, TransactionId, _result ?? TransactionParser.Result(_prepared.Envelope));
+        return new SubmittedTransaction(_context, signed, ChannelName, TransactionId, _result ?? TransactionParser.Result(_prepared.Envelope));
     }
 }

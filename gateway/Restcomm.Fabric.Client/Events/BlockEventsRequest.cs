@@ -95,14 +95,22 @@ public sealed class BlockEventsRequest<TEvent>
     /// <summary>Streams blocks until <paramref name="cancellationToken"/> is cancelled or the peer ends the stream.</summary>
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <exception cref="GatewayException">The peer refused the request (e.g. access denied) or the stream broke.</exception>
-    public async IAsyncEnumerable<TEvent> GetEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<TEvent> GetEventsAsync(CancellationToken cancellationToken = default) => GetEventsAsync(null, cancellationToken);
+
+    /// <summary>Streams blocks with this stream's own deadline (none by default): past it the stream ends with DeadlineExceeded.</summary>
+    /// <param name="request">The stream's deadline or timeout.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The blocks.</returns>
+    /// <exception cref="GatewayException">The peer refused the request (e.g. access denied) or the stream broke.</exception>
+    public async IAsyncEnumerable<TEvent> GetEventsAsync(RequestOptions? request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_envelope.Signature.IsEmpty)
         {
             _envelope.Signature = await _context.Signing.SignAsync(_envelope.Payload, cancellationToken).ConfigureAwait(false);
         }
 
-        using var call = _open(_context.Deliver, new CallOptions(cancellationToken: cancellationToken));
+        using var call = _open(_context.Deliver, GatewayContext.CallOptions(Timeout.InfiniteTimeSpan, request, cancellationToken));
         try
         {
             await call.RequestStream.WriteAsync(_envelope, cancellationToken).ConfigureAwait(false);
@@ -110,10 +118,10 @@ public sealed class BlockEventsRequest<TEvent>
         }
         catch (RpcException e)
         {
-            throw ErrorMapping.Map(e, Phase.Events, string.Empty, cancellationToken);
+            throw EventStream.Failed(_context, e, started, cancellationToken);
         }
 
-        await foreach (var response in EventStream.ReadAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false))
+        await foreach (var response in EventStream.ReadAsync(_context, call.ResponseStream, cancellationToken).ConfigureAwait(false))
         {
             if (response.TypeCase == DeliverResponse.TypeOneofCase.Status)
             {

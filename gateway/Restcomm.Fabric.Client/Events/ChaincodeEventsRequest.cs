@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
-using Grpc.Core;
 using Restcomm.Fabric.Client.Internal;
 using Restcomm.Fabric.Protos.Gateway;
 using Restcomm.Fabric.Protos.Orderer;
@@ -56,15 +55,22 @@ public sealed class ChaincodeEventsRequest
     /// <summary>Streams the events until <paramref name="cancellationToken"/> is cancelled or the connection fails.</summary>
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <exception cref="GatewayException">The Gateway refused the request or the stream broke.</exception>
-    public async IAsyncEnumerable<ChaincodeEvent> GetEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ChaincodeEvent> GetEventsAsync(CancellationToken cancellationToken = default) => GetEventsAsync(null, cancellationToken);
+
+    /// <summary>Streams the chaincode's events with this stream's own deadline (none by default).</summary>
+    /// <param name="request">The stream's deadline or timeout.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The events, in commit order.</returns>
+    /// <exception cref="GatewayException">The peer refused the request or the stream broke.</exception>
+    public async IAsyncEnumerable<ChaincodeEvent> GetEventsAsync(RequestOptions? request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (_signed.Signature.IsEmpty)
         {
             _signed.Signature = await _context.Signing.SignAsync(_signed.Request, cancellationToken).ConfigureAwait(false);
         }
 
-        using var call = _context.Gateway.ChaincodeEvents(_signed, new CallOptions(cancellationToken: cancellationToken));
-        await foreach (var response in EventStream.ReadAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false))
+        using var call = _context.Gateway.ChaincodeEvents(_signed, GatewayContext.CallOptions(Timeout.InfiniteTimeSpan, request, cancellationToken));
+        await foreach (var response in EventStream.ReadAsync(_context, call.ResponseStream, cancellationToken).ConfigureAwait(false))
         {
             foreach (var e in response.Events)
             {

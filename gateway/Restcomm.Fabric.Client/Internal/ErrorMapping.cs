@@ -52,15 +52,39 @@ internal static class ErrorMapping
         }
 
         var details = Details(exception);
-        var message = Message(phase, transactionId, exception.Status, details);
+        var status = TransportStatus(exception.Status);
+        var message = Message(phase, transactionId, status, details);
         return phase switch
         {
-            Phase.Evaluate => new EvaluateException(message, transactionId, exception.Status, details, exception),
-            Phase.Endorse => new EndorseException(message, transactionId, exception.Status, details, exception),
-            Phase.Submit => new SubmitException(message, transactionId, exception.Status, details, exception),
-            Phase.CommitStatus => new CommitStatusException(message, transactionId, exception.Status, details, exception),
-            _ => new GatewayException(message, exception.Status, details, exception),
+            Phase.Evaluate => new EvaluateException(message, transactionId, status, details, exception),
+            Phase.Endorse => new EndorseException(message, transactionId, status, details, exception),
+            Phase.Submit => new SubmitException(message, transactionId, status, details, exception),
+            Phase.CommitStatus => new CommitStatusException(message, transactionId, status, details, exception),
+            _ => new GatewayException(message, status, details, exception),
         };
+    }
+
+    /// <summary>
+    /// grpc-dotnet reports a failed TLS handshake (an untrusted or misnamed peer certificate, a client certificate the
+    /// peer refuses) as Internal; Fabric's Go and Node clients report it as Unavailable, which callers retry, so this
+    /// client does too.
+    /// </summary>
+    private static Status TransportStatus(Status status)
+    {
+        if (status.StatusCode != StatusCode.Internal)
+        {
+            return status;
+        }
+
+        for (var e = status.DebugException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return new Status(StatusCode.Unavailable, "TLS handshake with the peer failed: " + e.Message, status.DebugException);
+            }
+        }
+
+        return status;
     }
 
     private static string Message(Phase phase, string transactionId, Status status, IReadOnlyList<PeerErrorDetail> details)

@@ -6,8 +6,9 @@ namespace Restcomm.Fabric.Client.Internal;
 /// <summary>Reads a server stream of events, turning a broken stream into the client's events error.</summary>
 internal static class EventStream
 {
-    public static async IAsyncEnumerable<T> ReadAsync<T>(IAsyncStreamReader<T> stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<T> ReadAsync<T>(GatewayContext context, IAsyncStreamReader<T> stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             bool more;
@@ -17,7 +18,7 @@ internal static class EventStream
             }
             catch (RpcException e)
             {
-                throw ErrorMapping.Map(e, Phase.Events, string.Empty, cancellationToken);
+                throw Failed(context, e, started, cancellationToken);
             }
 
             if (!more)
@@ -27,5 +28,18 @@ internal static class EventStream
 
             yield return stream.Current;
         }
+    }
+
+    /// <summary>Maps a failed stream call to the client's events error, counting and logging it.</summary>
+    public static Exception Failed(GatewayContext context, RpcException exception, long startedTimestamp, CancellationToken cancellationToken)
+    {
+        var mapped = ErrorMapping.Map(exception, Phase.Events, string.Empty, cancellationToken);
+        if (mapped is GatewayException g)
+        {
+            Telemetry.Record(Phase.Events, string.Empty, startedTimestamp, g.StatusCode, System.Diagnostics.Activity.Current);
+            Telemetry.StreamFailed(context.Logger, string.Empty, g.StatusCode, exception.Status.Detail);
+        }
+
+        return mapped;
     }
 }

@@ -47,6 +47,12 @@ internal sealed class FakePeerState
 
     public Func<string, RpcException?> CommitStatusFault { get; set; } = _ => null;
 
+    /// <summary>How long Evaluate takes before answering (it gives up when the caller's deadline passes).</summary>
+    public TimeSpan EvaluateDelay { get; set; }
+
+    /// <summary>The gRPC deadline each call arrived with, by method.</summary>
+    public ConcurrentQueue<(string Method, DateTime Deadline)> Deadlines { get; } = new();
+
     /// <summary>The validation code a submitted transaction commits with.</summary>
     public Func<string, TxValidationCode> CommitCode { get; set; } = _ => TxValidationCode.Valid;
 
@@ -78,8 +84,14 @@ internal sealed class FakeGatewayService(FakePeerState state) : GatewayBase
 {
     private const string PeerAddress = "peer0.org1.example.com:7051";
 
-    public override Task<EvaluateResponse> Evaluate(EvaluateRequest request, ServerCallContext context)
+    public override async Task<EvaluateResponse> Evaluate(EvaluateRequest request, ServerCallContext context)
     {
+        state.Deadlines.Enqueue(("Evaluate", context.Deadline));
+        if (state.EvaluateDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(state.EvaluateDelay, context.CancellationToken);
+        }
+
         var invocation = state.Checks.CheckSignedProposal(request.ProposedTransaction, request.TransactionId, request.ChannelId);
         state.Calls.Enqueue(new RecordedCall("Evaluate", invocation, [.. request.TargetOrganizations]));
         if (state.EvaluateFault(invocation.TransactionId) is { } fault)
@@ -94,14 +106,15 @@ internal sealed class FakeGatewayService(FakePeerState state) : GatewayBase
                 new ErrorDetail { Address = PeerAddress, MspId = "Org1MSP", Message = $"chaincode response {outcome.Status}, {outcome.Message}" });
         }
 
-        return Task.FromResult(new EvaluateResponse
+        return new EvaluateResponse
         {
             Result = new Response { Status = outcome.Status, Message = outcome.Message, Payload = ByteString.CopyFrom(outcome.Payload) },
-        });
+        };
     }
 
     public override Task<EndorseResponse> Endorse(EndorseRequest request, ServerCallContext context)
     {
+        state.Deadlines.Enqueue(("Endorse", context.Deadline));
         var invocation = state.Checks.CheckSignedProposal(request.ProposedTransaction, request.TransactionId, request.ChannelId);
         state.Calls.Enqueue(new RecordedCall("Endorse", invocation, [.. request.EndorsingOrganizations]));
         if (state.EndorseFault(invocation.TransactionId) is { } fault)
@@ -125,6 +138,7 @@ internal sealed class FakeGatewayService(FakePeerState state) : GatewayBase
 
     public override Task<SubmitResponse> Submit(SubmitRequest request, ServerCallContext context)
     {
+        state.Deadlines.Enqueue(("Submit", context.Deadline));
         var checks = state.Checks;
         checks.Require(state.Prepared.TryGetValue(request.TransactionId, out var prepared), $"unknown transaction {request.TransactionId}");
         var envelope = request.PreparedTransaction;
@@ -157,6 +171,7 @@ internal sealed class FakeGatewayService(FakePeerState state) : GatewayBase
 
     public override async Task<CommitStatusResponse> CommitStatus(SignedCommitStatusRequest request, ServerCallContext context)
     {
+        state.Deadlines.Enqueue(("CommitStatus", context.Deadline));
         var checks = state.Checks;
         var statusRequest = checks.Parse(CommitStatusRequest.Parser, request.Request, "commit status request");
         var identity = checks.Creator(statusRequest.Identity);

@@ -175,10 +175,10 @@ public sealed class FabricOrgDescription
     public X509Identity LoadIdentity(FabricUserRole role = FabricUserRole.User) =>
         X509Identity.FromPemFile(MspId, Required(role == FabricUserRole.Admin ? AdminCertFile : ClientCertFile, role, "certificate"));
 
-    /// <summary>Loads the user's or admin's signer from its private key file.</summary>
+    /// <summary>Loads the user's or admin's signer from its private key file (<see cref="Signers.FromPemFile"/>).</summary>
     /// <param name="role">Which identity.</param>
-    public EcdsaSigner LoadSigner(FabricUserRole role = FabricUserRole.User) =>
-        EcdsaSigner.FromPemFile(Required(role == FabricUserRole.Admin ? AdminKeyFile : ClientKeyFile, role, "key"));
+    public ISigner LoadSigner(FabricUserRole role = FabricUserRole.User) =>
+        Signers.FromPemFile(Required(role == FabricUserRole.Admin ? AdminKeyFile : ClientKeyFile, role, "key"));
 
     /// <summary>Connection settings for this organisation's Gateway: endpoint, TLS root, server name, and client TLS when given.</summary>
     public ConnectionOptions CreateConnectionOptions() => new()
@@ -222,7 +222,7 @@ public sealed class FabricOrgDescription
         return new GatewayOptions
         {
             Identity = X509Identity.FromPemFile(MspId, user.CertFile),
-            Signer = EcdsaSigner.FromPemFile(user.KeyFile),
+            Signer = Signers.FromPemFile(user.KeyFile),
         };
     }
 

@@ -53,7 +53,7 @@ public sealed class ProcessKillTests : IAsyncLifetime
         await StartAsync(cutAfterMs: 50);
 
         var org = FabricNetworkDescription.Load(NetworkJson).GetOrg("Org1MSP");
-        var signer = org.LoadSigner();
+        var signer = EcdsaSigner.FromPemFile(org.ClientKeyFile!);
         using var after = org.Connect();
         var statuses = new List<CommitStatus>();
         foreach (var (bytes, digest) in commits)

@@ -18,7 +18,7 @@ public sealed class ProtocolTests
     private static string Id() => "asset-" + Guid.NewGuid().ToString("N")[..8];
 
     private static EcdsaSigner Signer(TestNetwork net, string mspId) =>
-        FabricNetworkDescription.Load(net.NetworkJson).GetOrg(mspId).LoadSigner();
+        EcdsaSigner.FromPemFile(FabricNetworkDescription.Load(net.NetworkJson).GetOrg(mspId).ClientKeyFile!);
 
     private static byte[] HighS(byte[] der)
     {

@@ -35,7 +35,7 @@ public sealed class ValidationCodeTests
         tamper(transaction, payload);
         payload.Data = transaction.ToByteString();
         prepared.Envelope.Payload = payload.ToByteString();
-        var signer = FabricNetworkDescription.Load(net.NetworkJson).GetOrg("Org1MSP").LoadSigner();
+        var signer = EcdsaSigner.FromPemFile(FabricNetworkDescription.Load(net.NetworkJson).GetOrg("Org1MSP").ClientKeyFile!);
         var signature = signer.Sign(SHA256.HashData(prepared.Envelope.Payload.Span));
 
         if (pastTheClient)

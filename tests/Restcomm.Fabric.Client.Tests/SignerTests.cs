@@ -17,6 +17,26 @@ public sealed class SignerTests
 
     [Theory]
     [MemberData(nameof(Curves))]
+    public async Task The_default_signer_for_a_pem_key_is_the_platform_signer_and_gives_verifiable_low_s_der(string curveName, string format)
+    {
+        var curve = curveName == "P-256" ? ECCurve.NamedCurves.nistP256 : ECCurve.NamedCurves.nistP384;
+        var user = Ca.Issue("User1@org1.example.com", curve);
+        var signer = Signers.FromPem(format == "pkcs8" ? user.Pkcs8KeyPem : user.Sec1KeyPem);
+
+        Assert.Equal(curveName, Assert.IsType<PlatformEcdsaSigner>(signer).CurveName);
+        using var publicKey = user.Certificate.GetECDsaPublicKey()!;
+        for (var i = 0; i < 32; i++)
+        {
+            var digest = SHA256.HashData(BitConverter.GetBytes(i));
+            var signature = await signer.SignAsync(digest);
+
+            Assert.True(publicKey.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence));
+            Assert.True(ReadDer(signature).S <= Order(curveName) / 2, "S must be in the lower half of the curve order");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Curves))]
     public void Signatures_from_pem_keys_verify_against_the_certificate_and_are_low_s_der(string curveName, string format)
     {
         var curve = curveName == "P-256" ? ECCurve.NamedCurves.nistP256 : ECCurve.NamedCurves.nistP384;

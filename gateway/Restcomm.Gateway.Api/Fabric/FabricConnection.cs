@@ -36,7 +36,7 @@ internal sealed record FabricConnection(
             new Restcomm.Fabric.Client.GatewayOptions
             {
                 Identity = Restcomm.Fabric.Client.X509Identity.FromPemFile(MspId, ClientCertFile),
-                Signer = Restcomm.Fabric.Client.EcdsaSigner.FromPemFile(ClientKeyFile),
+                Signer = Restcomm.Fabric.Client.Signers.FromPemFile(ClientKeyFile),
                 EvaluateTimeout = options.EvaluateTimeout,
                 EndorseTimeout = options.SubmitTimeout,
                 SubmitTimeout = options.SubmitTimeout,

@@ -34,6 +34,18 @@ if (args.Length > 0 && args[0] == "eir-load")
     return await Restcomm.Benchmarks.EirLoad.EirLoadDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `client-compare NETWORK_JSON [--transactions N] [--in-flight K,…]`: this project's Gateway client beside the official
+// Node client against a running network (see ClientCompareDriver).
+if (args.Length > 0 && args[0] == "client-compare")
+{
+    return await ClientCompareDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "client-compare-one")
+{
+    return await ClientCompareDriver.RunOneAsync(args[1..]).ConfigureAwait(false);
+}
+
 // `roaming-close [--batches N] [--records R] [--runs K]`: the roaming period close, in-process (see RoamingClose/).
 if (args.Length > 0 && args[0] == "roaming-close")
 {

@@ -77,17 +77,27 @@ public sealed class ChangeFeedStore
         ArgumentOutOfRangeException.ThrowIfZero(applications.Count);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        // One parameter per application, written out: list expansion differs between the two providers.
+        var parameters = new DynamicParameters(new { After = afterSequence, Take = limit + 1 });
+        var names = new List<string>(applications.Count);
+        foreach (var application in applications)
+        {
+            var name = "A" + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters.Add(name, application);
+            names.Add("@" + name);
+        }
+
         await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
-            """
+            $"""
             SELECT seq AS Seq, application AS Application, channel AS Channel, block_number AS BlockNumber, transaction_id AS TransactionId,
                    ordinal AS Ordinal, kind AS Kind, change_key AS ChangeKey, payload AS Payload, recorded_at AS RecordedAt
             FROM change_feed
-            WHERE seq > @After AND application IN @Applications
+            WHERE seq > @After AND application IN ({string.Join(", ", names)})
             ORDER BY seq
             LIMIT @Take
             """,
-            new { After = afterSequence, Applications = applications.ToArray(), Take = limit + 1 }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
         var hasMore = rows.Count > limit;
         return new StorePage<ChangeRecord>(rows.Take(limit).Select(r => r.ToRecord()).ToList(), hasMore);
     }

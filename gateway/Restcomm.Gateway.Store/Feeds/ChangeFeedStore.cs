@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Restcomm.Fabric.Ledger;
 using Restcomm.Gateway.Store.Projections;
@@ -27,6 +29,8 @@ public sealed record ChangeRecord(
 /// </summary>
 public sealed class ChangeFeedStore
 {
+    private const int InsertChunk = 200;
+
     private readonly GatewayStore _store;
     private string? _epoch;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,7 +86,7 @@ public sealed class ChangeFeedStore
         var names = new List<string>(applications.Count);
         foreach (var application in applications)
         {
-            var name = "A" + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var name = "A" + names.Count.ToString(CultureInfo.InvariantCulture);
             parameters.Add(name, application);
             names.Add("@" + name);
         }
@@ -148,27 +152,30 @@ public sealed class ChangeFeedStore
             "UPDATE change_feed_head SET last_seq = last_seq + @Count WHERE id = 1 RETURNING last_seq",
             new { fresh.Count }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var first = last - fresh.Count + 1;
+        // Rows go in chunks of one multi-row INSERT each: a bulk EIR report brings thousands of changes in one block.
         var now = _store.NowMs();
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO change_feed (seq, application, channel, block_number, transaction_id, ordinal, kind, change_key, payload, recorded_at)
-            VALUES (@Seq, @Application, @Channel, @Block, @TransactionId, @Ordinal, @Kind, @Key, @Payload, @Now)
-            """,
-            fresh.Select((f, i) => new
+        for (var offset = 0; offset < fresh.Count; offset += InsertChunk)
+        {
+            var chunk = fresh.GetRange(offset, Math.Min(InsertChunk, fresh.Count - offset));
+            var parameters = new DynamicParameters(new { source.Application, Channel = channel, Block = number, Now = now });
+            var values = new StringBuilder();
+            for (var i = 0; i < chunk.Count; i++)
             {
-                Seq = first + i,
-                source.Application,
-                Channel = channel,
-                Block = number,
-                f.Change.TransactionId,
-                f.Ordinal,
-                f.Change.Kind,
-                f.Change.Key,
-                Payload = f.Change.PayloadJson,
-                Now = now,
-            }),
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                values.Append(i == 0 ? "" : ", ").Append($"(@S{n}, @Application, @Channel, @Block, @T{n}, @O{n}, @K{n}, @Y{n}, @P{n}, @Now)");
+                parameters.Add("S" + n, first + offset + i);
+                parameters.Add("T" + n, chunk[i].Change.TransactionId);
+                parameters.Add("O" + n, chunk[i].Ordinal);
+                parameters.Add("K" + n, chunk[i].Change.Kind);
+                parameters.Add("Y" + n, chunk[i].Change.Key);
+                parameters.Add("P" + n, chunk[i].Change.PayloadJson);
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO change_feed (seq, application, channel, block_number, transaction_id, ordinal, kind, change_key, payload, recorded_at) VALUES " + values,
+                parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         return fresh.Count;
     }
 

@@ -67,6 +67,21 @@ public abstract class ChangeFeedStoreTests<TDatabase>(TDatabase database) : Stor
     }
 
     [SkippableFact]
+    public async Task A_block_of_hundreds_of_changes_gets_consecutive_sequences_in_transaction_order()
+    {
+        var store = await NewStoreAsync();
+        var other = ListBlockFeed.WithBlocks("other", "other", blocks: 2, eventsPerBlock: 450);
+        other.Complete();
+
+        await new ProjectionEngine(store, other, [new OtherProjection()]).RunChannelAsync("other", CancellationToken.None).WaitAsync(Timeout);
+        var feed = await ReadAllAsync(store, ["other"]);
+
+        Assert.Equal(other.EventTransactions("other"), feed.Select(c => c.TransactionId));
+        Assert.Equal(Enumerable.Range(1, 900).Select(i => (long)i), feed.Select(c => c.Sequence));
+        Assert.All(feed, c => Assert.Equal($"{{\"tx\":\"{c.TransactionId}\"}}", c.PayloadJson));
+    }
+
+    [SkippableFact]
     public async Task A_reader_following_two_channels_that_commit_at_once_never_skips_a_change()
     {
         var store = await NewStoreAsync();

@@ -8,6 +8,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Api.Endpoints;
+using Restcomm.Gateway.Api.Feeds;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Api.Roaming;
@@ -73,6 +74,7 @@ internal static class GatewayHost
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
+        services.AddChangeFeeds(builder.Configuration);
 
         services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication(ApiKeyClaims.Scheme)
@@ -169,6 +171,8 @@ internal static class GatewayHost
         LedgerEndpoints.Map(v1);
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
+        v1.MapChangeFeeds();
+        v1.MapWebhookEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ReferencePage.Map(app);

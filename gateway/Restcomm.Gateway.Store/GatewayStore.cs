@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Restcomm.Gateway.Store.Feeds;
 using Restcomm.Gateway.Store.Internal;
 using Restcomm.Gateway.Store.Projections;
 
@@ -30,6 +31,8 @@ public sealed class GatewayStore : IAsyncDisposable
         Idempotency = new IdempotencyStore(this);
         Positions = new ProjectionPositions(this);
         LedgerEvents = new LedgerEventStore(this);
+        ChangeFeed = new ChangeFeedStore(this);
+        Webhooks = new WebhookStore(this);
     }
 
     /// <summary>Where the data lives.</summary>
@@ -49,6 +52,12 @@ public sealed class GatewayStore : IAsyncDisposable
 
     /// <summary>The change feed read model: every chaincode event followed by the gateway.</summary>
     public LedgerEventStore LedgerEvents { get; }
+
+    /// <summary>The change feed of every application (what its projection applied), by sequence.</summary>
+    public ChangeFeedStore ChangeFeed { get; }
+
+    /// <summary>Webhook subscriptions, their delivery cursors and dead letters.</summary>
+    public WebhookStore Webhooks { get; }
 
     internal TimeProvider Clock { get; }
 

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Restcomm.Eir.EndToEnd.Tests.Support;
 using Restcomm.Gateway.Api.Eir;
 
@@ -627,5 +631,69 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
             refused.Text("detail"));
         Assert.Equal(heightBefore, network.LedgerHeight);
         Assert.Equal("blackListed", check.Text("status"));
+    }
+
+    [Fact]
+    public async Task An_entry_reported_through_rest_appears_on_the_change_stream_and_at_a_signed_webhook()
+    {
+        var device = Device(35209977, 424242);
+        using var a = A;
+        await using var target = await WebhookTarget.StartAsync();
+        var subscription = (await a.PostJsonAsync("/v1/webhooks", new { url = target.Url, applications = new[] { "eir" } })).Expect(HttpStatusCode.Created);
+        var secret = subscription.Text("secret");
+        using var streaming = new HttpClient { BaseAddress = network.A.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        streaming.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", network.KeyA);
+        using var stream = await streaming.GetAsync($"/v1/eir/changes/stream?after={subscription.Text("cursor")}", HttpCompletionOption.ResponseHeadersRead).WaitAsync(EirNetwork.Timeout);
+        using var events = new StreamReader(await stream.Content.ReadAsStreamAsync());
+
+        var reported = (await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason = "stolen" })).Expect(HttpStatusCode.Created);
+        var transactionId = reported.Text("transactionId");
+        var streamed = await NextChangeOfAsync(events, transactionId);
+        var hook = await WebhookOfAsync(target, transactionId);
+        (await a.DeleteJsonAsync($"/v1/webhooks/{subscription.Text("id")}")).Expect(HttpStatusCode.NoContent);
+
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("reported", streamed.GetProperty("kind").GetString());
+        Assert.Equal(device.ToString(), streamed.GetProperty("payload").GetProperty("entry").GetProperty("target").GetString());
+        var delivered = JsonDocument.Parse(hook.Body).RootElement.GetProperty("changes").EnumerateArray().Single(c => c.GetProperty("transactionId").GetString() == transactionId);
+        Assert.Equal(streamed.GetProperty("cursor").GetString(), delivered.GetProperty("cursor").GetString());
+        var parts = hook.Signature.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(parts["t"] + ".").Concat(hook.Body).ToArray());
+        Assert.Equal(Convert.ToHexStringLower(mac), parts["v1"]);
+    }
+
+    /// <summary>Reads server-sent events until the change of <paramref name="transactionId"/>.</summary>
+    private static async Task<JsonElement> NextChangeOfAsync(StreamReader events, string transactionId)
+    {
+        using var deadline = new CancellationTokenSource(EirNetwork.Timeout);
+        while (await events.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                var change = JsonDocument.Parse(line[6..]).RootElement.Clone();
+                if (change.GetProperty("transactionId").GetString() == transactionId)
+                {
+                    return change;
+                }
+            }
+        }
+
+        throw new EndOfStreamException("The change stream ended before the report's change.");
+    }
+
+    /// <summary>Waits for the webhook POST that carries <paramref name="transactionId"/>.</summary>
+    private static async Task<(string Signature, byte[] Body)> WebhookOfAsync(WebhookTarget target, string transactionId)
+    {
+        using var deadline = new CancellationTokenSource(EirNetwork.Timeout);
+        while (true)
+        {
+            var hook = target.Received.FirstOrDefault(h => Encoding.UTF8.GetString(h.Body).Contains(transactionId, StringComparison.Ordinal));
+            if (hook.Body is not null)
+            {
+                return hook;
+            }
+
+            await Task.Delay(50, deadline.Token);
+        }
     }
 }

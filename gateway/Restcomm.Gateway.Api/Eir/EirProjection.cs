@@ -12,7 +12,7 @@ namespace Restcomm.Gateway.Api.Eir;
 /// block's <c>eir.changed</c> events are written to the store in the engine's transaction; the index takes them once that
 /// transaction committed, so checks never wait for the ledger and lag it by at most the block being applied.
 /// </summary>
-public sealed partial class EirProjection(ImeiIndex index, ILogger<EirProjection> logger) : IProjection
+public sealed partial class EirProjection(ImeiIndex index, ILogger<EirProjection> logger) : IProjection, IChangeFeedSource
 {
     /// <summary>The channel the EIR lives on.</summary>
     public const string Channel = "eir";
@@ -54,7 +54,27 @@ public sealed partial class EirProjection(ImeiIndex index, ILogger<EirProjection
     /// <param name="block">The block.</param>
     /// <returns>The changes.</returns>
     /// <exception cref="InvalidDataException">A valid transaction carries an <c>eir.changed</c> event that is not a change set.</exception>
-    public static IEnumerable<EirChange> Changes(LedgerBlock block)
+    public static IEnumerable<EirChange> Changes(LedgerBlock block) => ChangesByTransaction(block).Select(c => c.Change);
+
+    /// <inheritdoc />
+    public string Application => "eir";
+
+    /// <summary>Each change of the block as the <c>eir</c> change feed carries it: kind, entry ID and the change as JSON.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="block">The block.</param>
+    /// <returns>The changes.</returns>
+    public IEnumerable<FeedChange> FeedChanges(string channel, LedgerBlock block) =>
+        ChangesByTransaction(block).Select(c => new FeedChange(c.TransactionId, KindName(c.Change.Kind), c.Change.Entry.Id, JsonSerializer.Serialize(c.Change, EirJson.Options)));
+
+    private static string KindName(EirChangeKind kind) => kind switch
+    {
+        EirChangeKind.Reported => "reported",
+        EirChangeKind.Updated => "updated",
+        EirChangeKind.Cleared => "cleared",
+        _ => JsonSerializer.Serialize(kind, EirJson.Options).Trim('"'),
+    };
+
+    private static IEnumerable<(string TransactionId, EirChange Change)> ChangesByTransaction(LedgerBlock block)
     {
         ArgumentNullException.ThrowIfNull(block);
         foreach (var transaction in block.Transactions)
@@ -76,7 +96,7 @@ public sealed partial class EirProjection(ImeiIndex index, ILogger<EirProjection
 
             foreach (var change in set?.Changes ?? [])
             {
-                yield return change;
+                yield return (transaction.TransactionId, change);
             }
         }
     }

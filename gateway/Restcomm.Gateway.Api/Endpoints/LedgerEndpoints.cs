@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Restcomm.Gateway.Api.Fabric;
@@ -29,9 +30,20 @@ internal sealed record ChannelResponse(string Name, IReadOnlyList<string> Chainc
 /// <summary>Who the calling key is.</summary>
 internal sealed record WhoAmIResponse(string KeyId, string Organisation, string Name, IReadOnlyList<string> Scopes, string GatewayOrganisation);
 
-/// <summary>A chaincode event from the change feed.</summary>
+/// <summary>A chaincode event this gateway followed.</summary>
+/// <param name="Sequence">Position among the events.</param>
+/// <param name="Channel">The channel.</param>
+/// <param name="Chaincode">The chaincode that set it.</param>
+/// <param name="BlockNumber">The block.</param>
+/// <param name="TransactionId">The transaction.</param>
+/// <param name="EventName">The event's name.</param>
+/// <param name="Data">The payload as JSON when it is JSON (any value), else null: read this one.</param>
+/// <param name="Payload">Deprecated: the payload as UTF-8 text (JSON inside a string), kept for existing clients.</param>
+/// <param name="PayloadBase64">The payload bytes, whatever they are.</param>
+/// <param name="RecordedAt">When this gateway recorded it.</param>
 internal sealed record LedgerEventResponse(
-    long Sequence, string Channel, string Chaincode, long BlockNumber, string TransactionId, string EventName, string? Payload, string PayloadBase64, DateTimeOffset RecordedAt);
+    long Sequence, string Channel, string Chaincode, long BlockNumber, string TransactionId, string EventName, JsonElement? Data, string? Payload, string PayloadBase64,
+    DateTimeOffset RecordedAt);
 
 /// <summary>
 /// Generic ledger access for integrators and operators: evaluate or submit any chaincode function, and
@@ -69,7 +81,7 @@ internal static class LedgerEndpoints
 
         v1.MapGet("/events", ListEventsAsync)
             .WithName("ListEvents").WithTags("Ledger")
-            .WithSummary("Committed chaincode events followed by this gateway, oldest first (a change feed; page with cursor).")
+            .WithSummary("Committed chaincode events followed by this gateway, oldest first; 'data' is the payload as JSON (per-application change feeds: /v1/{app}/changes).")
             .RequireScope(ApiScopes.LedgerRead);
     }
 
@@ -116,7 +128,25 @@ internal static class LedgerEndpoints
 
     private static LedgerEventResponse ToResponse(RecordedLedgerEvent r) => new(
         r.Sequence, r.Event.Channel, r.Event.Chaincode, r.Event.BlockNumber, r.Event.TransactionId, r.Event.EventName,
-        Utf8Text.TryDecode(r.Event.Payload.Span), Convert.ToBase64String(r.Event.Payload.Span), r.RecordedAt);
+        TryParseJson(r.Event.Payload), Utf8Text.TryDecode(r.Event.Payload.Span), Convert.ToBase64String(r.Event.Payload.Span), r.RecordedAt);
+
+    private static JsonElement? TryParseJson(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static bool TryBuildCall(
         string channel, string chaincode, ChaincodeCallRequest request, FabricConnectionHolder connection, out LedgerCall call, out ProblemAnswer? problem)

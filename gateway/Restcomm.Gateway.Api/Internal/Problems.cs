@@ -19,6 +19,7 @@ internal static class ProblemTypes
     public static readonly ProblemType MalformedRequest = new("malformed-request", 400, "The request could not be read");
     public static readonly ProblemType ValidationFailed = new("validation-failed", 400, "The request is not valid");
     public static readonly ProblemType InvalidCursor = new("invalid-cursor", 400, "The pagination cursor is not valid");
+    public static readonly ProblemType CursorExpired = new("cursor-expired", 410, "The change-feed cursor belongs to an earlier feed");
     public static readonly ProblemType MissingIdempotencyKey = new("missing-idempotency-key", 400, "An Idempotency-Key header is required");
     public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 409, "The Idempotency-Key was used for a different request");
     public static readonly ProblemType IdempotencyInProgress = new("idempotency-in-progress", 409, "A request with this Idempotency-Key is still running");
@@ -37,7 +38,7 @@ internal static class ProblemTypes
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         MissingApiKey, InvalidApiKey, InsufficientScope, ReadOnlyOrganisation, WrongOrganisation, MalformedRequest, ValidationFailed,
-        InvalidCursor, MissingIdempotencyKey, IdempotencyKeyReused, IdempotencyInProgress, NotFound, MethodNotAllowed, PayloadTooLarge,
+        InvalidCursor, CursorExpired, MissingIdempotencyKey, IdempotencyKeyReused, IdempotencyInProgress, NotFound, MethodNotAllowed, PayloadTooLarge,
         UnsupportedMediaType, UriTooLong, HeadersTooLarge, ChaincodeRejected, TransactionNotCommitted, PeerUnavailable, LedgerTimeout, Internal,
     ];
 

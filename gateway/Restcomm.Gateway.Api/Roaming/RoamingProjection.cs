@@ -12,7 +12,7 @@ namespace Restcomm.Gateway.Api.Roaming;
 /// <c>roaming.changed</c> events. Each event carries the full public state after the change, so a row is replaced, never
 /// patched.
 /// </summary>
-public sealed class RoamingProjection : IProjection
+public sealed class RoamingProjection : IProjection, IChangeFeedSource
 {
     /// <summary>The chaincode whose events it follows.</summary>
     public const string Chaincode = "roaming";
@@ -30,7 +30,9 @@ public sealed class RoamingProjection : IProjection
     /// <param name="block">The block.</param>
     /// <returns>The changes.</returns>
     /// <exception cref="InvalidDataException">A valid transaction carries a <c>roaming.changed</c> event that is not a change.</exception>
-    public static IEnumerable<RoamingChange> Changes(LedgerBlock block)
+    public static IEnumerable<RoamingChange> Changes(LedgerBlock block) => ChangesByTransaction(block).Select(c => c.Change);
+
+    private static IEnumerable<(string TransactionId, RoamingChange Change)> ChangesByTransaction(LedgerBlock block)
     {
         ArgumentNullException.ThrowIfNull(block);
         foreach (var transaction in block.Transactions)
@@ -52,8 +54,34 @@ public sealed class RoamingProjection : IProjection
 
             if (change is not null)
             {
-                yield return change;
+                yield return (transaction.TransactionId, change);
             }
+        }
+    }
+
+    /// <inheritdoc />
+    public string Application => "roaming";
+
+    /// <summary>
+    /// Each change of the block as the <c>roaming</c> change feed carries it: the change name, what it is about
+    /// (<c>agreementId/period</c> for a statement, <c>fileId/batchNumber</c> for a batch, else the agreement ID) and the
+    /// change's public state as JSON.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="block">The block.</param>
+    /// <returns>The changes.</returns>
+    public IEnumerable<FeedChange> FeedChanges(string channel, LedgerBlock block)
+    {
+        foreach (var (transactionId, change) in ChangesByTransaction(block))
+        {
+            var key = change switch
+            {
+                { Statement: { } s } => $"{s.AgreementId}/{s.Period}",
+                { Batch: { } b } => $"{b.FileId}/{b.Header.BatchNumber}",
+                { Agreement: { } a } => a.AgreementId,
+                _ => "",
+            };
+            yield return new FeedChange(transactionId, change.Change, key, JsonSerializer.Serialize(change, RoamingJson.Options));
         }
     }
 

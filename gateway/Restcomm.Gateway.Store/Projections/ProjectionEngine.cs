@@ -181,6 +181,7 @@ public sealed class ProjectionEngine
             }
 
             var lastTransaction = block.Transactions.Count > 0 ? block.Transactions[^1].TransactionId : string.Empty;
+            var fed = 0;
             await using (var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -188,6 +189,11 @@ public sealed class ProjectionEngine
                 foreach (var projection in due)
                 {
                     await projection.ApplyAsync(context, block, cancellationToken).ConfigureAwait(false);
+                    if (projection is IChangeFeedSource source)
+                    {
+                        fed += await _store.ChangeFeed.AppendAsync(connection, transaction, source, channel, block, cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (!await _store.Positions.AdvanceAsync(connection, transaction, projection.Name, channel, number, number + 1, lastTransaction, cancellationToken).ConfigureAwait(false))
                     {
                         throw new PositionMovedException();
@@ -195,6 +201,11 @@ public sealed class ProjectionEngine
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (fed > 0)
+            {
+                _store.ChangeFeed.Pulse();
             }
 
             foreach (var projection in due)

@@ -186,7 +186,9 @@ public sealed class EirNetwork : IAsyncLifetime
     {
         var directory = Path.Combine(_root, "api", mspId.ToLowerInvariant());
         Directory.CreateDirectory(directory);
-        return OperatorApi.StartAsync(mspId, directory, NetworkJson, clock, settings);
+        // Webhook receivers of the tests listen on 127.0.0.1, which an API refuses unless told otherwise.
+        var merged = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Webhooks:AllowLoopback"] = "true" };
+        return OperatorApi.StartAsync(mspId, directory, NetworkJson, clock, merged);
     }
 
     /// <summary>

@@ -17,8 +17,12 @@ namespace Restcomm.Gateway.Tests.Infrastructure;
 /// </summary>
 internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
 {
-    public GatewayApiFactory(string? dataDirectory = null, string mspId = "Org1MSP", IBlockFeed? feed = null, IReadOnlyList<string>? channels = null)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public GatewayApiFactory(
+        string? dataDirectory = null, string mspId = "Org1MSP", IBlockFeed? feed = null, IReadOnlyList<string>? channels = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "restcomm-api-tests", Guid.NewGuid().ToString("N"));
         MspId = mspId;
         Feed = feed;
@@ -64,6 +68,11 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Gateway:MaxRequestBodyBytes", "4096");
         builder.UseSetting("Gateway:MaxBulkRequestBodyBytes", "65536");
         builder.UseSetting("Fabric:NetworkFile", Path.Combine(DataDirectory, "no-network.json"));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(LogLines)));
         builder.ConfigureTestServices(services =>
         {

@@ -53,6 +53,31 @@ public abstract class RoamingProjectionTests<TDatabase>(TDatabase database) : St
     }
 
     [SkippableFact]
+    public async Task Each_valid_roaming_change_joins_the_roaming_change_feed_with_its_change_name_key_and_public_state()
+    {
+        var store = await NewStoreAsync();
+        var proposed = Agreement("AG-1", AgreementStatus.Proposed);
+        var blocks = new List<LedgerBlock>
+        {
+            new BlockBuilder(Channel, 0).Read(),
+            Block(1, Change("tx1", RoamingEvents.AgreementProposed, agreement: proposed)),
+            Block(2, Change("tx2", RoamingEvents.BatchSubmitted, batch: Batch("AG-1", 1, UsageBatchStatus.Submitted)),
+                     Change("tx3", RoamingEvents.BatchSubmitted, batch: Batch("AG-1", 2, UsageBatchStatus.Submitted), code: TxValidationCode.MvccReadConflict)),
+            Block(3, Change("tx4", RoamingEvents.StatementProposed, statement: Statement("AG-1", "2026-01", StatementStatus.Proposed))),
+        };
+
+        await RunAsync(store, blocks);
+        var feed = await store.ChangeFeed.ReadAsync(["roaming"], 0, 100, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(
+            [("tx1", RoamingEvents.AgreementProposed, "AG-1", 1L), ("tx2", RoamingEvents.BatchSubmitted, "CDAAAAABBBBB00001/1", 2L), ("tx4", RoamingEvents.StatementProposed, "AG-1/2026-01", 3L)],
+            feed.Items.Select(c => (c.TransactionId, c.Kind, c.Key, c.BlockNumber)));
+        using var batch = JsonDocument.Parse(feed.Items[1].PayloadJson);
+        Assert.Equal("submitted", batch.RootElement.GetProperty("batch").GetProperty("status").GetString());
+        Assert.Empty((await store.ChangeFeed.ReadAsync(["eir"], 0, 100, CancellationToken.None).WaitAsync(Timeout)).Items);
+    }
+
+    [SkippableFact]
     public async Task Batch_listings_page_with_stable_cursors_in_submission_order()
     {
         var store = await NewStoreAsync();

@@ -128,8 +128,9 @@ read -r -a api_ports <<<"${API_PORTS:-8080 8081 8082}"
 API_ORGS=(Org1MSP:${api_ports[0]} Org2MSP:${api_ports[1]} Org3MSP:${api_ports[2]})
 json_field() { sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -1; }
 start_api() { # org port dir
+  # Webhook receivers on this machine (127.0.0.1) are allowed here, as a developer's own receiver is.
   "$DOTNET" "$API_DLL" --urls "http://127.0.0.1:$2" --Gateway:MspId "$1" --Gateway:DataDirectory "$3" \
-    --Fabric:NetworkFile "$RUN/network.json" >>"$RUN/logs/api-$1.log" 2>&1 &
+    --Fabric:NetworkFile "$RUN/network.json" --Webhooks:AllowLoopback true >>"$RUN/logs/api-$1.log" 2>&1 &
   svc_pid["api-$1"]=$!
   svc_start["api-$1"]="start_api $1 $2 $3"
 }

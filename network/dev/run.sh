@@ -45,6 +45,10 @@ roaming_built=0
 if "$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Roaming/Restcomm.Chaincode.Roaming.csproj >"$RUN/logs/build-roaming.log" 2>&1; then
   roaming_built=1
 fi
+numbers_built=0
+if "$DOTNET" build -c Release -v quiet -nologo chaincode/Restcomm.Chaincode.Numbers/Restcomm.Chaincode.Numbers.csproj >"$RUN/logs/build-numbers.log" 2>&1; then
+  numbers_built=1
+fi
 
 started=$(date +%s%N)
 DEVNET_DLL="network/Restcomm.DevNetwork/bin/Release/net10.0/Restcomm.DevNetwork.dll"
@@ -83,6 +87,10 @@ fi
 if [ "$roaming_built" = 1 ] && [ -n "$(address_of roaming)" ]; then
   # Roles come from the roaming.submitter / roaming.approver certificate attributes devnet.json's operator users carry.
   start_chaincode roaming "$(address_of roaming)" chaincode/Restcomm.Chaincode.Roaming/bin/Release/net10.0/Restcomm.Chaincode.Roaming.dll
+fi
+if [ "$numbers_built" = 1 ] && [ -n "$(address_of numbers)" ]; then
+  # NUMBERS_PORT_WINDOW (default one day) is how long a donor has to answer a port before it activates at its due time.
+  start_chaincode numbers "$(address_of numbers)" chaincode/Restcomm.Chaincode.Numbers/bin/Release/net10.0/Restcomm.Chaincode.Numbers.dll
 fi
 
 rm -f "$RUN/network.json"

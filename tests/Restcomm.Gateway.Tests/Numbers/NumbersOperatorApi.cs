@@ -19,11 +19,13 @@ internal sealed class NumbersOperatorApi(InProcessNumbersLedger ledger, string m
     public async Task<HttpClient> ClientAsync(params string[] scopes)
     {
         var client = CreateClient();
-        var store = Services.GetRequiredService<GatewayStore>();
-        var key = (await store.ApiKeys.CreateAsync(mspId, "test", scopes, [], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Token;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await KeyAsync(scopes));
         return client;
     }
+
+    /// <summary>A new API key of this provider with <paramref name="scopes"/>.</summary>
+    public async Task<string> KeyAsync(params string[] scopes)
+        => (await Services.GetRequiredService<GatewayStore>().ApiKeys.CreateAsync(mspId, "test", scopes, [], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Token;
 
     public Task CaughtUpAsync(long height)
         => Services.GetRequiredService<ProjectionEngine>().WaitForHeightAsync("numbers", InProcessNumbersLedger.Channel, height, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));

@@ -14,7 +14,7 @@ public sealed record CapabilityView(string Name, string? Uri, DateTimeOffset? Co
 /// <param name="Presentation">Allowed or restricted.</param>
 public sealed record CallerNameView(string? Name, CnamPresentation Presentation);
 
-/// <summary>One number's answer from the index.</summary>
+/// <summary>One number's answer from the index (a struct: a bulk lookup allocates nothing per number but caller names).</summary>
 /// <param name="E164">The number asked for.</param>
 /// <param name="Found">Whether the registry knows it (a record of its own or a block).</param>
 /// <param name="Provider">The serving provider.</param>
@@ -22,7 +22,7 @@ public sealed record CallerNameView(string? Name, CnamPresentation Presentation)
 /// <param name="Capabilities">Capabilities whose consent still holds.</param>
 /// <param name="Cnam">The caller name, restriction honoured.</param>
 /// <param name="Block">The block whose profile answered, when the number has no record of its own.</param>
-public sealed record NumberLookup(
+public readonly record struct NumberLookup(
     E164Number E164, bool Found, string? Provider, LineType? LineType, IReadOnlyList<CapabilityView> Capabilities, CallerNameView? Cnam, NumberBlockId? Block);
 
 /// <summary>
@@ -45,6 +45,8 @@ public sealed class NumberIndex
     private const byte LineTypeMask = 0x0F;
     private const byte CnamRestricted = 0x10;
     private const double MaxLoad = 0.75;
+
+    private static readonly CallerNameView RestrictedName = new(null, CnamPresentation.Restricted);
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly TimeProvider _clock;
@@ -264,7 +266,7 @@ public sealed class NumberIndex
 
         if ((slot.Flags & CnamRestricted) != 0)
         {
-            return new CallerNameView(null, CnamPresentation.Restricted);
+            return RestrictedName;
         }
 
         var length = _cnamHeap[slot.Cnam];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -16,7 +17,8 @@ namespace Restcomm.Cli.Numbers;
 internal static class NumbersCommand
 {
     private const string DefaultKeysFile = ".run/api-keys.json";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Numbers start with '+', which the default encoder would print as \u002B.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] Usage =
     [

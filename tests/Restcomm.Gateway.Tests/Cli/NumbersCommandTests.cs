@@ -51,6 +51,7 @@ public sealed class NumbersCommandTests : IAsyncLifetime
         var changes = await RunAsync(_b, _keyB, "changes", "--limit", "10");
 
         Assert.Equal(0, published.Code);
+        Assert.Contains("\"+447700900123\"", published.Out, StringComparison.Ordinal);
         Assert.Equal("sip:+447700900123@ims.example.com", (string?)JsonNode.Parse(published.Out)!["record"]!["profile"]!["capabilities"]![1]!["uri"]);
         Assert.Equal(0, lookup.Code);
         Assert.Equal([true, false], JsonNode.Parse(lookup.Out)!["results"]!.AsArray().Select(r => (bool)r!["found"]!));

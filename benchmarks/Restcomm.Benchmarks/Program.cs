@@ -52,5 +52,11 @@ if (args.Length > 0 && args[0] == "roaming-close")
     return await Restcomm.Benchmarks.RoamingClose.RoamingCloseDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `numbers-index [--numbers N] [--seconds S] [--threads T] [--bulk B]`: the number index's lookups and memory (see NumbersIndex/).
+if (args.Length > 0 && args[0] == "numbers-index")
+{
+    return await Restcomm.Benchmarks.NumbersIndex.NumbersIndexDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TapBenchmarkFiles).Assembly).Run(args);
 return 0;

@@ -1,4 +1,5 @@
 using Restcomm.Cli.Keys;
+using Restcomm.Cli.Numbers;
 using Restcomm.Cli.Projections;
 using Restcomm.Cli.Roaming;
 using Restcomm.Cli.Tap;
@@ -14,6 +15,7 @@ internal static class CommandLine
         ("keys", "create, list and revoke REST API keys", KeysCommand.RunAsync),
         ("projections", "list read models' positions; rebuild one from block 0", ProjectionsCommand.RunAsync),
         ("roaming", "agreements, usage batches, reconciliation and statements through an operator's REST API", RoamingCommand.RunAsync),
+        ("numbers", "publish numbers and blocks, look them up, port them and follow the change feed through a provider's REST API", NumbersCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

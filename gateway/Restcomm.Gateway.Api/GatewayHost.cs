@@ -11,6 +11,7 @@ using Restcomm.Gateway.Api.Endpoints;
 using Restcomm.Gateway.Api.Feeds;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
+using Restcomm.Gateway.Api.Numbers;
 using Restcomm.Gateway.Api.Roaming;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
@@ -71,6 +72,7 @@ internal static class GatewayHost
         services.AddSingleton<RoamingReadModel>();
         services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
         services.AddSingleton<RoamingLedgerClient>();
+        services.AddNumbers(builder.Configuration);
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
@@ -171,6 +173,7 @@ internal static class GatewayHost
         LedgerEndpoints.Map(v1);
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
+        v1.MapNumbersEndpoints();
         v1.MapChangeFeeds();
         v1.MapWebhookEndpoints();
 

@@ -97,7 +97,7 @@ address_of() { # chaincode name -> its address in the configuration
   sed -n "s/.*\"name\": *\"$1\", *\"address\": *\"\([^\"]*\)\".*/\1/p" "$CONFIG" | head -1
 }
 
-for name in example eir roaming; do : >"$RUN/logs/chaincode-$name.log"; done
+for name in example eir roaming numbers; do : >"$RUN/logs/chaincode-$name.log"; done
 start_chaincode example "$(address_of example)" chaincode/Restcomm.Chaincode.Example/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Example.dll essential
 if [ -n "$(address_of eir)" ]; then
   # Writes need the eir.reporter certificate attribute, which devnet.json's operator users carry (as a Fabric CA
@@ -108,6 +108,10 @@ fi
 if [ -n "$(address_of roaming)" ]; then
   # Roles come from the roaming.submitter / roaming.approver certificate attributes devnet.json's operator users carry.
   start_chaincode roaming "$(address_of roaming)" chaincode/Restcomm.Chaincode.Roaming/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Roaming.dll
+fi
+if [ -n "$(address_of numbers)" ]; then
+  # NUMBERS_PORT_WINDOW (default one day) is how long a donor has to answer a port before it activates at its due time.
+  start_chaincode numbers "$(address_of numbers)" chaincode/Restcomm.Chaincode.Numbers/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Numbers.dll
 fi
 
 rm -f "$RUN/network.json"

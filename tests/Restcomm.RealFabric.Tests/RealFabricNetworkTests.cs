@@ -54,6 +54,7 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
             channels["roaming-emea"].GetProperty("collections").EnumerateArray().Select(m => m.GetString()));
         Assert.All(channels.Values, c => Assert.Contains("example", c.GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString())));
         Assert.Equal(["eir", "example"], channels["eir"].GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(["example", "numbers"], channels["numbers"].GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString()));
     }
 
     [SkippableFact]

@@ -26,6 +26,7 @@ internal static class GatewayHost
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(args);
+        BuildTimeOpenApi.Configure(builder);
         ConfigureServices(builder);
         var app = builder.Build();
         await app.Services.GetRequiredService<StoreOpener>().OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Restcomm.Gateway.Api.Fabric;
+using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
@@ -39,6 +40,9 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
 
     public FakePeerProbe Probe { get; } = new();
 
+    /// <summary>The host's clock (the store's too), when a test moves time itself.</summary>
+    public TimeProvider? Clock { get; init; }
+
     public ConcurrentQueue<string> LogLines { get; } = new();
 
     public GatewayStore Store => Services.GetRequiredService<GatewayStore>();
@@ -69,6 +73,10 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<ILedger>(Ledger);
             services.AddSingleton<IPeerProbe>(Probe);
+            if (Clock is not null)
+            {
+                services.AddSingleton(Clock);
+            }
             if (Feed is not null)
             {
                 services.AddSingleton(Feed);
@@ -121,8 +129,23 @@ internal sealed class FakeLedger : ILedger
     /// <summary>How long a submit takes (to overlap concurrent requests).</summary>
     public TimeSpan SubmitDelay { get; set; }
 
+    /// <summary>Transactions the ledger knows (committed valid or invalidated), as a restarted API would find them.</summary>
+    public ConcurrentDictionary<string, LedgerTransactionOutcome> Transactions { get; } = new();
+
+    /// <summary>Set with the transaction ID once a submit has recorded it, before it is "endorsed".</summary>
+    public TaskCompletionSource<string> Recorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Submits hang for ever once their transaction ID is recorded, deaf to cancellation: the API process "dies" there.</summary>
+    public bool DieAfterRecording { get; set; }
+
+    /// <summary>Like the Fabric ledger: an earlier attempt's committed transaction is answered instead of a new one, and a new one is recorded before endorsement.</summary>
     public async Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
     {
+        if (IdempotentSubmission.TakeCommitted(call.Channel) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (SubmitDelay > TimeSpan.Zero)
         {
             await Task.Delay(SubmitDelay, cancellationToken);
@@ -130,6 +153,14 @@ internal sealed class FakeLedger : ILedger
 
         Calls.Enqueue(call);
         var n = Interlocked.Increment(ref _submits);
+        var transactionId = $"tx-{n:D4}";
+        await IdempotentSubmission.BeforeEndorseAsync(call.Channel, transactionId, cancellationToken);
+        Recorded.TrySetResult(transactionId);
+        if (DieAfterRecording)
+        {
+            await Task.Delay(System.Threading.Timeout.Infinite, CancellationToken.None);
+        }
+
         if (Unexpected is not null)
         {
             throw Unexpected;
@@ -140,8 +171,11 @@ internal sealed class FakeLedger : ILedger
             throw failure;
         }
 
-        return new LedgerCommit($"tx-{n:D4}", 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}"));
+        return new LedgerCommit(transactionId, 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}"));
     }
+
+    public Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken)
+        => Task.FromResult(Transactions.TryGetValue(transactionId, out var outcome) ? outcome : null);
 }
 
 internal sealed class FakePeerProbe : IPeerProbe

@@ -80,7 +80,7 @@ internal sealed record FabricConnection(
 
             channels.AddRange(network.Channels
                 .Where(c => c.Members.Contains(mspId))
-                .Select(c => new ChannelOptions { Name = c.Name, Chaincodes = c.Chaincodes.Where(x => x.Length > 0).ToList() }));
+                .Select(c => new ChannelOptions { Name = c.Name, Chaincodes = c.Chaincodes.Where(x => x.Length > 0).ToList(), Members = [.. c.Members] }));
         }
 
         endpoint = Pick(options.GatewayEndpoint, endpoint);

@@ -62,6 +62,7 @@ public abstract class EirReadModelUpgradeTests<TDatabase>(TDatabase database) : 
             // Take the store back to version 4, as a gateway of the previous release left it, with EIR rows and a position.
             await connection.ExecuteAsync("DROP TABLE eir_entries; DROP TABLE projection_positions; DELETE FROM schema_migrations WHERE version >= 2");
             await connection.ExecuteAsync("DROP TABLE IF EXISTS roaming_agreements; DROP TABLE IF EXISTS roaming_batches; DROP TABLE IF EXISTS roaming_statements; DROP TABLE IF EXISTS ingestion_batches; DROP TABLE IF EXISTS ingestion_jobs; CREATE TABLE projection_checkpoints (x INTEGER)");
+            await connection.ExecuteAsync("ALTER TABLE idempotency_records DROP COLUMN ledger_channel; ALTER TABLE idempotency_records DROP COLUMN transaction_id");
             await Restcomm.Gateway.Store.Internal.Migrator.ApplyAsync(connection, Restcomm.Gateway.Store.Internal.SqlDialect.For(Database.Provider), CancellationToken.None, upToVersion: 4).WaitAsync(Timeout);
             await connection.ExecuteAsync("INSERT INTO eir_entries (channel, entry_id, target, list, owner, entry_json, block_number) VALUES ('eir', 'e1', 't', 'black', 'Org1MSP', '{}', 3)");
             await connection.ExecuteAsync("INSERT INTO projection_positions (projection, channel, next_block, last_transaction_id, rebuild_requested, updated_at) VALUES ('eir', 'eir', 10, 'tx', 0, 0), ('ledger-events', 'eir', 10, 'tx', 0, 0)");

@@ -36,6 +36,9 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
 
     public IReadOnlyList<string> Channels { get; }
 
+    /// <summary>Channels of the network this organisation is not on.</summary>
+    public IReadOnlyList<string> OtherChannels { get; init; } = [];
+
     public FakeLedger Ledger { get; } = new();
 
     public FakePeerProbe Probe { get; } = new();
@@ -81,7 +84,7 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
             {
                 services.AddSingleton(Feed);
                 var channels = Channels.Select(c => new ChannelOptions { Name = c }).ToList();
-                services.AddSingleton(new FabricConnectionHolder(new FabricConnection(MspId, "127.0.0.1:1", null, null, "cert.pem", "key.pem", channels)));
+                services.AddSingleton(new FabricConnectionHolder(new FabricConnection(MspId, "127.0.0.1:1", null, null, "cert.pem", "key.pem", channels) { OtherChannels = OtherChannels }));
             }
         });
     }

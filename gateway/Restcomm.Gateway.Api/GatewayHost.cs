@@ -168,6 +168,7 @@ internal static class GatewayHost
         var v1 = app.MapGroup("/v1");
         v1.AddEndpointFilter(LedgerProblemExtensions.AnswerLedgerFailuresAsProblems);
         LedgerEndpoints.Map(v1);
+        KeyEndpoints.Map(v1);
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
 

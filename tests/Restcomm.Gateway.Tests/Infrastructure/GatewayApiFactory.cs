@@ -36,6 +36,9 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
 
     public IReadOnlyList<string> Channels { get; }
 
+    /// <summary>Gateway:ApiKeyCacheTtl, when a test needs key changes seen at once.</summary>
+    public TimeSpan? ApiKeyCacheTtl { get; init; }
+
     /// <summary>Channels of the network this organisation is not on.</summary>
     public IReadOnlyList<string> OtherChannels { get; init; } = [];
 
@@ -70,6 +73,11 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Gateway:MspId", MspId);
         builder.UseSetting("Gateway:MaxRequestBodyBytes", "4096");
         builder.UseSetting("Gateway:MaxBulkRequestBodyBytes", "65536");
+        if (ApiKeyCacheTtl is { } ttl)
+        {
+            builder.UseSetting("Gateway:ApiKeyCacheTtl", ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         builder.UseSetting("Fabric:NetworkFile", Path.Combine(DataDirectory, "no-network.json"));
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(LogLines)));
         builder.ConfigureTestServices(services =>

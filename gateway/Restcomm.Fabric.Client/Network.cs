@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Google.Protobuf;
 using Restcomm.Fabric.Client.Internal;
 using Restcomm.Fabric.Protos.Common;
 using Restcomm.Fabric.Protos.Peer;
@@ -26,6 +27,20 @@ public sealed class Network
     {
         ArgumentException.ThrowIfNullOrEmpty(chaincodeName);
         return new Contract(_context, Name, chaincodeName, string.IsNullOrEmpty(contractName) ? null : contractName);
+    }
+
+    /// <summary>
+    /// A commit status request for a transaction submitted earlier, perhaps by another process (one that stopped before it
+    /// learnt the outcome): <see cref="Commit.GetStatusAsync(CancellationToken)"/> waits until the transaction commits, so
+    /// bound it for a transaction that may never have reached ordering. Signed by this gateway's identity when sent; to
+    /// sign offline, sign <see cref="Commit.GetDigest"/> and use <see cref="Gateway.NewSignedCommit"/>.
+    /// </summary>
+    /// <param name="transactionId">The transaction ID.</param>
+    public Commit NewCommit(string transactionId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        var request = new Protos.Gateway.CommitStatusRequest { TransactionId = transactionId, ChannelId = Name, Identity = _context.Signing.Creator };
+        return new Commit(_context, new Protos.Gateway.SignedCommitStatusRequest { Request = request.ToByteString() }, Name, transactionId);
     }
 
     /// <summary>Builds a chaincode events request (to sign offline, or to read with <see cref="ChaincodeEventsRequest.GetEventsAsync(CancellationToken)"/>).</summary>

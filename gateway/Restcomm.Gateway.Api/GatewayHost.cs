@@ -28,6 +28,7 @@ internal static class GatewayHost
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(args);
+        BuildTimeOpenApi.Configure(builder);
         ConfigureServices(builder);
         var app = builder.Build();
         await app.Services.GetRequiredService<StoreOpener>().OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -171,6 +172,7 @@ internal static class GatewayHost
         var v1 = app.MapGroup("/v1");
         v1.AddEndpointFilter(LedgerProblemExtensions.AnswerLedgerFailuresAsProblems);
         LedgerEndpoints.Map(v1);
+        KeyEndpoints.Map(v1);
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
         v1.MapNumbersEndpoints();

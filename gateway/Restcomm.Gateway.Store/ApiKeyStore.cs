@@ -38,6 +38,77 @@ public sealed class ApiKeyStore
             throw new ArgumentException("The organisation must be an MSP ID such as Org1MSP.", nameof(organisation));
         }
 
+        CheckScopes(organisation, scopes, readOnlyOrganisations);
+
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2));
+        var secret = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var now = _store.NowMs();
+        var key = new ApiKey(id, organisation, string.IsNullOrWhiteSpace(name) ? organisation : name.Trim(), scopes.ToList(), DateTimeOffset.FromUnixTimeMilliseconds(now), null);
+
+        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO api_keys (id, org, name, scopes, secret_hash, created_at) VALUES (@Id, @Org, @Name, @Scopes, @Hash, @Now)",
+            new { key.Id, Org = organisation, key.Name, Scopes = string.Join(' ', key.Scopes), Hash = Hash(secret), Now = now },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new CreatedApiKey(key, $"{TokenPrefix}{id}_{secret}");
+    }
+
+    /// <summary>One key by its id (revoked or not), or null.</summary>
+    /// <param name="id">The key's id.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The key, or null.</returns>
+    public async Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            "SELECT id AS Id, org AS Org, name AS Name, scopes AS Scopes, secret_hash AS SecretHash, created_at AS CreatedAt, revoked_at AS RevokedAt FROM api_keys WHERE id = @Id",
+            new { Id = id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToKey();
+    }
+
+    /// <summary>Replaces a valid key's scopes; requests with it hold the new ones from then on.</summary>
+    /// <param name="id">The key's id.</param>
+    /// <param name="scopes">The scopes it holds from now on.</param>
+    /// <param name="readOnlyOrganisations">Organisations that may hold read scopes only.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>The key as changed, or null when no valid key has that id.</returns>
+    /// <exception cref="ArgumentException">No scope, an unknown one, or a write scope for a read-only organisation.</exception>
+    public async Task<ApiKey?> SetScopesAsync(string id, IReadOnlyCollection<string> scopes, IReadOnlyCollection<string> readOnlyOrganisations, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { IsRevoked: false } key)
+        {
+            return null;
+        }
+
+        CheckScopes(key.Organisation, scopes, readOnlyOrganisations);
+        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET scopes = @Scopes WHERE id = @Id AND revoked_at IS NULL",
+            new { Id = id, Scopes = string.Join(' ', scopes) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return changed > 0 ? key with { Scopes = scopes.ToList() } : null;
+    }
+
+    /// <summary>Gives a valid key a new secret: the old token stops working, the id and scopes stay.</summary>
+    /// <param name="id">The key's id.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>The key with its new token (shown once), or null when no valid key has that id.</returns>
+    public async Task<CreatedApiKey?> RotateAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { IsRevoked: false } key)
+        {
+            return null;
+        }
+
+        var secret = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET secret_hash = @Hash WHERE id = @Id AND revoked_at IS NULL",
+            new { Id = id, Hash = Hash(secret) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return changed > 0 ? new CreatedApiKey(key, $"{TokenPrefix}{id}_{secret}") : null;
+    }
+
+    private static void CheckScopes(string organisation, IReadOnlyCollection<string> scopes, IReadOnlyCollection<string> readOnlyOrganisations)
+    {
         if (scopes.Count == 0)
         {
             throw new ArgumentException("A key needs at least one scope.", nameof(scopes));
@@ -55,18 +126,6 @@ public sealed class ApiKeyStore
                 throw new ArgumentException($"{organisation} is read-only: it cannot hold the write scope '{scope}'.", nameof(scopes));
             }
         }
-
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2));
-        var secret = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var now = _store.NowMs();
-        var key = new ApiKey(id, organisation, string.IsNullOrWhiteSpace(name) ? organisation : name.Trim(), scopes.ToList(), DateTimeOffset.FromUnixTimeMilliseconds(now), null);
-
-        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO api_keys (id, org, name, scopes, secret_hash, created_at) VALUES (@Id, @Org, @Name, @Scopes, @Hash, @Now)",
-            new { key.Id, Org = organisation, key.Name, Scopes = string.Join(' ', key.Scopes), Hash = Hash(secret), Now = now },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new CreatedApiKey(key, $"{TokenPrefix}{id}_{secret}");
     }
 
     /// <summary>Every key, newest first, revoked ones included.</summary>

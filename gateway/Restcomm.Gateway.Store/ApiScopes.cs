@@ -36,10 +36,13 @@ public static class ApiScopes
     /// <summary>Submit any chaincode transaction.</summary>
     public const string LedgerWrite = "ledger:write";
 
+    /// <summary>Manage this organisation's API keys through the API (create, list, rotate, change scopes, revoke).</summary>
+    public const string KeysAdmin = "keys:admin";
+
     /// <summary>Every scope, in a stable order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        EirRead, EirWrite, RoamingRead, RoamingSubmit, NumbersRead, NumbersWrite, AuditRead, AuditWrite, LedgerRead, LedgerWrite,
+        EirRead, EirWrite, RoamingRead, RoamingSubmit, NumbersRead, NumbersWrite, AuditRead, AuditWrite, LedgerRead, LedgerWrite, KeysAdmin,
     ];
 
     /// <summary>Every read-only scope.</summary>

@@ -24,10 +24,20 @@ public enum IdempotencyDecision
 /// <param name="Body">Body bytes.</param>
 public sealed record IdempotentResponse(int StatusCode, string? ContentType, byte[] Body);
 
+/// <summary>The transaction a claimed request submitted (recorded before it was endorsed).</summary>
+/// <param name="Channel">The channel it was submitted on.</param>
+/// <param name="TransactionId">Its ID.</param>
+public sealed record IdempotentTransaction(string Channel, string TransactionId);
+
 /// <summary>The outcome of <see cref="IdempotencyStore.BeginAsync"/>.</summary>
 /// <param name="Decision">What to do.</param>
 /// <param name="Response">The response to replay when <see cref="Decision"/> is <see cref="IdempotencyDecision.Replay"/>.</param>
-public sealed record IdempotencyClaim(IdempotencyDecision Decision, IdempotentResponse? Response);
+/// <param name="Transaction">
+/// For <see cref="IdempotencyDecision.InProgress"/>: the transaction the unfinished request submitted, if it got that far. Its
+/// fate on the ledger decides the retry (<see cref="IdempotencyStore.TakeOverAsync"/> or <see cref="IdempotencyStore.AbandonAsync"/>).
+/// </param>
+/// <param name="ClaimedAt">For <see cref="IdempotencyDecision.InProgress"/>: when the unfinished request claimed the key.</param>
+public sealed record IdempotencyClaim(IdempotencyDecision Decision, IdempotentResponse? Response, IdempotentTransaction? Transaction = null, DateTimeOffset? ClaimedAt = null);
 
 /// <summary>
 /// Claims idempotency keys and keeps the responses to replay. A claim is a row inserted before the work
@@ -39,7 +49,10 @@ public sealed class IdempotencyStore
 
     internal IdempotencyStore(GatewayStore store) => _store = store;
 
-    /// <summary>A claim left pending longer than this (its process died) may be taken over.</summary>
+    /// <summary>
+    /// A claim left pending longer than this (its process died) may be taken over; one that recorded a transaction is
+    /// not taken over blindly: the caller asks the ledger first (<see cref="IdempotencyClaim.Transaction"/>).
+    /// </summary>
     public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Claims <paramref name="key"/> for a request, or says why not.</summary>
@@ -61,7 +74,8 @@ public sealed class IdempotencyStore
         }
 
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            "SELECT request_hash AS RequestHash, status_code AS StatusCode, content_type AS ContentType, response_body AS ResponseBody, created_at AS CreatedAt, completed_at AS CompletedAt FROM idempotency_records WHERE scope = @Scope AND idempotency_key = @Key",
+            "SELECT request_hash AS RequestHash, status_code AS StatusCode, content_type AS ContentType, response_body AS ResponseBody, created_at AS CreatedAt, completed_at AS CompletedAt, " +
+            "ledger_channel AS LedgerChannel, transaction_id AS TransactionId FROM idempotency_records WHERE scope = @Scope AND idempotency_key = @Key",
             new { Scope = scope, Key = key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (row is null)
         {
@@ -79,6 +93,12 @@ public sealed class IdempotencyStore
             return new IdempotencyClaim(IdempotencyDecision.Replay, new IdempotentResponse((int)(row.StatusCode ?? 200), row.ContentType, row.ResponseBody ?? []));
         }
 
+        if (row is { LedgerChannel: { } channel, TransactionId: { } transactionId })
+        {
+            return new IdempotencyClaim(IdempotencyDecision.InProgress, null, new IdempotentTransaction(channel, transactionId),
+                DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt));
+        }
+
         if (now - row.CreatedAt > (long)PendingTimeout.TotalMilliseconds)
         {
             var taken = await connection.ExecuteAsync(new CommandDefinition(
@@ -90,7 +110,41 @@ public sealed class IdempotencyStore
             }
         }
 
-        return new IdempotencyClaim(IdempotencyDecision.InProgress, null);
+        return new IdempotencyClaim(IdempotencyDecision.InProgress, null, null, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt));
+    }
+
+    /// <summary>Records the transaction a claimed request is about to endorse, so a retry can learn its fate from the ledger.</summary>
+    /// <param name="scope">As given to <see cref="BeginAsync"/>.</param>
+    /// <param name="key">As given to <see cref="BeginAsync"/>.</param>
+    /// <param name="transaction">The channel and transaction ID.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task.</returns>
+    public async Task RecordTransactionAsync(string scope, string key, IdempotentTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE idempotency_records SET ledger_channel = @Channel, transaction_id = @TransactionId WHERE scope = @Scope AND idempotency_key = @Key AND completed_at IS NULL",
+            new { Scope = scope, Key = key, transaction.Channel, transaction.TransactionId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes over an unfinished claim seen by <see cref="BeginAsync"/> (its transaction committed, so the retry answers in
+    /// its place); false when another retry took it first or it finished meanwhile.
+    /// </summary>
+    /// <param name="scope">As given to <see cref="BeginAsync"/>.</param>
+    /// <param name="key">As given to <see cref="BeginAsync"/>.</param>
+    /// <param name="claimedAt">The claim's <see cref="IdempotencyClaim.ClaimedAt"/>.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>Whether this caller now holds the claim.</returns>
+    public async Task<bool> TakeOverAsync(string scope, string key, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var taken = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE idempotency_records SET created_at = @Now WHERE scope = @Scope AND idempotency_key = @Key AND completed_at IS NULL AND created_at = @Was",
+            new { Scope = scope, Key = key, Now = Math.Max(_store.NowMs(), claimedAt.ToUnixTimeMilliseconds() + 1), Was = claimedAt.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return taken == 1;
     }
 
     /// <summary>Stores the response of a claimed request so that repeats replay it.</summary>
@@ -141,5 +195,7 @@ public sealed class IdempotencyStore
         public byte[]? ResponseBody { get; set; }
         public long CreatedAt { get; set; }
         public long? CompletedAt { get; set; }
+        public string? LedgerChannel { get; set; }
+        public string? TransactionId { get; set; }
     }
 }

@@ -102,7 +102,8 @@ start_chaincode example "$(address_of example)" chaincode/Restcomm.Chaincode.Exa
 if [ -n "$(address_of eir)" ]; then
   # Writes need the eir.reporter certificate attribute, which devnet.json's operator users carry (as a Fabric CA
   # enrollment would); EIR_WRITER_ATTRIBUTE= (empty) turns the check off.
-  EIR_WRITER_ATTRIBUTE="${EIR_WRITER_ATTRIBUTE-eir.reporter}" \
+  # Delegates must be members of the eir channel (devnet.json); the chaincode cannot read the channel configuration.
+  EIR_WRITER_ATTRIBUTE="${EIR_WRITER_ATTRIBUTE-eir.reporter}" EIR_MEMBER_MSPS="${EIR_MEMBER_MSPS-Org1MSP,Org2MSP,Org3MSP}" \
     start_chaincode eir "$(address_of eir)" chaincode/Restcomm.Chaincode.Eir/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Eir.dll
 fi
 if [ -n "$(address_of roaming)" ]; then

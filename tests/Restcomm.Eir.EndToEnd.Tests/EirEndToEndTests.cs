@@ -46,6 +46,27 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
     }
 
     [Fact]
+    public async Task After_a_crash_the_api_learns_from_the_peer_what_became_of_a_transaction_it_had_submitted()
+    {
+        var device = Device(35209931, 1);
+        using var a = A;
+        var reported = (await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason = "lost" })).Expect(HttpStatusCode.Created);
+        var ledger = network.A.Services.GetRequiredService<Restcomm.Gateway.Api.Fabric.ILedger>();
+
+        // What a restarted API asks about the transaction an Idempotency-Key recorded: commit status by ID, then the block.
+        var committed = await ledger.FindTransactionAsync("eir", reported.Text("transactionId")!, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var neverSubmitted = await ledger.FindTransactionAsync("eir", new string('e', 64), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(committed);
+        Assert.True(committed.IsValid, committed.ValidationCode);
+        Assert.Equal(reported.Number("blockNumber"), committed.BlockNumber);
+        var result = System.Text.Json.Nodes.JsonNode.Parse(committed.Result.Span)!;
+        Assert.Equal("reported", (string?)result["outcome"]);
+        Assert.Equal(device.ToString(), (string?)result["entry"]!["target"]);
+        Assert.Null(neverSubmitted);
+    }
+
+    [Fact]
     public async Task Stolen_imeisv_reported_by_operator_A_is_reduced_to_its_imei_and_black_listed_when_operator_B_checks_it()
     {
         var device = Device(35209901, 176148);

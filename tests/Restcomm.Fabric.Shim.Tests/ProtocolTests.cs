@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
+using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Protos.Ledger.QueryResult;
 using Restcomm.Fabric.Protos.Peer;
 using Restcomm.Fabric.Shim.Testing;
@@ -122,12 +123,28 @@ public sealed class ProtocolTests(ChaincodeServerFixture fixture) : IClassFixtur
     {
         await using var peer = await TestPeer.ConnectAsync(fixture.Server.Address);
 
-        await peer.StartTransactionAsync(Channel, "denied", ["probe:PrivGet", "pair-Org1MSP-Org2MSP", "k"]);
-        await peer.RespondErrorAsync(await peer.NextAsync(Channel, "denied"), "tx creator does not have read access permission");
-        var response = await peer.ResponseAsync(Channel, "denied");
+        await peer.StartTransactionAsync(Channel, "failed", ["probe:PrivGet", "pair-Org1MSP-Org2MSP", "k"]);
+        await peer.RespondErrorAsync(await peer.NextAsync(Channel, "failed"), "ledger closed");
+        var response = await peer.ResponseAsync(Channel, "failed");
 
         Assert.Equal(500, response.Status);
-        Assert.Contains("does not have read access", response.Message, StringComparison.Ordinal);
+        Assert.Equal("ledger closed", response.Message);
+    }
+
+    [Fact]
+    public async Task A_peer_refusing_a_private_collection_to_the_creator_fails_the_transaction_as_forbidden()
+    {
+        await using var peer = await TestPeer.ConnectAsync(fixture.Server.Address);
+
+        await peer.StartTransactionAsync(Channel, "denied", ["probe:PrivGet", "pair-Org1MSP-Org2MSP", "k"]);
+        await peer.RespondErrorAsync(await peer.NextAsync(Channel, "denied"),
+            "tx creator does not have read access permission on privatedata in chaincodeName:probe collectionName: pair-Org1MSP-Org2MSP");
+        var response = await peer.ResponseAsync(Channel, "denied");
+        var error = ChaincodeError.FromResponse(response.Status, response.Message);
+
+        Assert.Equal(403, response.Status);
+        Assert.Equal(ChaincodeErrorCodes.Forbidden, error.Code);
+        Assert.Contains("does not have read access", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

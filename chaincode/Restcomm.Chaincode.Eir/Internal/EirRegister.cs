@@ -198,6 +198,22 @@ internal sealed class EirRegister
             throw new EirException(EirErrorKind.Invalid, $"'{delegateMsp}' cannot be a delegate of {Caller}; name another organisation's MSP ID.");
         }
 
+        if (!MspIds.IsWellFormed(delegateMsp))
+        {
+            throw new EirException(EirErrorKind.Invalid, $"The delegate is not an MSP ID ({MspIds.Rule}).");
+        }
+
+        if (_policy.ReadOnlyMsps.Contains(delegateMsp))
+        {
+            throw new EirException(EirErrorKind.Invalid, $"{delegateMsp} may only read; it cannot act for {Caller}.");
+        }
+
+        if (_policy.MemberMsps is { } members && !members.Contains(delegateMsp))
+        {
+            throw new EirException(EirErrorKind.Invalid,
+                $"{delegateMsp} is not a member of this channel; a delegate is one of {string.Join(", ", members.Order(StringComparer.Ordinal))}.");
+        }
+
         var current = await GetDelegationAsync(Caller, cancellationToken).ConfigureAwait(false);
         var next = current with { Delegates = current.Delegates.Append(delegateMsp).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() };
         await PutDelegationAsync(next, cancellationToken).ConfigureAwait(false);

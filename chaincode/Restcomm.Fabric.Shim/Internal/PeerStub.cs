@@ -103,10 +103,21 @@ internal sealed class PeerStub : ChaincodeStubBase
         return response.Type switch
         {
             MessageType.Response => response.Payload,
-            MessageType.Error => throw new ChaincodeException(PeerSession.Text(response.Payload)),
+            MessageType.Error => throw PeerError(PeerSession.Text(response.Payload)),
             _ => throw new ChaincodeException($"unexpected {response.Type} in answer to {type}: expected RESPONSE or ERROR"),
         };
     }
+
+    /// <summary>
+    /// A peer's ERROR to a stub call. Fabric's peer says only in words (core/chaincode/handler.go) that the creator's
+    /// organisation is outside a private data collection it reads or writes; that is a refusal the caller must see as
+    /// <c>forbidden</c> (403), not a chaincode failure.
+    /// </summary>
+    internal static ChaincodeException PeerError(string message)
+        => message.Contains("does not have read access permission", StringComparison.Ordinal) ||
+           message.Contains("does not have write access permission", StringComparison.Ordinal)
+            ? ChaincodeException.Forbidden(message)
+            : new ChaincodeException(message);
 
     private static byte[]? ValueOrNull(ByteString value) => value.IsEmpty ? null : value.ToByteArray();
 

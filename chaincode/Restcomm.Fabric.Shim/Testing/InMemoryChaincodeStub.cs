@@ -345,7 +345,8 @@ public sealed class InMemoryChaincodeStub : ChaincodeStubBase
     {
         if (collection.Length > 0 && _unreadableCollections.Contains(collection))
         {
-            throw new ChaincodeException($"tx creator does not have read access permission on privatedata in chaincodeName:test collectionName: {collection}");
+            // As the shim answers the peer's refusal: forbidden (403).
+            throw ChaincodeException.Forbidden($"tx creator does not have read access permission on privatedata in chaincodeName:test collectionName: {collection}");
         }
     }
 

@@ -265,11 +265,25 @@ public static class EirEndpoints
         return Json(new ClearAnswer(c.Result.Entry, c.TransactionId, c.BlockNumber, height));
     }
 
-    private static async Task<Results<OkJson<EirDelegation>, ProblemAnswer>> Delegate(DelegateRequest request, IEirLedgerClient ledger, CancellationToken cancellationToken)
+    private static async Task<Results<OkJson<EirDelegation>, ProblemAnswer>> Delegate(
+        DelegateRequest request, IEirLedgerClient ledger, HttpContext context, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Delegate))
         {
             return Invalid("Name the delegate: {\"delegate\":\"Org3MSP\"}.");
+        }
+
+        if (!MspIds.IsWellFormed(request.Delegate))
+        {
+            return Invalid($"The delegate is not an MSP ID ({MspIds.Rule}).");
+        }
+
+        // The chaincode refuses non-members on its own; answering here says which members there are.
+        var members = context.RequestServices.GetService<Fabric.FabricConnectionHolder>()?.Connection?.Channels
+            .FirstOrDefault(c => c.Name == FabricEirLedgerClient.Channel)?.Members;
+        if (members is { Count: > 0 } && !members.Contains(request.Delegate, StringComparer.Ordinal))
+        {
+            return Invalid($"{request.Delegate} is not a member of the {FabricEirLedgerClient.Channel} channel; a delegate is one of {string.Join(", ", members)}.");
         }
 
         var committed = await ledger.SubmitAsync<EirDelegation>("Delegate", request.Delegate, cancellationToken).ConfigureAwait(false);

@@ -153,7 +153,14 @@ internal static class LedgerEndpoints
     {
         call = null!;
         problem = null;
-        // A channel this organisation is not on is no resource of this API: 404 before any peer is asked.
+        // A channel of the network this organisation is not on (the regulator on a roaming channel) is forbidden to it;
+        // one the network does not have is no resource of this API (404). Either way no peer is asked.
+        if (connection.Connection is { } known && known.OtherChannels.Contains(channel, StringComparer.Ordinal))
+        {
+            problem = Problems.Result(LedgerProblemTypes.Chaincode.Forbidden, $"{known.MspId} is not a member of channel '{channel}'; GET /v1/ledger/channels lists its channels.");
+            return false;
+        }
+
         if (connection.Connection is { Channels: { Count: > 0 } channels } && !channels.Any(c => c.Name == channel))
         {
             problem = Problems.Result(ProblemTypes.NotFound, $"This organisation is on no channel '{channel}'; GET /v1/ledger/channels lists its channels.");

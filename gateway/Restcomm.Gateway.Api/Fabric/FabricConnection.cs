@@ -14,6 +14,9 @@ internal sealed record FabricConnection(
     string? TlsClientCertFile = null,
     string? TlsClientKeyFile = null)
 {
+    /// <summary>Channels of the network (from its file) this organisation is not on: asking for them is forbidden, not unknown.</summary>
+    public IReadOnlyList<string> OtherChannels { get; init; } = [];
+
     public string Host => GatewayEndpoint[..GatewayEndpoint.LastIndexOf(':')];
 
     public int Port => int.Parse(GatewayEndpoint[(GatewayEndpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
@@ -54,6 +57,7 @@ internal sealed record FabricConnection(
     {
         string? endpoint = null, tlsRoot = null, serverName = null, cert = null, key = null, tlsCert = null, tlsKey = null;
         var channels = new List<ChannelOptions>();
+        var otherChannels = new List<string>();
         var networkFile = string.IsNullOrWhiteSpace(options.NetworkFile) ? null : Path.GetFullPath(Path.Combine(baseDirectory, options.NetworkFile));
         if (networkFile is not null && File.Exists(networkFile))
         {
@@ -78,9 +82,10 @@ internal sealed record FabricConnection(
                 tlsKey = org.TlsClientKeyFile;
             }
 
+            otherChannels.AddRange(network.Channels.Where(c => !c.Members.Contains(mspId)).Select(c => c.Name));
             channels.AddRange(network.Channels
                 .Where(c => c.Members.Contains(mspId))
-                .Select(c => new ChannelOptions { Name = c.Name, Chaincodes = c.Chaincodes.Where(x => x.Length > 0).ToList() }));
+                .Select(c => new ChannelOptions { Name = c.Name, Chaincodes = c.Chaincodes.Where(x => x.Length > 0).ToList(), Members = [.. c.Members] }));
         }
 
         endpoint = Pick(options.GatewayEndpoint, endpoint);
@@ -110,7 +115,10 @@ internal sealed record FabricConnection(
             throw new InvalidOperationException($"Fabric connection for {mspId}: ClientCertFile and ClientKeyFile are required (from the network file or Fabric:ClientCertFile/ClientKeyFile).");
         }
 
-        return new FabricConnection(mspId, endpoint, tlsRoot, serverName, cert, key, channels, tlsCert, tlsKey);
+        return new FabricConnection(mspId, endpoint, tlsRoot, serverName, cert, key, channels, tlsCert, tlsKey)
+        {
+            OtherChannels = otherChannels.Where(o => !channels.Any(c => c.Name == o)).ToList(),
+        };
     }
 
     private static string? Pick(string? explicitValue, string? fromFile) => string.IsNullOrWhiteSpace(explicitValue) ? fromFile : explicitValue;

@@ -14,6 +14,9 @@ namespace Restcomm.Gateway.Api.Fabric;
 /// </summary>
 internal sealed class FabricLedger : ILedger, StoreEvents.IBlockFeed, IDisposable
 {
+    /// <summary>How long a retry waits for the ledger to know a transaction an earlier attempt submitted.</summary>
+    private static readonly TimeSpan StatusWait = TimeSpan.FromSeconds(3);
+
     private readonly Lazy<FabricGateway> _gateway;
 
     public FabricLedger(FabricConnection connection, FabricOptions options)
@@ -38,8 +41,16 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IBlockFeed, IDisposabl
     {
         try
         {
+            if (Internal.IdempotentSubmission.TakeCommitted(call.Channel) is { } earlier)
+            {
+                return earlier;
+            }
+
             var contract = _gateway.Value.GetNetwork(call.Channel).GetContract(call.Chaincode);
-            var submitted = await contract.SubmitAsync(call.Function, Options(call), cancellationToken).ConfigureAwait(false);
+            var proposal = contract.NewProposal(call.Function, Options(call));
+            await Internal.IdempotentSubmission.BeforeEndorseAsync(call.Channel, proposal.TransactionId, cancellationToken).ConfigureAwait(false);
+            var endorsed = await proposal.EndorseAsync(cancellationToken).ConfigureAwait(false);
+            var submitted = await endorsed.SubmitAsync(cancellationToken).ConfigureAwait(false);
             var status = await submitted.GetStatusAsync(cancellationToken).ConfigureAwait(false);
             if (!status.IsSuccessful)
             {
@@ -50,6 +61,43 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IBlockFeed, IDisposabl
             return new LedgerCommit(status.TransactionId, (long)status.BlockNumber, submitted.GetResult());
         }
         catch (Exception ex) when (Translate(ex) is { } ledger)
+        {
+            throw ledger;
+        }
+    }
+
+    public async Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken)
+    {
+        // A peer's commit status waits for the transaction to commit; one that never reached ordering would hold the retry.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(StatusWait);
+        try
+        {
+            var status = await _gateway.Value.GetNetwork(channel).NewCommit(transactionId).GetStatusAsync(bounded.Token).ConfigureAwait(false);
+            if (!status.IsSuccessful)
+            {
+                return new LedgerTransactionOutcome(transactionId, (long)status.BlockNumber, false, status.Code.ToString(), ReadOnlyMemory<byte>.Empty);
+            }
+
+            // The answer the chaincode gave is in the committed block.
+            await foreach (var block in ReadBlocksAsync(channel, (long)status.BlockNumber, bounded.Token).ConfigureAwait(false))
+            {
+                var transaction = block.Transactions.FirstOrDefault(t => t.TransactionId == transactionId);
+                var result = transaction?.Envelope?.Result() is { } bytes ? bytes.ToByteArray() : [];
+                return new LedgerTransactionOutcome(transactionId, (long)status.BlockNumber, true, status.Code.ToString(), result);
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (CommitStatusException e) when (e.StatusCode is StatusCode.DeadlineExceeded or StatusCode.NotFound or StatusCode.Cancelled)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is not LedgerException && Translate(ex) is { } ledger)
         {
             throw ledger;
         }

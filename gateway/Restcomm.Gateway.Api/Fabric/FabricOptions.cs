@@ -52,4 +52,7 @@ internal sealed class ChannelOptions
     public string Name { get; set; } = "";
 
     public List<string> Chaincodes { get; set; } = [];
+
+    /// <summary>The organisations that are members (writers) of the channel, when known (the network file lists them).</summary>
+    public List<string> Members { get; set; } = [];
 }

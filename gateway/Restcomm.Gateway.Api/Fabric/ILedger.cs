@@ -14,6 +14,12 @@ internal sealed record LedgerCall(
 /// <summary>What a committed transaction returned.</summary>
 internal sealed record LedgerCommit(string TransactionId, long BlockNumber, ReadOnlyMemory<byte> Result);
 
+/// <summary>What became of a transaction submitted earlier: valid with its result, or invalidated with its validation code.</summary>
+internal sealed record LedgerTransactionOutcome(string TransactionId, long BlockNumber, bool IsValid, string ValidationCode, ReadOnlyMemory<byte> Result)
+{
+    public LedgerCommit ToCommit() => new(TransactionId, BlockNumber, Result);
+}
+
 /// <summary>
 /// The ledger as the REST endpoints see it: evaluate and submit on behalf of this instance's
 /// organisation. Implemented over the Fabric Gateway client; replaced by fakes in tests.
@@ -23,8 +29,18 @@ internal interface ILedger
     /// <summary>Runs a query on a peer; nothing is ordered or committed.</summary>
     Task<ReadOnlyMemory<byte>> EvaluateAsync(LedgerCall call, CancellationToken cancellationToken);
 
-    /// <summary>Endorses, orders and waits for the commit of a transaction.</summary>
+    /// <summary>
+    /// Endorses, orders and waits for the commit of a transaction. Inside a request holding an Idempotency-Key, the
+    /// transaction ID is recorded before endorsement and a transaction an earlier attempt committed is returned instead
+    /// of a new one (<see cref="Internal.IdempotentSubmission"/>).
+    /// </summary>
     Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What became of a transaction submitted earlier (e.g. by an API process that was killed before it answered); null
+    /// while the ledger does not know it within a short wait (not committed yet, or never ordered).
+    /// </summary>
+    Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken);
 }
 
 /// <summary>Reports whether the gateway peer can be reached (readiness).</summary>
@@ -104,6 +120,9 @@ internal sealed class UnconfiguredLedger : ILedger, IPeerProbe
         throw new LedgerException(LedgerFailure.Unavailable, Message);
 
     public Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken) =>
+        throw new LedgerException(LedgerFailure.Unavailable, Message);
+
+    public Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken) =>
         throw new LedgerException(LedgerFailure.Unavailable, Message);
 
     public Task<string?> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(Message);

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -7,7 +9,8 @@ namespace Restcomm.Gateway.Api.Internal;
 /// <summary>
 /// Shapes the OpenAPI document: the API-key scheme, and on every operation the scope it requires
 /// (as a security requirement and <c>x-required-scope</c>), the Idempotency-Key header on POSTs that change something and the
-/// problem responses it can return.
+/// problem responses it can return (with the problem schema, so generated clients read them as typed errors); on
+/// schemas, what the JSON converters really write.
 /// </summary>
 internal static class OpenApiSetup
 {
@@ -37,13 +40,27 @@ internal static class OpenApiSetup
             return Task.CompletedTask;
         });
 
-        options.AddOperationTransformer((operation, context, _) =>
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            PlainNullableReferences(document);
+            return Task.CompletedTask;
+        });
+
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            DescribeConvertedValue(schema, context);
+            return Task.CompletedTask;
+        });
+
+        options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
             var scope = context.Description.ActionDescriptor.EndpointMetadata.OfType<ScopeMetadata>().LastOrDefault();
             if (scope is null)
             {
-                return Task.CompletedTask;
+                return;
             }
+
+            var problem = await ProblemSchemaAsync(context, cancellationToken).ConfigureAwait(false);
 
             var requirement = new OpenApiSecurityRequirement
             {
@@ -56,13 +73,13 @@ internal static class OpenApiSetup
                 (scope.Scope is null ? "Requires any valid API key." : $"Requires scope `{scope.Scope}`.");
 
             operation.Responses ??= new OpenApiResponses();
-            AddProblem(operation, "400", "Malformed or invalid request (problem+json).");
-            AddProblem(operation, "401", "No API key, or an unknown/revoked one (problem+json).");
-            AddProblem(operation, "403", "The key lacks the scope, belongs to another organisation, or may only read (problem+json).");
+            AddProblem(operation, problem, "400", "Malformed or invalid request (problem+json).");
+            AddProblem(operation, problem, "401", "No API key, or an unknown/revoked one (problem+json).");
+            AddProblem(operation, problem, "403", "The key lacks the scope, belongs to another organisation, or may only read (problem+json).");
             var post = string.Equals(context.Description.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase);
             if (post)
             {
-                AddProblem(operation, "413", "The body is too large (problem+json).");
+                AddProblem(operation, problem, "413", "The body is too large (problem+json).");
             }
 
             if (post && !context.Description.ActionDescriptor.EndpointMetadata.OfType<ReadOnlyPostMetadata>().Any())
@@ -76,14 +93,102 @@ internal static class OpenApiSetup
                     Description = "Unique per request (e.g. a UUID). The same key with the same body returns the first response again; with a different body, 409.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyMiddleware.MaxKeyLength },
                 });
-                AddProblem(operation, "409", "The Idempotency-Key was used for another request, or its first request is still running (problem+json).");
+                AddProblem(operation, problem, "409", "The Idempotency-Key was used for another request, or its first request is still running (problem+json).");
             }
 
-            return Task.CompletedTask;
+            // Problem answers declared without a schema (e.g. by Produces) get the problem schema too.
+            foreach (var response in operation.Responses.Values)
+            {
+                if (response.Content?.TryGetValue(Problems.ContentType, out var media) == true && media is OpenApiMediaType { Schema: null } declared)
+                {
+                    declared.Schema = problem;
+                }
+            }
         });
     }
 
-    private static void AddProblem(OpenApiOperation operation, string status, string description)
+    private const string ProblemSchemaName = "ProblemDetails";
+
+    private static readonly JsonSerializerOptions OwnConverters = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A reference to the document's problem schema (RFC 9457 members; the API's own, such as <c>traceId</c> and <c>code</c>, are extensions).</summary>
+    private static async Task<IOpenApiSchema> ProblemSchemaAsync(OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document!;
+        if (document.Components?.Schemas?.ContainsKey(ProblemSchemaName) != true)
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, cancellationToken).ConfigureAwait(false);
+            document.AddComponent(ProblemSchemaName, schema);
+        }
+
+        return new OpenApiSchemaReference(ProblemSchemaName, document);
+    }
+
+    /// <summary>
+    /// Values written by a custom converter (every string passes <see cref="PrintableStringConverter"/>; IMEIs and EIR
+    /// targets have their own) come out of the schema generator as "anything"; they are strings. Enums list the names
+    /// the serializer writes, which a converter may spell differently from the members (e.g. <c>stolen</c>).
+    /// </summary>
+    private static void DescribeConvertedValue(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
+    {
+        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (type.IsEnum && schema.Enum is { Count: > 0 } names)
+        {
+            // A type's own converter is how the domain's JSON (the chaincode's and the answers') spells it.
+            var writer = type.IsDefined(typeof(System.Text.Json.Serialization.JsonConverterAttribute), inherit: false) ? OwnConverters : context.JsonTypeInfo.Options;
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (names[i] is JsonValue name && name.TryGetValue<string>(out var member) && Enum.TryParse(type, member, out var value))
+                {
+                    names[i] = JsonNode.Parse(JsonSerializer.Serialize(value, type, writer))!;
+                }
+            }
+
+            schema.Type ??= JsonSchemaType.String;
+            return;
+        }
+
+        var untyped = schema.Type is null && schema.Enum is not { Count: > 0 } && schema.Properties is not { Count: > 0 } &&
+            schema.OneOf is not { Count: > 0 } && schema.AnyOf is not { Count: > 0 } && schema.AllOf is not { Count: > 0 } && schema.Items is null;
+        if (!untyped || context.JsonTypeInfo.Kind != JsonTypeInfoKind.None || type == typeof(object) ||
+            type == typeof(JsonElement) || typeof(JsonNode).IsAssignableFrom(type))
+        {
+            return;
+        }
+
+        schema.Type = context.JsonPropertyInfo is { IsGetNullable: true } && !type.IsValueType
+            ? JsonSchemaType.String | JsonSchemaType.Null
+            : JsonSchemaType.String;
+    }
+
+    /// <summary>
+    /// A property that may be null and refers to a schema is written <c>oneOf: [{type: null}, {$ref}]</c>; client
+    /// generators (NSwag) turn that into an empty class. When the referred schema admits null itself (a nullable enum
+    /// lists null), the plain reference says the same, and generators read it.
+    /// </summary>
+    private static void PlainNullableReferences(OpenApiDocument document)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values ?? [])
+        {
+            if (schema is not OpenApiSchema { Properties: { Count: > 0 } properties })
+            {
+                continue;
+            }
+
+            foreach (var (name, property) in properties.ToList())
+            {
+                if (property.OneOf is { Count: 2 } choices &&
+                    choices.Any(c => c is OpenApiSchema { Type: JsonSchemaType.Null }) &&
+                    choices.OfType<OpenApiSchemaReference>().FirstOrDefault() is { Reference.Id: { } id, Target: { } target } reference &&
+                    (target.Type?.HasFlag(JsonSchemaType.Null) == true || target.Enum?.Any(v => v is null) == true))
+                {
+                    properties[name] = new OpenApiSchemaReference(id, document) { Description = reference.Description ?? property.Description };
+                }
+            }
+        }
+    }
+
+    private static void AddProblem(OpenApiOperation operation, IOpenApiSchema problem, string status, string description)
     {
         if (operation.Responses!.ContainsKey(status))
         {
@@ -93,7 +198,7 @@ internal static class OpenApiSetup
         operation.Responses[status] = new OpenApiResponse
         {
             Description = description,
-            Content = new Dictionary<string, OpenApiMediaType> { [Problems.ContentType] = new OpenApiMediaType() },
+            Content = new Dictionary<string, OpenApiMediaType> { [Problems.ContentType] = new OpenApiMediaType { Schema = problem } },
         };
     }
 }

@@ -16,6 +16,14 @@
       const target = doc.components && doc.components.schemas && doc.components.schemas[refName(schema.$ref)];
       return depth > 2 || !target ? refName(schema.$ref) : schemaText(target, doc, depth);
     }
+    // A value that may be null, or one of several shapes: oneOf/anyOf [{type: null}, {$ref}] and the like.
+    const choices = schema.oneOf || schema.anyOf;
+    if (choices) {
+      const shown = choices.filter(c => c.type !== 'null').map(c => schemaText(c, doc, depth));
+      return shown.join(' | ') + (shown.length < choices.length ? ' | null' : '');
+    }
+    if (schema.allOf) return schema.allOf.map(c => schemaText(c, doc, depth)).join(' & ');
+    if (schema.enum) return schema.enum.map(v => JSON.stringify(v)).join(' | ');
     const type = Array.isArray(schema.type) ? schema.type.filter(t => t !== 'null').join('|') : schema.type;
     if (type === 'array') return schemaText(schema.items, doc, depth + 1) + '[]';
     if (schema.properties) {

@@ -218,6 +218,34 @@ public class EirContractTests
         Assert.Equal(403, refused.Status);
     }
 
+    [Theory]
+    [InlineData("Org2MSP' OR 1=1--")]
+    [InlineData("Org2MSP\u0000")]
+    [InlineData("RegulatorMSP")]
+    [InlineData("Org9MSP")]
+    public async Task Delegate_that_is_not_a_writing_member_of_the_channel_is_refused_and_nothing_is_written(string candidate)
+    {
+        var chaincode = EirChaincode.Create(new EirPolicy { MemberMsps = new HashSet<string>(StringComparer.Ordinal) { "Org1MSP", "Org2MSP", "Org3MSP" } });
+        _ledger.SetCreator(Org1);
+
+        var refused = await _ledger.InvokeAsync(chaincode, "Delegate", candidate).WaitAsync(TimeSpan.FromSeconds(30));
+        var delegation = await Ok<EirDelegation>(Org1, "GetDelegation", "Org1MSP");
+
+        Assert.Equal(400, refused.Status);
+        Assert.Empty(delegation.Delegates);
+    }
+
+    [Fact]
+    public async Task Delegate_without_a_configured_member_list_must_still_be_a_well_formed_msp_id()
+    {
+        var refused = await Invoke(Org1, "Delegate", "Org2MSP' OR 1=1--");
+        var accepted = await Ok<EirDelegation>(Org1, "Delegate", "Org2MSP");
+
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("not an MSP ID", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(["Org2MSP"], accepted.Delegates);
+    }
+
     [Fact]
     public async Task Delegate_may_report_on_behalf_of_the_owner()
     {

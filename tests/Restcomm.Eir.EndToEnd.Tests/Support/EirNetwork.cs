@@ -180,7 +180,11 @@ public sealed class EirNetwork : IAsyncLifetime
         }
     }
 
-    private static EirPolicy Policy => new() { WriterAttribute = WriterAttribute };
+    private static EirPolicy Policy => new()
+    {
+        WriterAttribute = WriterAttribute,
+        MemberMsps = new HashSet<string>(StringComparer.Ordinal) { OperatorA, OperatorB, OperatorC },
+    };
 
     private Task<OperatorApi> StartApiAsync(string mspId, ShiftedClock clock, IReadOnlyDictionary<string, string>? settings = null)
     {

@@ -133,4 +133,17 @@ public sealed class ApiContractTests : ApiTestBase
         Assert.Equal(HttpStatusCode.OK, known.StatusCode);
         Assert.Equal(0, api.Ledger.Submits);
     }
+
+    [Fact]
+    public async Task A_channel_of_the_network_the_organisation_is_not_on_is_403_and_no_peer_is_asked()
+    {
+        await using var api = new Infrastructure.GatewayApiFactory(mspId: "RegulatorMSP", feed: new Infrastructure.ListBlockFeed(), channels: ["eir"]) { OtherChannels = ["roaming-emea"] };
+        var client = await api.ClientWithKeyAsync(ApiScopes.LedgerRead);
+
+        var evaluate = await client.SendAsync(Post("/v1/ledger/roaming-emea/roaming/evaluate", """{"function":"GetAgreement","args":["x"]}""")).WaitAsync(Timeout);
+
+        var problem = await ReadProblemAsync(evaluate, 403, "chaincode-forbidden");
+        Assert.Contains("RegulatorMSP is not a member of channel 'roaming-emea'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(api.Ledger.Calls);
+    }
 }

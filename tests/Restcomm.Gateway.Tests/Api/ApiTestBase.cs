@@ -9,7 +9,7 @@ public abstract class ApiTestBase : IAsyncLifetime
 {
     protected static TimeSpan Timeout => GatewayApiFactory.Timeout;
 
-    private protected GatewayApiFactory Factory { get; private set; } = null!;
+    private protected GatewayApiFactory Factory { get; set; } = null!;
 
     public virtual Task InitializeAsync()
     {

@@ -88,6 +88,23 @@ public sealed class GatewayHostEirTests : IAsyncLifetime
         Assert.Equal("whiteListed", (string?)after["status"]);
     }
 
+    [Theory]
+    [InlineData("Org2MSP' OR 1=1--", "not an MSP ID")]
+    [InlineData("Org9MSP", "not a member of the eir channel")]
+    public async Task Delegating_to_a_non_member_is_400_and_nothing_reaches_the_ledger(string candidate, string why)
+    {
+        using var a = await _operatorA.ClientAsync("eir:read", "eir:write");
+        var height = _ledger.Height;
+
+        using var refused = await a.PostAsJsonAsync("/v1/eir/delegations", new { @delegate = candidate }).WaitAsync(Timeout);
+        var problem = await Json(refused);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(EirEndpoints.InvalidProblem, (string?)problem["type"]);
+        Assert.Contains(why, (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Equal(height, _ledger.Height);
+    }
+
     private static async Task<JsonNode> Json(HttpResponseMessage response)
     {
         using (response)
@@ -144,6 +161,9 @@ public sealed class GatewayHostEirTests : IAsyncLifetime
             builder.UseSetting("Fabric:ClientCertFile", Path.Combine(_dataDirectory, "cert.pem"));
             builder.UseSetting("Fabric:ClientKeyFile", Path.Combine(_dataDirectory, "key.pem"));
             builder.UseSetting("Fabric:Channels:0:Name", "eir");
+            builder.UseSetting("Fabric:Channels:0:Members:0", "Org1MSP");
+            builder.UseSetting("Fabric:Channels:0:Members:1", "Org2MSP");
+            builder.UseSetting("Fabric:Channels:0:Members:2", "Org3MSP");
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton(ledger);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Restcomm.Gateway.Api.Fabric;
+using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
@@ -39,9 +40,18 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
 
     public IReadOnlyList<string> Channels { get; }
 
+    /// <summary>Gateway:ApiKeyCacheTtl, when a test needs key changes seen at once.</summary>
+    public TimeSpan? ApiKeyCacheTtl { get; init; }
+
+    /// <summary>Channels of the network this organisation is not on.</summary>
+    public IReadOnlyList<string> OtherChannels { get; init; } = [];
+
     public FakeLedger Ledger { get; } = new();
 
     public FakePeerProbe Probe { get; } = new();
+
+    /// <summary>The host's clock (the store's too), when a test moves time itself.</summary>
+    public TimeProvider? Clock { get; init; }
 
     public ConcurrentQueue<string> LogLines { get; } = new();
 
@@ -67,6 +77,11 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Gateway:MspId", MspId);
         builder.UseSetting("Gateway:MaxRequestBodyBytes", "4096");
         builder.UseSetting("Gateway:MaxBulkRequestBodyBytes", "65536");
+        if (ApiKeyCacheTtl is { } ttl)
+        {
+            builder.UseSetting("Gateway:ApiKeyCacheTtl", ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         builder.UseSetting("Fabric:NetworkFile", Path.Combine(DataDirectory, "no-network.json"));
         foreach (var (key, value) in _settings)
         {
@@ -78,11 +93,15 @@ internal sealed class GatewayApiFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<ILedger>(Ledger);
             services.AddSingleton<IPeerProbe>(Probe);
+            if (Clock is not null)
+            {
+                services.AddSingleton(Clock);
+            }
             if (Feed is not null)
             {
                 services.AddSingleton(Feed);
                 var channels = Channels.Select(c => new ChannelOptions { Name = c }).ToList();
-                services.AddSingleton(new FabricConnectionHolder(new FabricConnection(MspId, "127.0.0.1:1", null, null, "cert.pem", "key.pem", channels)));
+                services.AddSingleton(new FabricConnectionHolder(new FabricConnection(MspId, "127.0.0.1:1", null, null, "cert.pem", "key.pem", channels) { OtherChannels = OtherChannels }));
             }
         });
     }
@@ -130,8 +149,23 @@ internal sealed class FakeLedger : ILedger
     /// <summary>How long a submit takes (to overlap concurrent requests).</summary>
     public TimeSpan SubmitDelay { get; set; }
 
+    /// <summary>Transactions the ledger knows (committed valid or invalidated), as a restarted API would find them.</summary>
+    public ConcurrentDictionary<string, LedgerTransactionOutcome> Transactions { get; } = new();
+
+    /// <summary>Set with the transaction ID once a submit has recorded it, before it is "endorsed".</summary>
+    public TaskCompletionSource<string> Recorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Submits hang for ever once their transaction ID is recorded, deaf to cancellation: the API process "dies" there.</summary>
+    public bool DieAfterRecording { get; set; }
+
+    /// <summary>Like the Fabric ledger: an earlier attempt's committed transaction is answered instead of a new one, and a new one is recorded before endorsement.</summary>
     public async Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
     {
+        if (IdempotentSubmission.TakeCommitted(call.Channel) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (SubmitDelay > TimeSpan.Zero)
         {
             await Task.Delay(SubmitDelay, cancellationToken);
@@ -139,6 +173,14 @@ internal sealed class FakeLedger : ILedger
 
         Calls.Enqueue(call);
         var n = Interlocked.Increment(ref _submits);
+        var transactionId = $"tx-{n:D4}";
+        await IdempotentSubmission.BeforeEndorseAsync(call.Channel, transactionId, cancellationToken);
+        Recorded.TrySetResult(transactionId);
+        if (DieAfterRecording)
+        {
+            await Task.Delay(System.Threading.Timeout.Infinite, CancellationToken.None);
+        }
+
         if (Unexpected is not null)
         {
             throw Unexpected;
@@ -149,8 +191,11 @@ internal sealed class FakeLedger : ILedger
             throw failure;
         }
 
-        return new LedgerCommit($"tx-{n:D4}", 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}"));
+        return new LedgerCommit(transactionId, 100 + n, System.Text.Encoding.UTF8.GetBytes($"done {n}"));
     }
+
+    public Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken)
+        => Task.FromResult(Transactions.TryGetValue(transactionId, out var outcome) ? outcome : null);
 }
 
 internal sealed class FakePeerProbe : IPeerProbe

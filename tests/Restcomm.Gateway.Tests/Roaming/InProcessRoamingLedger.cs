@@ -112,5 +112,8 @@ internal sealed class InProcessRoamingLedger : IBlockFeed
             var answer = Answer(response);
             return new LedgerCommit(txId, ledger.AppendBlock(txId, change), answer);
         }
+
+        public Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken)
+            => Task.FromResult<LedgerTransactionOutcome?>(null);
     }
 }

@@ -103,6 +103,24 @@ public abstract class IdempotencyStoreTests<TDatabase>(TDatabase database) : Sto
     }
 
     [SkippableFact]
+    public async Task A_claim_that_recorded_its_transaction_is_not_taken_over_blindly_after_the_timeout_but_can_be_taken_over_once()
+    {
+        var store = await NewStoreAsync();
+        await store.Idempotency.BeginAsync("key1", "k-tx", HashA, CancellationToken.None).WaitAsync(Timeout);
+        await store.Idempotency.RecordTransactionAsync("key1", "k-tx", new IdempotentTransaction("eir", "tx-7"), CancellationToken.None).WaitAsync(Timeout);
+        Clock.Advance(store.Idempotency.PendingTimeout + TimeSpan.FromSeconds(1));
+
+        var pending = await store.Idempotency.BeginAsync("key1", "k-tx", HashA, CancellationToken.None).WaitAsync(Timeout);
+        var first = await store.Idempotency.TakeOverAsync("key1", "k-tx", pending.ClaimedAt!.Value, CancellationToken.None).WaitAsync(Timeout);
+        var second = await store.Idempotency.TakeOverAsync("key1", "k-tx", pending.ClaimedAt!.Value, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(IdempotencyDecision.InProgress, pending.Decision);
+        Assert.Equal(new IdempotentTransaction("eir", "tx-7"), pending.Transaction);
+        Assert.True(first);
+        Assert.False(second);
+    }
+
+    [SkippableFact]
     public async Task Purge_forgets_records_older_than_the_cutoff()
     {
         var store = await NewStoreAsync();

@@ -99,5 +99,8 @@ internal sealed class InProcessNumbersLedger : IBlockFeed
             var answer = Answer(response);
             return new LedgerCommit(txId, ledger.AppendBlock(txId, change), answer);
         }
+
+        public Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken)
+            => Task.FromResult<LedgerTransactionOutcome?>(null);
     }
 }

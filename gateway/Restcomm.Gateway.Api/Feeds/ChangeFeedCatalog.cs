@@ -18,6 +18,7 @@ internal static class ChangeFeedCatalog
     [
         new("eir", ApiScopes.EirRead, "EIR"),
         new("roaming", ApiScopes.RoamingRead, "Roaming"),
+        new("numbers", ApiScopes.NumbersRead, "Numbers"),
     ];
 
     public static ChangeFeedApplication? Find(string name) => All.FirstOrDefault(a => a.Name == name);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Restcomm.Gateway.Api.Internal;
@@ -25,7 +24,6 @@ public static class NumbersEndpoints
     internal static readonly LedgerProblemTypes Problems = new("numbers", "numbers", codeAliases: CodeAliases);
 
     private static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     /// <summary>Maps the read endpoints (scope <c>numbers:read</c>) and the write endpoints (scope <c>numbers:write</c>) under <c>/numbers</c>.</summary>
     /// <param name="v1">The <c>/v1</c> group.</param>
@@ -41,10 +39,6 @@ public static class NumbersEndpoints
             write.RequireScope(ApiScopes.NumbersWrite);
         }
 
-        read.MapGet("/changes", Changes).WithName("NumbersChanges")
-            .WithSummary("Every registry change after a cursor, in ledger order; pass back 'cursor' as 'after' to follow.");
-        read.MapGet("/changes/stream", Stream).WithName("NumbersChangeStream")
-            .WithSummary("The change feed as server-sent events (id = cursor; resumes after Last-Event-ID or 'after').");
         read.MapGet("/ports", ListPorts).WithName("NumbersListPorts")
             .WithSummary("Ports this organisation is donor or recipient of, from the read model (open=true: only open ones).");
         read.MapGet("/ports/{portId}", GetPort).WithName("NumbersGetPort").ProducesLedgerProblems(Problems)
@@ -184,72 +178,6 @@ public static class NumbersEndpoints
         var height = index.BlockHeight;
         var ports = await readModel.PortsAsync(gateway.Value.MspId, open ?? false, Math.Clamp(limit ?? 100, 1, 500), cancellationToken).ConfigureAwait(false);
         return Json(new PortsAnswer(ports, height));
-    }
-
-    private static async Task<Results<OkJson<ChangesAnswer>, ProblemAnswer>> Changes(string? after, int? limit, NumbersReadModel readModel, NumberIndex index, CancellationToken cancellationToken)
-    {
-        if (!TryCursor(after, out var from))
-        {
-            return Invalid($"after '{after}' is not a cursor of this feed (a non-negative integer from a previous answer).");
-        }
-
-        if (limit is < 1 or > NumbersReadModel.MaxPage)
-        {
-            return Invalid($"limit must be between 1 and {NumbersReadModel.MaxPage}.");
-        }
-
-        var height = index.BlockHeight;
-        var items = await readModel.ChangesAsync(from, limit ?? 100, cancellationToken).ConfigureAwait(false);
-        var cursor = items.Count > 0 ? items[^1].Cursor : from.ToString(CultureInfo.InvariantCulture);
-        return Json(new ChangesAnswer(items, cursor, height));
-    }
-
-    /// <summary>Server-sent events: each change as <c>id: cursor</c>, <c>event: kind</c>, <c>data: entry JSON</c>; a comment every 15 s keeps proxies open.</summary>
-    private static async Task<Results<EmptyHttpResult, ProblemAnswer>> Stream(
-        HttpContext http, string? after, NumbersReadModel readModel, NumbersProjection projection, CancellationToken cancellationToken)
-    {
-        var resume = http.Request.Headers["Last-Event-ID"].ToString();
-        if (!TryCursor(string.IsNullOrEmpty(resume) ? after : resume, out var from))
-        {
-            return Invalid("'after' (or Last-Event-ID) is not a cursor of this feed.");
-        }
-
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        await http.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var advanced = projection.Advanced;
-                var items = await readModel.ChangesAsync(from, NumbersReadModel.MaxPage, cancellationToken).ConfigureAwait(false);
-                foreach (var item in items)
-                {
-                    var data = JsonSerializer.Serialize(item, NumbersJson.Options);
-                    await http.Response.WriteAsync(
-                        $"id: {item.Cursor}\nevent: {JsonNamingPolicy.CamelCase.ConvertName(item.Change.Kind.ToString())}\ndata: {data}\n\n", cancellationToken).ConfigureAwait(false);
-                    from = long.Parse(item.Cursor, CultureInfo.InvariantCulture);
-                }
-
-                await http.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (items.Count == NumbersReadModel.MaxPage)
-                {
-                    continue;
-                }
-
-                var woke = await Task.WhenAny(advanced, Task.Delay(Heartbeat, cancellationToken)).ConfigureAwait(false);
-                if (woke != advanced)
-                {
-                    await http.Response.WriteAsync(": keep-alive\n\n", cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client went away.
-        }
-
-        return TypedResults.Empty;
     }
 
     private static async Task<Results<CreatedJson<PublishAnswer>, OkJson<PublishAnswer>, ProblemAnswer>> Publish(
@@ -511,12 +439,6 @@ public static class NumbersEndpoints
         where T : struct, Enum
         => string.Join(", ", Enum.GetNames<T>().Select(JsonNamingPolicy.CamelCase.ConvertName));
 
-    private static bool TryCursor(string? text, out long cursor)
-    {
-        cursor = 0;
-        return string.IsNullOrEmpty(text) || (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out cursor) && cursor >= 0);
-    }
-
     private static ProblemAnswer NotInRegistry(E164Number number, long height)
         => Internal.Problems.Result(Problems.NotFound, $"{number} is not in the registry (as of block height {height}).", new Dictionary<string, object?> { ["blockHeight"] = height });
 
@@ -545,9 +467,6 @@ public static class NumbersEndpoints
 
     /// <summary>Ports of this organisation.</summary>
     internal sealed record PortsAnswer(IReadOnlyList<PortRequest> Items, long BlockHeight);
-
-    /// <summary>A page of the change feed; <c>cursor</c> is what to pass as <c>after</c> next (unchanged when nothing was new).</summary>
-    internal sealed record ChangesAnswer(IReadOnlyList<NumberFeedEntry> Items, string Cursor, long BlockHeight);
 
     /// <summary>One capability: <c>name</c>, optional routing <c>uri</c>, <c>consentHash</c> (SHA-256), <c>consentAt</c>, optional <c>consentExpires</c>.</summary>
     internal sealed record CapabilityRequest(string? Name, string? Uri, string? ConsentHash, DateTimeOffset? ConsentAt, DateTimeOffset? ConsentExpires);

@@ -20,7 +20,7 @@ public sealed record PositionedChange(long Seq, long BlockNumber, string TxId, s
 /// that answers lookups. A block's changes are written in the engine's transaction; the index takes the whole block
 /// once that committed, so lookups never wait for the ledger and lag it by at most the block being applied.
 /// </summary>
-public sealed partial class NumbersProjection(NumberIndex index, ILogger<NumbersProjection> logger) : IProjection
+public sealed partial class NumbersProjection(NumberIndex index, ILogger<NumbersProjection> logger) : IProjection, IChangeFeedSource
 {
     /// <summary>The channel the registry lives on.</summary>
     public const string Channel = "numbers";
@@ -127,22 +127,6 @@ public sealed partial class NumbersProjection(NumberIndex index, ILogger<Numbers
         {
             var change = positioned.Change;
             var number = (long)block.Number;
-            await Execute(context, cancellationToken,
-                """
-                INSERT INTO number_changes (channel, seq, block_number, tx_id, kind, e164, change_json)
-                VALUES (@Channel, @Seq, @Block, @TxId, @Kind, @E164, @Json)
-                """,
-                new
-                {
-                    context.Channel,
-                    positioned.Seq,
-                    Block = number,
-                    positioned.TxId,
-                    Kind = JsonNamingPolicy.CamelCase.ConvertName(change.Kind.ToString()),
-                    E164 = change.E164?.ToString(),
-                    Json = JsonSerializer.Serialize(change, NumbersJson.Options),
-                }).ConfigureAwait(false);
-
             if (change.Record is { } record)
             {
                 if (change.Kind == NumberChangeKind.Withdrawn)
@@ -216,11 +200,28 @@ public sealed partial class NumbersProjection(NumberIndex index, ILogger<Numbers
         }
     }
 
+    /// <summary>The change feed this projection's changes join (<c>GET /v1/numbers/changes</c>).</summary>
+    public string Application => "numbers";
+
+    /// <summary>
+    /// Each registry change of the block as the <c>numbers</c> change feed carries it: its kind (<c>published</c>,
+    /// <c>portRequested</c>…), the number (or the block's id, for block changes) and the change as JSON.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="block">The block.</param>
+    /// <returns>The changes.</returns>
+    public IEnumerable<FeedChange> FeedChanges(string channel, LedgerBlock block) =>
+        Changes(block).Select(p => new FeedChange(
+            p.TxId,
+            JsonNamingPolicy.CamelCase.ConvertName(p.Change.Kind.ToString()),
+            p.Change.E164?.ToString() ?? p.Change.Block?.Id.ToString() ?? p.Change.Port?.PortId ?? string.Empty,
+            JsonSerializer.Serialize(p.Change, NumbersJson.Options)));
+
     /// <inheritdoc />
     public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var table in new[] { "number_records", "number_blocks", "number_ports", "number_changes" })
+        foreach (var table in new[] { "number_records", "number_blocks", "number_ports" })
         {
             await Execute(context, cancellationToken, $"DELETE FROM {table} WHERE channel = @Channel", new { context.Channel }).ConfigureAwait(false);
         }

@@ -34,16 +34,3 @@ CREATE TABLE number_ports (
 );
 CREATE INDEX ix_number_ports_recipient_status ON number_ports (channel, recipient, status, due_at);
 CREATE INDEX ix_number_ports_e164 ON number_ports (channel, e164);
-
--- Every change in ledger order. seq = block number * 2^20 + the change's position in the block: it increases with
--- the ledger, and a rebuild from block 0 gives every change the same seq again, so consumers' cursors stay valid.
-CREATE TABLE number_changes (
-    channel        TEXT   NOT NULL,
-    seq            BIGINT NOT NULL,
-    block_number   BIGINT NOT NULL,
-    tx_id          TEXT   NOT NULL,
-    kind           TEXT   NOT NULL,
-    e164           TEXT,
-    change_json    TEXT   NOT NULL,
-    PRIMARY KEY (channel, seq)
-);

@@ -139,7 +139,7 @@ public sealed class NumbersEndpointsTests : IAsyncLifetime
         using var b = await _b.ClientAsync(ApiScopes.NumbersRead, ApiScopes.NumbersWrite);
         await Send(a, "/v1/numbers", Publication(Number), HttpStatusCode.Created);
         await _b.CaughtUpAsync(_ledger.Height);
-        var start = await Get(b, "/v1/numbers/changes", HttpStatusCode.OK);
+        var start = await Get(a, "/v1/numbers/changes", HttpStatusCode.OK); // a cursor of A's own feed
 
         var requested = await Send(b, "/v1/numbers/ports", new { e164 = Number, consentHash = LoaHash }, HttpStatusCode.Created);
         var portId = (string)requested["port"]!["portId"]!;
@@ -153,18 +153,20 @@ public sealed class NumbersEndpointsTests : IAsyncLifetime
         await _a.CaughtUpAsync(_ledger.Height);
         var lookup = await Get(a, $"/v1/numbers/{Number}", HttpStatusCode.OK);
         var feed = await Get(a, "/v1/numbers/changes", HttpStatusCode.OK);
-        var after = await Get(a, $"/v1/numbers/changes?after={(string)start["cursor"]!}", HttpStatusCode.OK);
+        var after = await Get(a, $"/v1/numbers/changes?after={(string)start["nextCursor"]!}", HttpStatusCode.OK);
 
         Assert.Equal("numbers-port-not-due", (string?)early["code"]);
         Assert.True((bool)port["activatedByTimeout"]!);
         Assert.Equal("Org2MSP", (string?)lookup["provider"]);
         Assert.Empty(lookup["capabilities"]!.AsArray());
         Assert.Null(lookup["cnam"]);
-        Assert.Equal(["published", "portRequested", "portActivated"], feed["items"]!.AsArray().Select(i => (string?)i!["change"]!["kind"]));
-        Assert.Equal(["portRequested", "portActivated"], after["items"]!.AsArray().Select(i => (string?)i!["change"]!["kind"]));
-        var cursors = feed["items"]!.AsArray().Select(i => long.Parse((string)i!["cursor"]!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(cursors.Order(), cursors);
-        Assert.Equal(cursors[^1].ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)feed["cursor"]);
+        Assert.Equal(["published", "portRequested", "portActivated"], feed["items"]!.AsArray().Select(i => (string?)i!["kind"]));
+        Assert.Equal(["published", "portRequested", "portActivated"], feed["items"]!.AsArray().Select(i => (string?)i!["payload"]!["kind"]));
+        Assert.Equal(["portRequested", "portActivated"], after["items"]!.AsArray().Select(i => (string?)i!["kind"]));
+        Assert.All(feed["items"]!.AsArray(), i => Assert.Equal(Number, (string?)i!["key"]));
+        var sequences = feed["items"]!.AsArray().Select(i => (long)i!["sequence"]!).ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal((string?)feed["items"]!.AsArray()[^1]!["cursor"], (string?)feed["nextCursor"]);
     }
 
     [Fact]
@@ -220,9 +222,10 @@ public sealed class NumbersEndpointsTests : IAsyncLifetime
         }
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(["event: published", "event: published"], lines.Where(l => l.StartsWith("event: ", StringComparison.Ordinal)));
+        Assert.Equal(["event: change", "event: change"], lines.Where(l => l.StartsWith("event: ", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.Contains("\"kind\":\"published\"", StringComparison.Ordinal)));
         Assert.Equal(2, lines.Count(l => l.StartsWith("id: ", StringComparison.Ordinal)));
-        Assert.Contains(lines, l => l.Contains("+447700900124", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("447700900124", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -232,7 +235,7 @@ public sealed class NumbersEndpointsTests : IAsyncLifetime
 
         var answer = await Get(a, "/v1/numbers/changes?after=abc", HttpStatusCode.BadRequest);
 
-        Assert.Equal("urn:restcomm:problem:numbers-invalid", (string?)answer["type"]);
+        Assert.Equal("urn:restcomm:problem:invalid-cursor", (string?)answer["type"]);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Ledger.Testing;
 using Restcomm.Fabric.Protos.Peer;
@@ -28,13 +27,17 @@ public abstract class NumbersProjectionTests<TDatabase>(TDatabase database) : St
         var port = Port(PortStatus.Requested);
         await RunAsync(store, index, Blocks(port));
 
-        var feed = await new NumbersReadModel(store, Options.Create(new NumbersOptions())).ChangesAsync(0, 100, CancellationToken.None).WaitAsync(Timeout);
+        var feed = (await store.ChangeFeed.ReadAsync(["numbers"], 0, 100, CancellationToken.None).WaitAsync(Timeout)).Items;
         await using var connection = await store.OpenConnectionAsync(CancellationToken.None);
         var providers = await connection.QueryAsync<string>("SELECT provider FROM number_records WHERE channel = 'numbers' ORDER BY e164");
         var status = await connection.QuerySingleAsync<string>("SELECT status FROM number_ports WHERE port_id = @Id", new { Id = port.PortId });
 
-        Assert.Equal([NumberChangeKind.Published, NumberChangeKind.Published, NumberChangeKind.PortRequested, NumberChangeKind.PortActivated], feed.Select(f => f.Change.Kind));
-        Assert.Equal(["1048576", "1048577", "2097152", "4194304"], feed.Select(f => f.Cursor));
+        Assert.Equal(["published", "published", "portRequested", "portActivated"], feed.Select(f => f.Kind));
+        Assert.Equal([NumberChangeKind.Published, NumberChangeKind.Published, NumberChangeKind.PortRequested, NumberChangeKind.PortActivated],
+            feed.Select(f => JsonSerializer.Deserialize<NumberChange>(f.PayloadJson, NumbersJson.Options)!.Kind));
+        Assert.Equal(["+447700900123", "+447700900124", "+447700900123", "+447700900123"], feed.Select(f => f.Key));
+        Assert.Equal([1L, 1, 2, 4], feed.Select(f => f.BlockNumber));
+        Assert.Equal(feed.Select(f => f.Sequence).Order(), feed.Select(f => f.Sequence));
         Assert.Equal(["Org2MSP", "Org1MSP"], providers);
         Assert.Equal("activated", status);
         Assert.Equal(5, index.BlockHeight);
@@ -47,12 +50,11 @@ public abstract class NumbersProjectionTests<TDatabase>(TDatabase database) : St
         var store = await NewStoreAsync();
         var blocks = Blocks(Port(PortStatus.Requested));
         await RunAsync(store, new NumberIndex(), blocks);
-        var model = new NumbersReadModel(store, Options.Create(new NumbersOptions()));
-        var before = await model.ChangesAsync(0, 100, CancellationToken.None);
+        var before = (await store.ChangeFeed.ReadAsync(["numbers"], 0, 100, CancellationToken.None)).Items;
 
         await using (var connection = await store.OpenConnectionAsync(CancellationToken.None))
         {
-            foreach (var table in new[] { "number_changes", "number_records", "number_ports", "projection_positions" })
+            foreach (var table in new[] { "number_records", "number_ports", "projection_positions" })
             {
                 await connection.ExecuteAsync($"DELETE FROM {table}");
             }
@@ -60,9 +62,9 @@ public abstract class NumbersProjectionTests<TDatabase>(TDatabase database) : St
 
         var index = new NumberIndex();
         await RunAsync(store, index, blocks);
-        var after = await model.ChangesAsync(0, 100, CancellationToken.None);
+        var after = (await store.ChangeFeed.ReadAsync(["numbers"], 0, 100, CancellationToken.None)).Items;
 
-        Assert.Equal(before.Select(f => (f.Cursor, f.TransactionId)), after.Select(f => (f.Cursor, f.TransactionId)));
+        Assert.Equal(before.Select(f => (f.Sequence, f.TransactionId, f.Kind)), after.Select(f => (f.Sequence, f.TransactionId, f.Kind)));
         Assert.Equal(2, index.Count);
     }
 

@@ -1,5 +1,4 @@
 using System.Formats.Asn1;
-using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
@@ -37,8 +36,6 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
     // DER OIDs of the curves, as CKA_EC_PARAMS holds them.
     private static readonly byte[] P256Oid = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
     private static readonly byte[] P384Oid = [0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22];
-    private static readonly BigInteger P256Order = BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
-    private static readonly BigInteger P384Order = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", System.Globalization.NumberStyles.HexNumber);
 
     // PKCS#11 is initialised once per process and library (C_Initialize/C_Finalize): signers on the same library share
     // it, and the last one to go finalises it.
@@ -49,7 +46,6 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
     private readonly IPkcs11Library _library;
     private readonly ISession _session;
     private readonly IObjectHandle _key;
-    private readonly BigInteger _order;
     private readonly int _fieldBytes;
     private readonly Lock _lock = new();
     private bool _disposed;
@@ -77,7 +73,6 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
         _key = key;
         PublicKey = publicKey;
         _fieldBytes = publicKey.Q.X!.Length;
-        _order = _fieldBytes == 32 ? P256Order : P384Order;
     }
 
     /// <summary>The public half of the key (to put in the identity's certificate).</summary>
@@ -177,21 +172,7 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
             throw new Pkcs11SignerException($"The token returned a {rs.Length}-byte signature; expected r||s of {2 * _fieldBytes}.");
         }
 
-        var r = new BigInteger(rs.AsSpan(0, _fieldBytes), isUnsigned: true, isBigEndian: true);
-        var s = new BigInteger(rs.AsSpan(_fieldBytes), isUnsigned: true, isBigEndian: true);
-        if (s > _order / 2)
-        {
-            s = _order - s;
-        }
-
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteInteger(r);
-            writer.WriteInteger(s);
-        }
-
-        return writer.Encode();
+        return Internal.LowSSignature.FromFixed(rs);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,3 @@
-using System.Formats.Asn1;
-using System.Numerics;
 using System.Security.Cryptography;
 
 namespace Restcomm.Fabric.Client;
@@ -11,23 +9,16 @@ namespace Restcomm.Fabric.Client;
 /// </summary>
 public sealed class PlatformEcdsaSigner : ISigner, IDisposable
 {
-    private static readonly BigInteger P256Order = BigInteger.Parse(
-        "0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
-
-    private static readonly BigInteger P384Order = BigInteger.Parse(
-        "0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", System.Globalization.NumberStyles.HexNumber);
-
     private readonly ECDsa _key;
-    private readonly BigInteger _order;
     private readonly int _fieldBytes;
 
     private PlatformEcdsaSigner(ECDsa key)
     {
         _key = key;
-        (_order, _fieldBytes, CurveName) = key.KeySize switch
+        (_fieldBytes, CurveName) = key.KeySize switch
         {
-            256 => (P256Order, 32, "P-256"),
-            384 => (P384Order, 48, "P-384"),
+            256 => (32, "P-256"),
+            384 => (48, "P-384"),
             _ => throw new ArgumentException($"Unsupported elliptic curve of {key.KeySize} bits; use P-256 or P-384.", nameof(key)),
         };
     }
@@ -73,21 +64,7 @@ public sealed class PlatformEcdsaSigner : ISigner, IDisposable
             throw new CryptographicException("ECDSA signing failed.");
         }
 
-        var r = new BigInteger(rs[.._fieldBytes], isUnsigned: true, isBigEndian: true);
-        var s = new BigInteger(rs[_fieldBytes..], isUnsigned: true, isBigEndian: true);
-        if (s > _order / 2)
-        {
-            s = _order - s;
-        }
-
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteInteger(r);
-            writer.WriteInteger(s);
-        }
-
-        return writer.Encode();
+        return Internal.LowSSignature.FromFixed(rs);
     }
 
     /// <inheritdoc />

@@ -16,7 +16,6 @@ namespace Restcomm.Cli.Numbers;
 /// </summary>
 internal static class NumbersCommand
 {
-    private const string DefaultKeysFile = ".run/api-keys.json";
     // Numbers start with '+', which the default encoder would print as \u002B.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -39,7 +38,7 @@ internal static class NumbersCommand
         "  ports [--open]",
         "  changes [--after CURSOR] [--limit N]",
         "",
-        $"The API: --url and --key, else RESTCOMM_URL and RESTCOMM_KEY, else --org's entry (default Org1MSP) in --keys (default {DefaultKeysFile}).",
+        $"The API: --url and --key, else RESTCOMM_URL and RESTCOMM_KEY, else --org's entry (default Org1MSP) in --keys (default {RestApi.DefaultKeysFile}).",
         "Writes send a fresh Idempotency-Key (--idempotency-key K to choose one, e.g. to retry safely).",
     ];
 
@@ -88,7 +87,7 @@ internal static class NumbersCommand
             return 2;
         }
 
-        if (!TryResolveApi(o, out var baseUrl, out var key, out var apiError))
+        if (!RestApi.TryResolveApi(o, out var baseUrl, out var key, out var apiError))
         {
             await stderr.WriteLineAsync($"restcomm numbers: {apiError}").ConfigureAwait(false);
             return 2;
@@ -115,11 +114,11 @@ internal static class NumbersCommand
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                await stderr.WriteLineAsync($"restcomm numbers: {(int)response.StatusCode} {Describe(bytes)}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"restcomm numbers: {(int)response.StatusCode} {RestApi.Describe(bytes)}").ConfigureAwait(false);
                 return 1;
             }
 
-            await stdout.WriteLineAsync(Pretty(bytes)).ConfigureAwait(false);
+            await stdout.WriteLineAsync(RestApi.Pretty(bytes, Indented)).ConfigureAwait(false);
             return 0;
         }
         catch (HttpRequestException ex)
@@ -334,76 +333,6 @@ internal static class NumbersCommand
         }
 
         return true;
-    }
-
-    private static bool TryResolveApi(Dictionary<string, string> options, out Uri baseUrl, out string key, out string? error)
-    {
-        baseUrl = null!;
-        key = string.Empty;
-        error = null;
-        var url = options.GetValueOrDefault("url") ?? Environment.GetEnvironmentVariable("RESTCOMM_URL");
-        var token = options.GetValueOrDefault("key") ?? Environment.GetEnvironmentVariable("RESTCOMM_KEY");
-        if (url is null || token is null)
-        {
-            var org = options.GetValueOrDefault("org") ?? "Org1MSP";
-            var file = options.GetValueOrDefault("keys") ?? DefaultKeysFile;
-            try
-            {
-                var entry = JsonNode.Parse(File.ReadAllText(file))?[org];
-                url ??= (string?)entry?["url"];
-                token ??= (string?)entry?["key"];
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
-            {
-                error = $"no --url/--key given and {file} cannot be read ({ex.Message}); start 'make run' or pass --url and --key.";
-                return false;
-            }
-
-            if (url is null || token is null)
-            {
-                error = $"{file} has no url and key for {org}; pass --url and --key.";
-                return false;
-            }
-        }
-
-        if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
-        {
-            error = $"--url '{url}' is not an http(s) address.";
-            return false;
-        }
-
-        baseUrl = parsed;
-        key = token;
-        return true;
-    }
-
-    private static string Pretty(byte[] bytes)
-    {
-        try
-        {
-            return JsonNode.Parse(bytes)?.ToJsonString(Indented) ?? "null";
-        }
-        catch (JsonException)
-        {
-            return Encoding.UTF8.GetString(bytes);
-        }
-    }
-
-    /// <summary>A refusal in one line: the problem's type, detail and code when it is one.</summary>
-    private static string Describe(byte[] bytes)
-    {
-        try
-        {
-            var problem = JsonNode.Parse(bytes);
-            var type = (string?)problem?["type"];
-            var detail = (string?)problem?["detail"] ?? (string?)problem?["title"];
-            var code = (string?)problem?["code"];
-            return $"{type?.Split(':')[^1]}: {detail}{(code is null ? string.Empty : $" (code {code})")}";
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return Encoding.UTF8.GetString(bytes);
-        }
     }
 
     private static void WriteUsage(TextWriter writer)

@@ -98,7 +98,7 @@ public sealed class ExampleContractTests
     }
 
     [Fact]
-    public async Task A_non_member_cannot_read_a_private_asset()
+    public async Task A_non_member_cannot_read_a_private_asset_and_is_refused_as_forbidden()
     {
         _stub.StartTransaction("PutPrivateAsset", "pair-Org1MSP-Org2MSP", "p1").SetTransient("asset", """{"owner":"carol","value":"77"}""");
         await _chaincode.InvokeAsync(_stub, CancellationToken.None);
@@ -106,7 +106,7 @@ public sealed class ExampleContractTests
 
         var read = await _stub.InvokeAsync(_chaincode, "ReadPrivateAsset", "pair-Org1MSP-Org2MSP", "p1");
 
-        Assert.Equal(500, read.Status);
+        Assert.Equal(403, read.Status);
         Assert.Contains("does not have read access", read.Message, StringComparison.Ordinal);
     }
 

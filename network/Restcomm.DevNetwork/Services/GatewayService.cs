@@ -327,8 +327,11 @@ internal sealed class GatewayService(NetworkContext network) : GatewayBase
     private static async Task StreamEventsAsync(
         ChannelLedger ledger, string chaincodeId, ulong start, string after, bool passedPrevious, IServerStreamWriter<ChaincodeEventsResponse> responseStream, CancellationToken ct)
     {
-        for (var number = start; !ct.IsCancellationRequested; number++)
+        // Only cancellation ends the stream, and always as a cancellation: a call that arrives as the network stops must
+        // fail (Unavailable, so the client reconnects) rather than end as if the stream were complete.
+        for (var number = start; ; number++)
         {
+            ct.ThrowIfCancellationRequested();
             await ledger.WaitForBlockAsync(number, ct).ConfigureAwait(false);
             var block = ledger.GetBlock(number) ?? throw new RpcException(new Grpc.Core.Status(StatusCode.Aborted, $"block {number} not found"));
             var response = new ChaincodeEventsResponse { BlockNumber = number };

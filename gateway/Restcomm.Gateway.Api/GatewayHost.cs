@@ -80,6 +80,7 @@ internal static class GatewayHost
         services.AddChangeFeeds(builder.Configuration);
 
         services.AddSingleton<ApiKeyCache>();
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section));
         services.AddAuthentication(ApiKeyClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
         services.AddAuthorization();
@@ -166,6 +167,7 @@ internal static class GatewayHost
         app.UseRouting();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
 

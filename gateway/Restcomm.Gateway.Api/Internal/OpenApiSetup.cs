@@ -76,6 +76,7 @@ internal static class OpenApiSetup
             AddProblem(operation, problem, "400", "Malformed or invalid request (problem+json).");
             AddProblem(operation, problem, "401", "No API key, or an unknown/revoked one (problem+json).");
             AddProblem(operation, problem, "403", "The key lacks the scope, belongs to another organisation, or may only read (problem+json).");
+            AddProblem(operation, problem, "429", "The key made more requests than its rate limit or daily quota allows; retry after the Retry-After seconds (problem+json).");
             var post = string.Equals(context.Description.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase);
             if (post)
             {

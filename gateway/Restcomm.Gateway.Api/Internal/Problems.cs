@@ -27,6 +27,7 @@ internal static class ProblemTypes
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", 405, "The method is not allowed on this resource");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The request body is too large");
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "The request body must be JSON");
+    public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests for this API key");
     public static readonly ProblemType UriTooLong = new("uri-too-long", 414, "The URL is too long");
     public static readonly ProblemType HeadersTooLarge = new("headers-too-large", 431, "The request headers are too large");
     public static readonly ProblemType ChaincodeRejected = new("chaincode-rejected", 422, "The chaincode refused the request");
@@ -53,6 +54,7 @@ internal static class ProblemTypes
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
         414 => UriTooLong,
+        429 => RateLimited,
         431 => HeadersTooLarge,
         503 => PeerUnavailable,
         _ => new ProblemType("http-" + status, status, "HTTP " + status),

@@ -30,6 +30,17 @@ public sealed class CallOptionsTests : PeerTestBase
     }
 
     [Fact]
+    public async Task A_call_whose_stream_the_peer_resets_fails_as_unavailable_so_it_is_retried()
+    {
+        State.ResetEvaluate = true;
+
+        var e = await Assert.ThrowsAsync<EvaluateException>(() => Contract.EvaluateTransactionAsync("Read", "k").WaitAsync(Bound));
+
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Contains("connection to the peer broke", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Each_phase_takes_its_own_deadline_and_falls_back_to_the_gateways_default_without_one()
     {
         var deadline = DateTimeOffset.UtcNow.AddMinutes(7);

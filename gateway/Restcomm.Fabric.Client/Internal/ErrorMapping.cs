@@ -66,8 +66,8 @@ internal static class ErrorMapping
 
     /// <summary>
     /// grpc-dotnet reports a failed TLS handshake (an untrusted or misnamed peer certificate, a client certificate the
-    /// peer refuses) as Internal; Fabric's Go and Node clients report it as Unavailable, which callers retry, so this
-    /// client does too.
+    /// peer refuses) and a connection reset mid-call as Internal; Fabric's Go and Node clients report such transport
+    /// failures as Unavailable, which callers retry, so this client does too.
     /// </summary>
     private static Status TransportStatus(Status status)
     {
@@ -81,6 +81,13 @@ internal static class ErrorMapping
             if (e is System.Security.Authentication.AuthenticationException)
             {
                 return new Status(StatusCode.Unavailable, "TLS handshake with the peer failed: " + e.Message, status.DebugException);
+            }
+
+            // The peer's end of the connection went away mid-call (an HTTP/2 stream or connection reset, e.g. as the
+            // peer stops): a transport failure, retried like any unreachable peer.
+            if (e is System.Net.Http.HttpProtocolException or System.Net.Sockets.SocketException)
+            {
+                return new Status(StatusCode.Unavailable, "The connection to the peer broke: " + e.Message, status.DebugException);
             }
         }
 

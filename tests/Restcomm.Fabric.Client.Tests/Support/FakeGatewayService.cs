@@ -47,6 +47,9 @@ internal sealed class FakePeerState
 
     public Func<string, RpcException?> CommitStatusFault { get; set; } = _ => null;
 
+    /// <summary>When set, Evaluate resets its HTTP/2 stream instead of answering (a peer going away mid-call).</summary>
+    public bool ResetEvaluate { get; set; }
+
     /// <summary>How long Evaluate takes before answering (it gives up when the caller's deadline passes).</summary>
     public TimeSpan EvaluateDelay { get; set; }
 
@@ -87,6 +90,12 @@ internal sealed class FakeGatewayService(FakePeerState state) : GatewayBase
     public override async Task<EvaluateResponse> Evaluate(EvaluateRequest request, ServerCallContext context)
     {
         state.Deadlines.Enqueue(("Evaluate", context.Deadline));
+        if (state.ResetEvaluate)
+        {
+            context.GetHttpContext().Abort();
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
         if (state.EvaluateDelay > TimeSpan.Zero)
         {
             await Task.Delay(state.EvaluateDelay, context.CancellationToken);

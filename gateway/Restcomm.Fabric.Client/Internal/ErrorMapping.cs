@@ -78,14 +78,16 @@ internal static class ErrorMapping
 
         for (var e = status.DebugException; e is not null; e = e.InnerException)
         {
-            if (e is System.Security.Authentication.AuthenticationException)
+            if (e is System.Security.Authentication.AuthenticationException
+                or System.Net.Http.HttpRequestException { HttpRequestError: System.Net.Http.HttpRequestError.SecureConnectionError })
             {
                 return new Status(StatusCode.Unavailable, "TLS handshake with the peer failed: " + e.Message, status.DebugException);
             }
 
-            // The peer's end of the connection went away mid-call (an HTTP/2 stream or connection reset, e.g. as the
-            // peer stops): a transport failure, retried like any unreachable peer.
-            if (e is System.Net.Http.HttpProtocolException or System.Net.Sockets.SocketException)
+            // The peer's end of the connection went away (an HTTP/2 stream or connection reset, e.g. as the peer stops,
+            // or a handshake cut short): a transport failure, retried like any unreachable peer.
+            if (e is IOException or System.Net.Sockets.SocketException
+                or System.Net.Http.HttpRequestException { HttpRequestError: System.Net.Http.HttpRequestError.ConnectionError or System.Net.Http.HttpRequestError.ResponseEnded })
             {
                 return new Status(StatusCode.Unavailable, "The connection to the peer broke: " + e.Message, status.DebugException);
             }

@@ -41,6 +41,9 @@ public sealed class EirNetwork : IAsyncLifetime
 
     public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one HTTP call may take: a multi-megabyte bulk report on a loaded 2-core machine needs more than 30 s.</summary>
+    public static TimeSpan RequestTimeout { get; } = TimeSpan.FromSeconds(90);
+
     internal OperatorApi A { get; private set; } = null!;
 
     internal OperatorApi B { get; private set; } = null!;

@@ -80,7 +80,7 @@ internal sealed class OperatorApi : WebApplicationFactory<EirProjection>
     /// <summary>A plain HTTP client (real sockets) to this API, authenticated with <paramref name="apiKey"/>.</summary>
     public HttpClient Client(string apiKey)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = EirNetwork.Timeout };
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = EirNetwork.RequestTimeout };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }

@@ -19,7 +19,7 @@ internal sealed record Answer(HttpStatusCode Status, string? MediaType, IReadOnl
     }
 }
 
-/// <summary>JSON over HTTP, every call bounded by <see cref="EirNetwork.Timeout"/>.</summary>
+/// <summary>JSON over HTTP, every call bounded by <see cref="EirNetwork.RequestTimeout"/>.</summary>
 internal static class Rest
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
@@ -44,8 +44,8 @@ internal static class Rest
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using var response = await client.SendAsync(request).WaitAsync(EirNetwork.Timeout);
-        var text = await response.Content.ReadAsStringAsync().WaitAsync(EirNetwork.Timeout);
+        using var response = await client.SendAsync(request).WaitAsync(EirNetwork.RequestTimeout);
+        var text = await response.Content.ReadAsStringAsync().WaitAsync(EirNetwork.RequestTimeout);
         var headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
         return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, headers, JsonNode.Parse(text.Length == 0 ? "{}" : text)!);
     }

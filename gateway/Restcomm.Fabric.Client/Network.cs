@@ -60,7 +60,7 @@ public sealed class Network
     /// <param name="chaincodeName">The chaincode whose events to read.</param>
     /// <param name="options">Where to start; by default at the next block to commit.</param>
     /// <param name="cancellationToken">Ends the stream.</param>
-    public async IAsyncEnumerable<ChaincodeEvent> GetChaincodeEventsAsync(
+    public async IAsyncEnumerable<CommittedChaincodeEvent> GetChaincodeEventsAsync(
         string chaincodeName, EventsOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = NewChaincodeEventsRequest(chaincodeName, options);

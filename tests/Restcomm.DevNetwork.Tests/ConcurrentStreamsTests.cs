@@ -79,7 +79,7 @@ public sealed class ConcurrentStreamsTests
         Assert.Empty(afterRestart);
     }
 
-    private static async Task<ChaincodeEvent> FirstEventAsync(Restcomm.Fabric.Client.Network network, ulong from, CancellationToken cancellationToken)
+    private static async Task<CommittedChaincodeEvent> FirstEventAsync(Restcomm.Fabric.Client.Network network, ulong from, CancellationToken cancellationToken)
     {
         await foreach (var e in network.GetChaincodeEventsAsync(TestNetwork.Chaincode, new EventsOptions { StartBlock = from }, cancellationToken))
         {

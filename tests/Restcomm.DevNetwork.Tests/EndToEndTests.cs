@@ -189,7 +189,7 @@ public sealed class EndToEndTests
         var read = await net.Contract("Org2MSP").EvaluateTransactionAsync("ReadAsset", id).WaitAsync(Timeout);
         var network = net.Connect("Org3MSP").GetNetwork(TestNetwork.Channel);
         using var cts = new CancellationTokenSource(Timeout);
-        Restcomm.Fabric.Client.ChaincodeEvent? next = null;
+        Restcomm.Fabric.Client.CommittedChaincodeEvent? next = null;
         await foreach (var e in network.GetChaincodeEventsAsync(TestNetwork.Chaincode, new EventsOptions { Checkpoint = checkpointer }, cts.Token))
         {
             next = e;

@@ -75,7 +75,7 @@ public sealed class RealFabricClientTests(FabricNetworkFixture network)
         var submitted = await contract.SubmitAsync("CreateAsset", new ProposalOptions().AddArguments(id, "Org1MSP", "digest")).WaitAsync(Timeout);
         var status = await submitted.GetStatusAsync().WaitAsync(Timeout);
         using var cts = new CancellationTokenSource(Timeout);
-        ChaincodeEvent? seen = null;
+        CommittedChaincodeEvent? seen = null;
         await foreach (var e in fabric.GetChaincodeEventsAsync("example", new EventsOptions { StartBlock = status.BlockNumber }, cts.Token))
         {
             if (e.TransactionId == submitted.TransactionId)

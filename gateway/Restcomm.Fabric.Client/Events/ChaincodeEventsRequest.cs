@@ -55,14 +55,14 @@ public sealed class ChaincodeEventsRequest
     /// <summary>Streams the events until <paramref name="cancellationToken"/> is cancelled or the connection fails.</summary>
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <exception cref="GatewayException">The Gateway refused the request or the stream broke.</exception>
-    public IAsyncEnumerable<ChaincodeEvent> GetEventsAsync(CancellationToken cancellationToken = default) => GetEventsAsync(null, cancellationToken);
+    public IAsyncEnumerable<CommittedChaincodeEvent> GetEventsAsync(CancellationToken cancellationToken = default) => GetEventsAsync(null, cancellationToken);
 
     /// <summary>Streams the chaincode's events with this stream's own deadline (none by default).</summary>
     /// <param name="request">The stream's deadline or timeout.</param>
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <returns>The events, in commit order.</returns>
     /// <exception cref="GatewayException">The peer refused the request or the stream broke.</exception>
-    public async IAsyncEnumerable<ChaincodeEvent> GetEventsAsync(RequestOptions? request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<CommittedChaincodeEvent> GetEventsAsync(RequestOptions? request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (_signed.Signature.IsEmpty)
         {
@@ -74,7 +74,7 @@ public sealed class ChaincodeEventsRequest
         {
             foreach (var e in response.Events)
             {
-                yield return new ChaincodeEvent(response.BlockNumber, e.TxId, e.ChaincodeId, e.EventName, e.Payload.Memory);
+                yield return new CommittedChaincodeEvent(response.BlockNumber, e.TxId, e.ChaincodeId, e.EventName, e.Payload.Memory);
             }
         }
     }

@@ -41,7 +41,7 @@ public interface ICheckpointer : ICheckpoint
     /// <summary>Records that the chaincode event (and so its transaction) was processed.</summary>
     /// <param name="chaincodeEvent">The processed event.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    ValueTask CheckpointChaincodeEventAsync(ChaincodeEvent chaincodeEvent, CancellationToken cancellationToken = default);
+    ValueTask CheckpointChaincodeEventAsync(CommittedChaincodeEvent chaincodeEvent, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A checkpointer kept in memory: for resuming after a dropped connection within one process.</summary>
@@ -92,7 +92,7 @@ public sealed class InMemoryCheckpointer : ICheckpointer
     }
 
     /// <inheritdoc />
-    public ValueTask CheckpointChaincodeEventAsync(ChaincodeEvent chaincodeEvent, CancellationToken cancellationToken = default)
+    public ValueTask CheckpointChaincodeEventAsync(CommittedChaincodeEvent chaincodeEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chaincodeEvent);
         return CheckpointTransactionAsync(chaincodeEvent.BlockNumber, chaincodeEvent.TransactionId, cancellationToken);

@@ -65,7 +65,7 @@ public sealed class FileCheckpointer : ICheckpointer
         SaveAsync(new State(blockNumber, transactionId), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask CheckpointChaincodeEventAsync(ChaincodeEvent chaincodeEvent, CancellationToken cancellationToken = default)
+    public ValueTask CheckpointChaincodeEventAsync(CommittedChaincodeEvent chaincodeEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chaincodeEvent);
         return CheckpointTransactionAsync(chaincodeEvent.BlockNumber, chaincodeEvent.TransactionId, cancellationToken);

@@ -6,7 +6,7 @@ using Restcomm.Gateway.Store;
 namespace Restcomm.Gateway.Api.Endpoints;
 
 /// <summary>A new key and its token, which is shown this once and never stored.</summary>
-internal sealed record CreatedKeyResponse(KeyResponse Key, string Token);
+internal sealed record CreatedKeyResponse(KeyResponse Key, string? Token);
 
 /// <summary>A key as stored: never its secret.</summary>
 internal sealed record KeyResponse(string Id, string Organisation, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
@@ -31,11 +31,13 @@ internal static class KeyEndpoints
     public static void Map(IEndpointRouteBuilder v1)
     {
         var keys = v1.MapGroup("/keys").WithTags("Keys").RequireScope(ApiScopes.KeysAdmin);
-        keys.MapPost("/", CreateAsync).WithName("CreateKey").WithSummary("Creates a key of this organisation; its token is in this answer only.");
+        keys.MapPost("/", CreateAsync).WithName("CreateKey").AnswersWithSecret()
+            .WithSummary("Creates a key of this organisation; its token is in this answer only (a replay with the same Idempotency-Key answers token: null).");
         keys.MapGet("/", ListAsync).WithName("ListKeys").WithSummary("This organisation's keys, newest first, revoked ones included; no secrets.");
         keys.MapGet("/{id}", GetAsync).WithName("GetKey").WithSummary("One key; no secret.");
         keys.MapPut("/{id}/scopes", SetScopesAsync).WithName("SetKeyScopes").WithSummary("Replaces a key's scopes.");
-        keys.MapPost("/{id}/rotate", RotateAsync).WithName("RotateKey").WithSummary("Gives a key a new secret; the old token stops working. The new token is in this answer only.");
+        keys.MapPost("/{id}/rotate", RotateAsync).WithName("RotateKey").AnswersWithSecret()
+            .WithSummary("Gives a key a new secret; the old token stops working. The new token is in this answer only (a replay answers token: null).");
         keys.MapDelete("/{id}", RevokeAsync).WithName("RevokeKey").WithSummary("Revokes a key.");
     }
 

@@ -123,7 +123,8 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Gatewa
         }
         else
         {
-            await store.Idempotency.CompleteAsync(scope, key, new IdempotentResponse(context.Response.StatusCode, context.Response.ContentType, body), CancellationToken.None).ConfigureAwait(false);
+            var kept = endpoint.Metadata.GetMetadata<SecretAnswerMetadata>() is null ? body : SecretAnswerExtensions.WithoutSecret(body);
+            await store.Idempotency.CompleteAsync(scope, key, new IdempotentResponse(context.Response.StatusCode, context.Response.ContentType, kept), CancellationToken.None).ConfigureAwait(false);
             LogStored(logger, context.Response.StatusCode);
         }
 

@@ -22,3 +22,40 @@ internal static class ReadOnlyPostExtensions
 
     public static bool IsReadOnlyPost(this EndpointMetadataCollection metadata) => metadata.GetMetadata<ReadOnlyPostMetadata>() is not null;
 }
+
+/// <summary>
+/// Marks a POST whose answer holds a secret shown once (a new API key's token): the idempotency store keeps that
+/// answer with its <c>token</c> set to null, so no secret rests in the store, and a replay says the token is not shown again.
+/// </summary>
+internal sealed class SecretAnswerMetadata
+{
+    public static readonly SecretAnswerMetadata Instance = new();
+
+    private SecretAnswerMetadata()
+    {
+    }
+}
+
+internal static class SecretAnswerExtensions
+{
+    public static TBuilder AnswersWithSecret<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(SecretAnswerMetadata.Instance);
+
+    /// <summary>The answer as the idempotency store may keep it: a JSON object's <c>token</c> set to null.</summary>
+    public static byte[] WithoutSecret(byte[] body)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(body) is System.Text.Json.Nodes.JsonObject answer && answer.ContainsKey("token"))
+            {
+                answer["token"] = null;
+                return System.Text.Encoding.UTF8.GetBytes(answer.ToJsonString());
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return body;
+    }
+}

@@ -42,6 +42,26 @@ public sealed class KeyEndpointsTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_replayed_key_creation_answers_without_the_token_and_no_token_rests_in_the_idempotency_store()
+    {
+        var admin = await Factory.ClientWithKeyAsync(ApiScopes.KeysAdmin);
+
+        var first = await Json(await admin.SendAsync(Post("/v1/keys", """{"name":"replayed","scopes":["eir:read"]}""", "create-replay")).WaitAsync(Timeout));
+        using var again = await admin.SendAsync(Post("/v1/keys", """{"name":"replayed","scopes":["eir:read"]}""", "create-replay")).WaitAsync(Timeout);
+        var replayed = await Json(again);
+        var token = first.GetProperty("token").GetString()!;
+        await using var connection = await Factory.Store.OpenConnectionAsync(CancellationToken.None);
+        var stored = string.Join("\n", await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT CAST(response_body AS TEXT) FROM idempotency_records"));
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotency-Replayed").Single());
+        Assert.Equal(first.GetProperty("key").GetProperty("id").GetString(), replayed.GetProperty("key").GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, replayed.GetProperty("token").ValueKind);
+        Assert.DoesNotContain(token[(token.LastIndexOf('_') + 1)..], stored, StringComparison.Ordinal);
+        Assert.Contains("replayed", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scopes_changed_rotation_and_revocation_take_effect_on_the_next_request()
     {
         var admin = await Factory.ClientWithKeyAsync(ApiScopes.KeysAdmin);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -69,7 +67,7 @@ internal static class NumbersCommand
             return 2;
         }
 
-        Call? call;
+        RestCall? call;
         string? error;
         try
         {
@@ -87,56 +85,10 @@ internal static class NumbersCommand
             return 2;
         }
 
-        if (!RestApi.TryResolveApi(o, out var baseUrl, out var key, out var apiError))
-        {
-            await stderr.WriteLineAsync($"restcomm numbers: {apiError}").ConfigureAwait(false);
-            return 2;
-        }
-
-        using var client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        client.BaseAddress = baseUrl;
-        client.Timeout = TimeSpan.FromSeconds(120);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var request = new HttpRequestMessage(call.Method, new Uri(call.Path.TrimStart('/'), UriKind.Relative));
-        if (call.Body is not null)
-        {
-            request.Content = new StringContent(call.Body.ToJsonString(), Encoding.UTF8, "application/json");
-        }
-
-        if (call.Method == HttpMethod.Post && !call.ReadsOnly)
-        {
-            request.Headers.Add("Idempotency-Key", o.GetValueOrDefault("idempotency-key") ?? Guid.NewGuid().ToString());
-        }
-
-        try
-        {
-            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                await stderr.WriteLineAsync($"restcomm numbers: {(int)response.StatusCode} {RestApi.Describe(bytes)}").ConfigureAwait(false);
-                return 1;
-            }
-
-            await stdout.WriteLineAsync(RestApi.Pretty(bytes, Indented)).ConfigureAwait(false);
-            return 0;
-        }
-        catch (HttpRequestException ex)
-        {
-            await stderr.WriteLineAsync($"restcomm numbers: cannot reach {baseUrl}: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await stderr.WriteLineAsync($"restcomm numbers: {baseUrl} did not answer within {client.Timeout.TotalSeconds:0} s.").ConfigureAwait(false);
-            return 1;
-        }
+        return await RestApi.SendAsync("numbers", call, o, Indented, stdout, stderr, handler, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One HTTP call: method, path (with query), JSON body, and whether the POST only reads.</summary>
-    private sealed record Call(HttpMethod Method, string Path, JsonNode? Body = null, bool ReadsOnly = false);
-
-    private static Call? ToCall(List<string> p, Dictionary<string, string> o, List<string> uris, out string? error)
+    private static RestCall? ToCall(List<string> p, Dictionary<string, string> o, List<string> uris, out string? error)
     {
         error = null;
         static string E(string s) => Uri.EscapeDataString(s);
@@ -145,28 +97,28 @@ internal static class NumbersCommand
         switch (action)
         {
             case "lookup" when p.Count == 2:
-                return new Call(HttpMethod.Get, $"/v1/numbers/{E(p[1])}");
+                return new RestCall(HttpMethod.Get, $"/v1/numbers/{E(p[1])}");
             case "lookup" when p.Count > 2:
-                return new Call(HttpMethod.Post, "/v1/numbers/lookup", new JsonObject { ["numbers"] = Strings(p.Skip(1)) }, ReadsOnly: true);
+                return new RestCall(HttpMethod.Post, "/v1/numbers/lookup", new JsonObject { ["numbers"] = Strings(p.Skip(1)) }, ReadsOnly: true);
             case "cnam" when p.Count == 2:
-                return new Call(HttpMethod.Get, $"/v1/numbers/{E(p[1])}/cnam");
+                return new RestCall(HttpMethod.Get, $"/v1/numbers/{E(p[1])}/cnam");
             case "history" when p.Count == 2:
-                return new Call(HttpMethod.Get, $"/v1/numbers/{E(p[1])}/history");
+                return new RestCall(HttpMethod.Get, $"/v1/numbers/{E(p[1])}/history");
             case "publish" when p.Count == 2 && p[1].EndsWith(".json", StringComparison.OrdinalIgnoreCase):
                 var document = JsonNode.Parse(File.ReadAllText(p[1])) ?? throw new JsonException($"{p[1]} holds no JSON value.");
-                return new Call(HttpMethod.Post, document["numbers"] is JsonArray ? "/v1/numbers/bulk" : "/v1/numbers", document);
+                return new RestCall(HttpMethod.Post, document["numbers"] is JsonArray ? "/v1/numbers/bulk" : "/v1/numbers", document);
             case "publish" when p.Count == 2:
-                return Profile(o, uris, new JsonObject { ["e164"] = p[1] }, out error) is { } number ? new Call(HttpMethod.Post, "/v1/numbers", number) : null;
+                return Profile(o, uris, new JsonObject { ["e164"] = p[1] }, out error) is { } number ? new RestCall(HttpMethod.Post, "/v1/numbers", number) : null;
             case "withdraw" when p.Count == 2:
-                return new Call(HttpMethod.Delete, $"/v1/numbers/{E(p[1])}");
+                return new RestCall(HttpMethod.Delete, $"/v1/numbers/{E(p[1])}");
             case "withdraw" when p.Count > 2:
-                return new Call(HttpMethod.Post, "/v1/numbers/withdraw", new JsonObject { ["numbers"] = Strings(p.Skip(1)) });
+                return new RestCall(HttpMethod.Post, "/v1/numbers/withdraw", new JsonObject { ["numbers"] = Strings(p.Skip(1)) });
             case "block" when p.Count == 3 && sub == "publish":
-                return Profile(o, uris, new JsonObject { ["id"] = p[2] }, out error) is { } block ? new Call(HttpMethod.Post, "/v1/numbers/blocks", block) : null;
+                return Profile(o, uris, new JsonObject { ["id"] = p[2] }, out error) is { } block ? new RestCall(HttpMethod.Post, "/v1/numbers/blocks", block) : null;
             case "block" when p.Count == 3 && sub == "get":
-                return new Call(HttpMethod.Get, $"/v1/numbers/blocks/{E(p[2])}");
+                return new RestCall(HttpMethod.Get, $"/v1/numbers/blocks/{E(p[2])}");
             case "block" when p.Count == 3 && sub == "withdraw":
-                return new Call(HttpMethod.Delete, $"/v1/numbers/blocks/{E(p[2])}");
+                return new RestCall(HttpMethod.Delete, $"/v1/numbers/blocks/{E(p[2])}");
             case "port" when p.Count == 3 && sub == "request":
                 if (!o.TryGetValue("consent-hash", out var loa))
                 {
@@ -180,11 +132,11 @@ internal static class NumbersCommand
                     body["dueAt"] = due;
                 }
 
-                return new Call(HttpMethod.Post, "/v1/numbers/ports", body);
+                return new RestCall(HttpMethod.Post, "/v1/numbers/ports", body);
             case "port" when p.Count == 3 && sub == "get":
-                return new Call(HttpMethod.Get, $"/v1/numbers/ports/{E(p[2])}");
+                return new RestCall(HttpMethod.Get, $"/v1/numbers/ports/{E(p[2])}");
             case "port" when p.Count == 3 && sub is "concur" or "cancel" or "activate":
-                return new Call(HttpMethod.Post, $"/v1/numbers/ports/{E(p[2])}/{sub}", new JsonObject());
+                return new RestCall(HttpMethod.Post, $"/v1/numbers/ports/{E(p[2])}/{sub}", new JsonObject());
             case "port" when p.Count == 3 && sub == "conflict":
                 if (!o.TryGetValue("reason", out var reason))
                 {
@@ -192,9 +144,9 @@ internal static class NumbersCommand
                     return null;
                 }
 
-                return new Call(HttpMethod.Post, $"/v1/numbers/ports/{E(p[2])}/conflict", new JsonObject { ["reason"] = reason });
+                return new RestCall(HttpMethod.Post, $"/v1/numbers/ports/{E(p[2])}/conflict", new JsonObject { ["reason"] = reason });
             case "ports" when p.Count == 1:
-                return new Call(HttpMethod.Get, "/v1/numbers/ports" + (o.ContainsKey("open") ? "?open=true" : ""));
+                return new RestCall(HttpMethod.Get, "/v1/numbers/ports" + (o.ContainsKey("open") ? "?open=true" : ""));
             case "changes" when p.Count == 1:
                 var query = new List<string>();
                 if (o.TryGetValue("after", out var after))
@@ -207,7 +159,7 @@ internal static class NumbersCommand
                     query.Add("limit=" + E(limit));
                 }
 
-                return new Call(HttpMethod.Get, "/v1/numbers/changes" + (query.Count == 0 ? "" : "?" + string.Join('&', query)));
+                return new RestCall(HttpMethod.Get, "/v1/numbers/changes" + (query.Count == 0 ? "" : "?" + string.Join('&', query)));
             default:
                 return null;
         }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -68,7 +66,7 @@ internal static class RoamingCommand
             return 2;
         }
 
-        Call? call;
+        RestCall? call;
         string? error;
         try
         {
@@ -91,74 +89,16 @@ internal static class RoamingCommand
             return 2;
         }
 
-        if (!RestApi.TryResolveApi(options, out var baseUrl, out var key, out var apiError))
-        {
-            await stderr.WriteLineAsync($"restcomm roaming: {apiError}").ConfigureAwait(false);
-            return 2;
-        }
-
-        using var client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        client.BaseAddress = baseUrl;
-        client.Timeout = TimeSpan.FromSeconds(120);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var request = new HttpRequestMessage(call.Method, new Uri(call.Path.TrimStart('/'), UriKind.Relative));
-        if (call.Body is not null)
-        {
-            request.Content = new StringContent(call.Body.ToJsonString(), Encoding.UTF8, "application/json");
-        }
-
-        if (call.Method == HttpMethod.Post && !call.ReadsOnly)
-        {
-            request.Headers.Add("Idempotency-Key", options.GetValueOrDefault("idempotency-key") ?? Guid.NewGuid().ToString());
-        }
-
-        try
-        {
-            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                await stderr.WriteLineAsync($"restcomm roaming: {(int)response.StatusCode} {RestApi.Describe(bytes)}").ConfigureAwait(false);
-                return 1;
-            }
-
-            if (call.OutFile is { } outFile)
-            {
-                await File.WriteAllBytesAsync(outFile, bytes, cancellationToken).ConfigureAwait(false);
-                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"wrote {bytes.Length} bytes to {outFile}")).ConfigureAwait(false);
-                return 0;
-            }
-
-            await stdout.WriteLineAsync(RestApi.Pretty(bytes, Indented)).ConfigureAwait(false);
-            return 0;
-        }
-        catch (HttpRequestException ex)
-        {
-            await stderr.WriteLineAsync($"restcomm roaming: cannot reach {baseUrl}: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await stderr.WriteLineAsync($"restcomm roaming: {baseUrl} did not answer within {client.Timeout.TotalSeconds:0} s.").ConfigureAwait(false);
-            return 1;
-        }
-        catch (IOException ex)
-        {
-            await stderr.WriteLineAsync($"restcomm roaming: cannot write {call.OutFile}: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
+        return await RestApi.SendAsync("roaming", call, options, Indented, stdout, stderr, handler, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One HTTP call: method, path (with query), JSON body, whether the POST only reads, and where to save a file answer.</summary>
-    private sealed record Call(HttpMethod Method, string Path, JsonNode? Body = null, bool ReadsOnly = false, string? OutFile = null);
-
-    private static Call? ToCall(List<string> p, Dictionary<string, string> o, out string? error)
+    private static RestCall? ToCall(List<string> p, Dictionary<string, string> o, out string? error)
     {
         error = null;
         var area = p.ElementAtOrDefault(0);
         var action = p.ElementAtOrDefault(1);
         string E(string s) => Uri.EscapeDataString(s);
-        Call? Need(int count, Func<Call> make)
+        RestCall? Need(int count, Func<RestCall> make)
         {
             if (p.Count != count)
             {
@@ -168,34 +108,34 @@ internal static class RoamingCommand
             return make();
         }
 
-        Call? call = (area, action) switch
+        RestCall? call = (area, action) switch
         {
-            ("agreements", "list") => Need(2, () => new Call(HttpMethod.Get, "/v1/roaming/agreements" + Query(o, ("party", "party"), ("limit", "limit"), ("cursor", "cursor")))),
-            ("agreements", "get") => Need(3, () => new Call(HttpMethod.Get, $"/v1/roaming/agreements/{E(p[2])}")),
-            ("agreements", "document") => Need(3, () => new Call(HttpMethod.Get, $"/v1/roaming/agreements/{E(p[2])}/document" + Query(o, ("version", "version")))),
-            ("agreements", "propose") => Need(3, () => new Call(HttpMethod.Post, "/v1/roaming/agreements", ReadJson(p[2]))),
-            ("agreements", "accept") => Need(3, () => new Call(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/accept", new JsonObject { ["documentHash"] = o.GetValueOrDefault("hash") })),
-            ("agreements", "amend") => Need(4, () => new Call(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/amendments", ReadJson(p[3]))),
-            ("agreements", "accept-amendment") => Need(3, () => new Call(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/amendments/accept", new JsonObject { ["documentHash"] = o.GetValueOrDefault("hash") })),
-            ("agreements", "decline-amendment") => Need(3, () => new Call(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/amendments/decline", new JsonObject())),
-            ("agreements", "terminate") when o.ContainsKey("effective-to") && o.ContainsKey("reason") => Need(3, () => new Call(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/terminate",
+            ("agreements", "list") => Need(2, () => new RestCall(HttpMethod.Get, "/v1/roaming/agreements" + Query(o, ("party", "party"), ("limit", "limit"), ("cursor", "cursor")))),
+            ("agreements", "get") => Need(3, () => new RestCall(HttpMethod.Get, $"/v1/roaming/agreements/{E(p[2])}")),
+            ("agreements", "document") => Need(3, () => new RestCall(HttpMethod.Get, $"/v1/roaming/agreements/{E(p[2])}/document" + Query(o, ("version", "version")))),
+            ("agreements", "propose") => Need(3, () => new RestCall(HttpMethod.Post, "/v1/roaming/agreements", ReadJson(p[2]))),
+            ("agreements", "accept") => Need(3, () => new RestCall(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/accept", new JsonObject { ["documentHash"] = o.GetValueOrDefault("hash") })),
+            ("agreements", "amend") => Need(4, () => new RestCall(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/amendments", ReadJson(p[3]))),
+            ("agreements", "accept-amendment") => Need(3, () => new RestCall(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/amendments/accept", new JsonObject { ["documentHash"] = o.GetValueOrDefault("hash") })),
+            ("agreements", "decline-amendment") => Need(3, () => new RestCall(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/amendments/decline", new JsonObject())),
+            ("agreements", "terminate") when o.ContainsKey("effective-to") && o.ContainsKey("reason") => Need(3, () => new RestCall(HttpMethod.Post, $"/v1/roaming/agreements/{E(p[2])}/terminate",
                 new JsonObject { ["effectiveTo"] = o["effective-to"], ["reason"] = o["reason"] })),
-            ("batches", "list") => Need(2, () => new Call(HttpMethod.Get, "/v1/roaming/batches" + Query(o,
+            ("batches", "list") => Need(2, () => new RestCall(HttpMethod.Get, "/v1/roaming/batches" + Query(o,
                 ("agreement", "agreementId"), ("period", "period"), ("status", "status"), ("visited", "visited"), ("home", "home"), ("limit", "limit"), ("cursor", "cursor")))),
-            ("batches", "get") => Need(4, () => new Call(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}")),
-            ("batches", "records") => Need(4, () => new Call(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/records")),
-            ("batches", "proof") => Need(5, () => new Call(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/records/{E(p[4])}/proof")),
+            ("batches", "get") => Need(4, () => new RestCall(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}")),
+            ("batches", "records") => Need(4, () => new RestCall(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/records")),
+            ("batches", "proof") => Need(5, () => new RestCall(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/records/{E(p[4])}/proof")),
             ("batches", "verify") => Need(5, () => Verify(p[2], p[3], ReadJson(p[4]))),
-            ("batches", "rap") when o.ContainsKey("out") => Need(4, () => new Call(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/rap" + Query(o, ("sequence", "sequence")), OutFile: o["out"])),
-            ("batches", "submit") => Need(3, () => new Call(HttpMethod.Post, "/v1/roaming/batches", ReadJson(p[2]))),
+            ("batches", "rap") when o.ContainsKey("out") => Need(4, () => new RestCall(HttpMethod.Get, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/rap" + Query(o, ("sequence", "sequence")), OutFile: o["out"])),
+            ("batches", "submit") => Need(3, () => new RestCall(HttpMethod.Post, "/v1/roaming/batches", ReadJson(p[2]))),
             ("batches", "reject") when p.Count > 4 => Reject(p, out error),
-            ("batches", "accept") => Need(4, () => new Call(HttpMethod.Post, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/accept", new JsonObject())),
-            ("sequences", _) when p.Count == 3 => new Call(HttpMethod.Get, $"/v1/roaming/file-sequences/{E(p[1])}/{E(p[2])}"),
-            ("statements", "list") => Need(2, () => new Call(HttpMethod.Get, "/v1/roaming/statements" + Query(o, ("agreement", "agreementId")))),
-            ("statements", "get") => Need(4, () => new Call(HttpMethod.Get, $"/v1/roaming/statements/{E(p[2])}/{E(p[3])}")),
-            ("statements", "close") => Need(4, () => new Call(HttpMethod.Post, "/v1/roaming/statements", new JsonObject { ["agreementId"] = p[2], ["period"] = p[3] })),
-            ("statements", "sign") => Need(4, () => new Call(HttpMethod.Post, $"/v1/roaming/statements/{E(p[2])}/{E(p[3])}/sign", new JsonObject { ["statementHash"] = o.GetValueOrDefault("hash") })),
-            ("statements", "dispute") when o.ContainsKey("reason") => Need(4, () => new Call(HttpMethod.Post, $"/v1/roaming/statements/{E(p[2])}/{E(p[3])}/dispute", new JsonObject { ["reason"] = o["reason"] })),
+            ("batches", "accept") => Need(4, () => new RestCall(HttpMethod.Post, $"/v1/roaming/batches/{E(p[2])}/{E(p[3])}/accept", new JsonObject())),
+            ("sequences", _) when p.Count == 3 => new RestCall(HttpMethod.Get, $"/v1/roaming/file-sequences/{E(p[1])}/{E(p[2])}"),
+            ("statements", "list") => Need(2, () => new RestCall(HttpMethod.Get, "/v1/roaming/statements" + Query(o, ("agreement", "agreementId")))),
+            ("statements", "get") => Need(4, () => new RestCall(HttpMethod.Get, $"/v1/roaming/statements/{E(p[2])}/{E(p[3])}")),
+            ("statements", "close") => Need(4, () => new RestCall(HttpMethod.Post, "/v1/roaming/statements", new JsonObject { ["agreementId"] = p[2], ["period"] = p[3] })),
+            ("statements", "sign") => Need(4, () => new RestCall(HttpMethod.Post, $"/v1/roaming/statements/{E(p[2])}/{E(p[3])}/sign", new JsonObject { ["statementHash"] = o.GetValueOrDefault("hash") })),
+            ("statements", "dispute") when o.ContainsKey("reason") => Need(4, () => new RestCall(HttpMethod.Post, $"/v1/roaming/statements/{E(p[2])}/{E(p[3])}/dispute", new JsonObject { ["reason"] = o["reason"] })),
             _ => null,
         };
 
@@ -207,7 +147,7 @@ internal static class RoamingCommand
         return call;
     }
 
-    private static Call Verify(string fileId, string batch, JsonNode saved)
+    private static RestCall Verify(string fileId, string batch, JsonNode saved)
     {
         // A saved proof answer carries the record's canonical encoding and the proof; only those two are sent.
         var body = new JsonObject
@@ -215,10 +155,10 @@ internal static class RoamingCommand
             ["canonicalRecord"] = saved["canonicalRecord"]?.DeepClone(),
             ["proof"] = saved["proof"]?.DeepClone(),
         };
-        return new Call(HttpMethod.Post, $"/v1/roaming/batches/{Uri.EscapeDataString(fileId)}/{Uri.EscapeDataString(batch)}/proof-verification", body, ReadsOnly: true);
+        return new RestCall(HttpMethod.Post, $"/v1/roaming/batches/{Uri.EscapeDataString(fileId)}/{Uri.EscapeDataString(batch)}/proof-verification", body, ReadsOnly: true);
     }
 
-    private static Call? Reject(List<string> p, out string? error)
+    private static RestCall? Reject(List<string> p, out string? error)
     {
         error = null;
         var rejections = new JsonArray();
@@ -242,7 +182,7 @@ internal static class RoamingCommand
             rejections.Add(rejection);
         }
 
-        return new Call(HttpMethod.Post, $"/v1/roaming/batches/{Uri.EscapeDataString(p[2])}/{Uri.EscapeDataString(p[3])}/rejections", new JsonObject { ["rejections"] = rejections });
+        return new RestCall(HttpMethod.Post, $"/v1/roaming/batches/{Uri.EscapeDataString(p[2])}/{Uri.EscapeDataString(p[3])}/rejections", new JsonObject { ["rejections"] = rejections });
     }
 
     private static JsonNode ReadJson(string path)

@@ -1,26 +1,17 @@
 using System.Net;
 using Restcomm.Roaming.EndToEnd.Tests.Support;
-using Restcomm.Tap3;
+using Restcomm.Roaming.Scenario;
 
 namespace Restcomm.Roaming.EndToEnd.Tests;
 
 /// <summary>
 /// Roaming clearing as two operators run it on <c>make run</c>, with a third on the same channel: every call is HTTP to
 /// an operator's own REST API, which signs with its organisation's identity, submits through the gateway client to the
-/// dev network (endorsed by the pair) and answers reads from its own projection of the channel's blocks. Usage is dated
-/// two calendar months back, so the period has ended when it is closed.
+/// dev network (endorsed by the pair) and answers reads from its own projection of the channel's blocks. The story itself
+/// (<see cref="RoamingClearingScenario"/>) also runs on real Fabric peers (tests/Restcomm.RealFabric.Tests).
 /// </summary>
 public sealed class RoamingEndToEndTests(RoamingNetwork network) : IClassFixture<RoamingNetwork>
 {
-    private const string AgreementId = "AB-E2E-1";
-    private const string TadigA = "AAAA1";
-    private const string TadigB = "BBBB2";
-
-    /// <summary>First day of the settled month: two calendar months before today.</summary>
-    private static readonly DateOnly PeriodStart = FirstOfMonth(DateTime.UtcNow).AddMonths(-2);
-
-    private static readonly string Period = PeriodStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-
     private HttpClient A => network.A.Client(network.KeyA);
 
     private HttpClient B => network.B.Client(network.KeyB);
@@ -34,129 +25,7 @@ public sealed class RoamingEndToEndTests(RoamingNetwork network) : IClassFixture
         using var b = B;
         using var c = C;
 
-        // Agreement: A proposes with the document in the body; B accepts naming its hash and reads the terms.
-        var proposed = (await a.PostJsonAsync("/v1/roaming/agreements", Agreement())).Expect(HttpStatusCode.Created);
-        Assert.Equal("proposed", (string?)proposed.Body["agreement"]!["status"]);
-        var accepted = (await b.PostJsonAsync($"/v1/roaming/agreements/{AgreementId}/accept", new { documentHash = proposed.Text("documentHash") })).Expect(HttpStatusCode.OK);
-        Assert.Equal("active", (string?)accepted.Body["agreement"]!["status"]);
-        Assert.True(accepted.Number("blockHeight") > accepted.Number("blockNumber"), "a write answers once the read model holds its block");
-        var terms = (await b.GetJsonAsync($"/v1/roaming/agreements/{AgreementId}/document")).Expect(HttpStatusCode.OK);
-        Assert.Equal("tieredLinear", (string?)terms.Body["document"]!["directions"]![0]!["discount"]!["kind"]);
-
-        // Usage: A (visited) submits three batches for B's subscribers; B submits one for A's.
-        var file1 = FileId.Format(TadigA, TadigB, 1);
-        var file2 = FileId.Format(TadigA, TadigB, 2);
-        var fileB = FileId.Format(TadigB, TadigA, 1);
-        (await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 1, 1, [Moc(300, 600, 0), Moc(300, 600, 1), Moc(300, 600, 2), Moc(300, 600, 3)]))).Expect(HttpStatusCode.Created);
-        // The SMS is priced 55 where the agreement says 50: a finding for the home operator, not a refusal.
-        (await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 1, 2, [Moc(240, 480, 10), Moc(240, 480, 11), Moc(240, 480, 12), Sms(55, 13)]))).Expect(HttpStatusCode.Created);
-        var last = (await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 2, 1, [Data(1_048_576, 2000, 20), Data(1_048_576, 2000, 21)]))).Expect(HttpStatusCode.Created);
-        Assert.Equal("submitted", (string?)last.Body["batch"]!["status"]);
-        (await b.PostJsonAsync("/v1/roaming/batches", Batch(TadigB, TadigA, 1, 1, [Moc(120, 200, 30), Moc(120, 200, 31)]))).Expect(HttpStatusCode.Created);
-        var again = (await b.PostJsonAsync("/v1/roaming/batches", Batch(TadigB, TadigA, 1, 1, [Moc(120, 200, 30), Moc(120, 200, 31)]))).Expect(HttpStatusCode.OK);
-        Assert.True((bool?)again.Body["alreadySubmitted"]);
-
-        // Nothing can be closed while batches wait, and A cannot reconcile its own usage.
-        var early = await a.PostJsonAsync("/v1/roaming/statements", new { agreementId = AgreementId, period = Period });
-        Assert.Equal(HttpStatusCode.Conflict, early.Status);
-        Assert.Equal("urn:restcomm:problem:roaming-failed-precondition", early.Text("type"));
-        Assert.Equal("unreconciled-batches", early.Text("code"));
-        var own = await a.PostJsonAsync($"/v1/roaming/batches/{file1}/1/accept", new { });
-        Assert.Equal(HttpStatusCode.Forbidden, own.Status);
-        Assert.Equal("urn:restcomm:problem:roaming-forbidden", own.Text("type"));
-
-        // B lists the batches addressed to it, two per page, from its read model.
-        await network.B.CaughtUpAsync(network.LedgerHeight);
-        var page1 = (await b.GetJsonAsync($"/v1/roaming/batches?home=Org2MSP&period={Period}&limit=2")).Expect(HttpStatusCode.OK);
-        var page2 = (await b.GetJsonAsync($"/v1/roaming/batches?home=Org2MSP&period={Period}&limit=2&cursor={Uri.EscapeDataString(page1.Text("nextCursor"))}")).Expect(HttpStatusCode.OK);
-        var listed = page1.Body["items"]!.AsArray().Concat(page2.Body["items"]!.AsArray()).Select(i => $"{i!["fileId"]}/{i["header"]!["batchNumber"]}").ToList();
-        Assert.Equal([$"{file1}/1", $"{file1}/2", $"{file2}/1"], listed);
-        Assert.Null(page2.Body["nextCursor"]);
-        Assert.True(page1.Number("blockHeight") >= last.Number("blockNumber") + 1);
-
-        // B re-validates batch 2: the SMS is a rate mismatch (expected 50).
-        var records = (await b.GetJsonAsync($"/v1/roaming/batches/{file1}/2/records")).Expect(HttpStatusCode.OK);
-        Assert.Equal(4, records.Body["records"]!.AsArray().Count);
-        var finding = Assert.Single(records.Body["findings"]!.AsArray());
-        Assert.Equal(3, (int?)finding!["index"]);
-        Assert.Equal("rate-mismatch", (string?)finding["code"]);
-        Assert.Equal(50, (long?)finding["expectedChargeMinor"]);
-
-        // B rejects two records with RAP error codes and accepts the rest; A accepts B's batch.
-        (await b.PostJsonAsync($"/v1/roaming/batches/{file1}/1/rejections", new { rejections = new[] { new { index = 0, errorCode = 200, reason = "duplicate call" } } })).Expect(HttpStatusCode.OK);
-        (await b.PostJsonAsync($"/v1/roaming/batches/{file1}/2/rejections", new { rejections = new[] { new { index = 3, errorCode = 34, reason = "charge not at the IOT" } } })).Expect(HttpStatusCode.OK);
-        foreach (var (file, batch) in new[] { (file1, 1), (file1, 2), (file2, 1) })
-        {
-            var reconciled = (await b.PostJsonAsync($"/v1/roaming/batches/{file}/{batch}/accept", new { })).Expect(HttpStatusCode.OK);
-            Assert.Equal("reconciled", (string?)reconciled.Body["batch"]!["status"]);
-        }
-
-        (await a.PostJsonAsync($"/v1/roaming/batches/{fileB}/1/accept", new { })).Expect(HttpStatusCode.OK);
-
-        // The RAP 1.5 file of batch 1 returns the rejected call with its error code, from B to A.
-        var rap = await b.GetJsonAsync($"/v1/roaming/batches/{file1}/1/rap");
-        Assert.Equal(HttpStatusCode.OK, rap.Status);
-        var returned = RapDecoder.Decode(rap.Bytes).ReturnBatch!;
-        Assert.Equal(TadigB, returned.BatchControl.Sender);
-        Assert.Equal(TadigA, returned.BatchControl.Recipient);
-        var severe = Assert.IsType<RapSevereReturn>(Assert.Single(returned.Returns));
-        Assert.Equal(200, Assert.Single(severe.Errors).ErrorCode);
-        Assert.Equal("234150000000000", severe.CallEvent?.Imsi);
-
-        // A closes the period, B co-signs it.
-        var closed = (await a.PostJsonAsync("/v1/roaming/statements", new { agreementId = AgreementId, period = Period })).Expect(HttpStatusCode.Created);
-        Assert.Equal("proposed", (string?)closed.Body["state"]!["status"]);
-        var signed = (await b.PostJsonAsync($"/v1/roaming/statements/{AgreementId}/{Period}/sign", new { statementHash = (string?)closed.Body["state"]!["statementHash"] })).Expect(HttpStatusCode.OK);
-        Assert.Equal("signed", (string?)signed.Body["state"]!["status"]);
-        Assert.Equal("Org2MSP", (string?)signed.Body["state"]!["signedBy"]);
-
-        // The statement: in A's network MOC local 1620 s accepted = 3240 at IOT; tiered linear 600 s at 120/min + 1020 s
-        // at 60/min = 2220 (discount 1020), data 2 MB = 4000: payable 6220. In B's network 2 × 2 min at 100 = 400.
-        // Net 5820, paid by B (its subscribers used more), due the period's last day + 15 + 15 days.
-        await network.A.CaughtUpAsync(network.LedgerHeight);
-        var statement = (await a.GetJsonAsync($"/v1/roaming/statements/{AgreementId}/{Period}")).Expect(HttpStatusCode.OK);
-        var figures = statement.Body["statement"]!;
-        var inA = figures["directions"]!.AsArray().Single(d => (string?)d!["visitedMspId"] == "Org1MSP")!;
-        var inB = figures["directions"]!.AsArray().Single(d => (string?)d!["visitedMspId"] == "Org2MSP")!;
-        Assert.Equal(7240, (long?)inA["chargeMinor"]);
-        Assert.Equal(6220, (long?)inA["discountedMinor"]);
-        Assert.Equal(400, (long?)inB["discountedMinor"]);
-        Assert.Equal(5820, (long?)figures["netMinor"]);
-        Assert.Equal("Org2MSP", (string?)figures["netPayerMspId"]);
-        Assert.Equal("Org1MSP", (string?)figures["netPayeeMspId"]);
-        Assert.Equal(PeriodStart.AddMonths(1).AddDays(-1).AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)figures["dueDate"]);
-        Assert.Equal("signed", (string?)statement.Body["state"]!["status"]);
-
-        // C, on the same channel: public headers only.
-        await network.C.CaughtUpAsync(network.LedgerHeight);
-        foreach (var path in new[]
-        {
-            $"/v1/roaming/agreements/{AgreementId}/document", $"/v1/roaming/batches/{file1}/1/records",
-            $"/v1/roaming/batches/{file1}/1/records/1/proof", $"/v1/roaming/batches/{file1}/1/rap",
-        })
-        {
-            var refused = await c.GetJsonAsync(path);
-            Assert.True(refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"C got {(int)refused.Status} from {path}: {refused.Body.ToJsonString()}");
-            Assert.DoesNotContain("234150000000", refused.Body.ToJsonString(), StringComparison.Ordinal);
-        }
-
-        var seenByC = (await c.GetJsonAsync($"/v1/roaming/batches?agreementId={AgreementId}")).Expect(HttpStatusCode.OK);
-        Assert.Equal(4, seenByC.Body["items"]!.AsArray().Count);
-        Assert.DoesNotContain("234150000000", seenByC.Body.ToJsonString(), StringComparison.Ordinal);
-        var statementSeenByC = (await c.GetJsonAsync($"/v1/roaming/statements/{AgreementId}/{Period}")).Expect(HttpStatusCode.OK);
-        Assert.Null(statementSeenByC.Body["statement"]);
-        Assert.Equal("signed", (string?)statementSeenByC.Body["state"]!["status"]);
-        var agreementSeenByC = (await c.GetJsonAsync($"/v1/roaming/agreements/{AgreementId}")).Expect(HttpStatusCode.OK);
-        Assert.Equal(proposed.Text("documentHash"), (string?)agreementSeenByC.Body["agreement"]!["versions"]![0]!["documentHash"]);
-
-        // A Merkle proof of one record, from B, verifies at C against the public header alone; a changed record does not.
-        var proof = (await b.GetJsonAsync($"/v1/roaming/batches/{file1}/1/records/1/proof")).Expect(HttpStatusCode.OK);
-        Assert.True((bool?)proof.Body["verifiedAgainstHeader"]);
-        var verified = (await c.PostJsonAsync($"/v1/roaming/batches/{file1}/1/proof-verification", new { canonicalRecord = proof.Text("canonicalRecord"), proof = proof.Body["proof"] })).Expect(HttpStatusCode.OK);
-        Assert.True((bool?)verified.Body["valid"], verified.Body.ToJsonString());
-        var tampered = proof.Text("canonicalRecord")[..^2] + (proof.Text("canonicalRecord")[^2..] == "00" ? "01" : "00");
-        var forged = (await c.PostJsonAsync($"/v1/roaming/batches/{file1}/1/proof-verification", new { canonicalRecord = tampered, proof = proof.Body["proof"] })).Expect(HttpStatusCode.OK);
-        Assert.False((bool?)forged.Body["valid"]);
+        await new RoamingClearingScenario(a, b, c, RoamingClearingScenario.NewTag()).RunAsync();
     }
 
     [Fact]
@@ -165,8 +34,27 @@ public sealed class RoamingEndToEndTests(RoamingNetwork network) : IClassFixture
         using var a = A;
         var height = network.LedgerHeight;
 
-        var unknown = await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 90, 1, [Moc(60, 120, 0)], agreementId: "NO-SUCH"));
-        var malformed = await a.PostJsonAsync("/v1/roaming/statements", new { agreementId = AgreementId, period = "2025-13" });
+        var month = new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 10, 9, 0, 0, TimeSpan.Zero).AddMonths(-2);
+        var record = new UsageRecord
+        {
+            Service = RoamingService.MocLocal,
+            EventTimeUtc = month,
+            Quantity = 60,
+            ChargeMinor = 120,
+            DecimalPlaces = 3,
+            TapRecordSha256 = UsageRecord.TapHash([1, 2, 3]),
+            Imsi = "234150000000001",
+            CallReference = "call-1",
+        };
+        var batch = new
+        {
+            agreementId = "NO-SUCH", senderTadig = "AAAA1", recipientTadig = "BBBB2", fileSequenceNumber = 90, batchNumber = 1,
+            period = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), decimalPlaces = 3,
+            records = new[] { record },
+        };
+
+        var unknown = await a.PostJsonAsync("/v1/roaming/batches", batch);
+        var malformed = await a.PostJsonAsync("/v1/roaming/statements", new { agreementId = "AB-E2E-1", period = "2025-13" });
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Equal("urn:restcomm:problem:roaming-not-found", unknown.Text("type"));
@@ -174,79 +62,4 @@ public sealed class RoamingEndToEndTests(RoamingNetwork network) : IClassFixture
         Assert.Equal("urn:restcomm:problem:roaming-invalid", malformed.Text("type"));
         Assert.Equal(height, network.LedgerHeight);
     }
-
-    private static DateOnly FirstOfMonth(DateTime day) => new(day.Year, day.Month, 1);
-
-    /// <summary>
-    /// A (Org1MSP, AAAA1) and B (Org2MSP, BBBB2) in SDR with 3 decimals. In A's network: MOC local 120/min per 60 s,
-    /// SMS 50, data 2000/MB per KB, with a tiered linear discount on MOC local (120/min up to 600 s, then 60/min). In
-    /// B's network: MOC local 100/min per 60 s, no discount. Payment 15+15.
-    /// </summary>
-    private static AgreementDocument Agreement() => new()
-    {
-        AgreementId = AgreementId,
-        PartyA = new AgreementParty { MspId = RoamingNetwork.OperatorA, Tadigs = [TadigA] },
-        PartyB = new AgreementParty { MspId = RoamingNetwork.OperatorB, Tadigs = [TadigB] },
-        ValidFrom = PeriodStart.AddYears(-1),
-        ValidTo = PeriodStart.AddYears(2),
-        Currency = "SDR",
-        DecimalPlaces = 3,
-        LocalCurrencies = ["EUR"],
-        ExchangeRateSource = "IMF SDR daily",
-        PaymentTerms = "15+15",
-        Directions =
-        [
-            new DirectionTerms
-            {
-                VisitedMspId = RoamingNetwork.OperatorA,
-                Rates =
-                [
-                    new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 120, ChargingIncrement = 60 },
-                    new ServiceRate { Service = RoamingService.SmsMo, PricePerUnit = 50 },
-                    new ServiceRate { Service = RoamingService.Data, PricePerUnit = 2000, ChargingIncrement = 1024 },
-                ],
-                Discount = new DiscountModel
-                {
-                    Kind = DiscountKind.TieredLinear,
-                    Services =
-                    [
-                        new ServiceDiscount
-                        {
-                            Service = RoamingService.MocLocal,
-                            Tiers = [new DiscountTier { FromQuantity = 0, Price = 120 }, new DiscountTier { FromQuantity = 600, Price = 60 }],
-                        },
-                    ],
-                },
-            },
-            new DirectionTerms
-            {
-                VisitedMspId = RoamingNetwork.OperatorB,
-                Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 100, ChargingIncrement = 60 }],
-            },
-        ],
-    };
-
-    private static object Batch(string sender, string recipient, int file, int batch, UsageRecord[] records, string agreementId = AgreementId)
-        => new { agreementId, senderTadig = sender, recipientTadig = recipient, fileSequenceNumber = file, batchNumber = batch, period = Period, decimalPlaces = 3, records };
-
-    private static UsageRecord Moc(long seconds, long charge, int n) => Record(RoamingService.MocLocal, seconds, charge, n);
-
-    private static UsageRecord Sms(long charge, int n) => Record(RoamingService.SmsMo, 1, charge, n);
-
-    private static UsageRecord Data(long bytes, long charge, int n) => Record(RoamingService.Data, bytes, charge, n);
-
-    /// <summary>Record <paramref name="n"/> on the 10th of the period, local time UTC+1, of subscriber 2341500000000nn.</summary>
-    private static UsageRecord Record(RoamingService service, long quantity, long charge, int n) => new()
-    {
-        Service = service,
-        EventTimeUtc = new DateTimeOffset(PeriodStart.Year, PeriodStart.Month, 10, 9, 0, 0, TimeSpan.Zero).AddMinutes(n),
-        UtcOffsetMinutes = 60,
-        Quantity = quantity,
-        ChargeMinor = charge,
-        DecimalPlaces = 3,
-        TapRecordSha256 = UsageRecord.TapHash(BitConverter.GetBytes(n * 7919L + quantity)),
-        Imsi = $"2341500000000{n:D2}",
-        Msisdn = $"4477009000{n:D2}",
-        CallReference = $"call-{n}",
-    };
 }

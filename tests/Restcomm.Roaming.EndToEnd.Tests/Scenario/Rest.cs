@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace Restcomm.Roaming.EndToEnd.Tests.Support;
+namespace Restcomm.Roaming.Scenario;
 
 /// <summary>An HTTP answer: status, headers and the JSON body.</summary>
 internal sealed record Answer(HttpStatusCode Status, string? MediaType, IReadOnlyDictionary<string, string> Headers, JsonNode Body)
@@ -20,9 +20,12 @@ internal sealed record Answer(HttpStatusCode Status, string? MediaType, IReadOnl
     }
 }
 
-/// <summary>JSON over HTTP, every call bounded by <see cref="RoamingNetwork.Timeout"/>.</summary>
+/// <summary>JSON over HTTP, every call bounded by <see cref="Timeout"/>.</summary>
 internal static class Rest
 {
+    /// <summary>How long one HTTP call may take, answer included.</summary>
+    public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(90);
+
     private static readonly System.Text.Json.JsonSerializerOptions Web = Restcomm.Roaming.RoamingJson.Options;
 
     public static Task<Answer> GetJsonAsync(this HttpClient client, string path) => SendAsync(client, HttpMethod.Get, path, null, null);
@@ -45,8 +48,8 @@ internal static class Rest
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using var response = await client.SendAsync(request).WaitAsync(RoamingNetwork.Timeout);
-        var bytes = await response.Content.ReadAsByteArrayAsync().WaitAsync(RoamingNetwork.Timeout);
+        using var response = await client.SendAsync(request).WaitAsync(Timeout);
+        var bytes = await response.Content.ReadAsByteArrayAsync().WaitAsync(Timeout);
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var text = mediaType is not null && mediaType.Contains("json", StringComparison.Ordinal) ? System.Text.Encoding.UTF8.GetString(bytes) : "";
         var headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);

@@ -31,6 +31,9 @@ internal sealed class RestApiProcess : IAsyncDisposable
     /// <summary>An API key of the organisation with every scope.</summary>
     public string Key { get; }
 
+    /// <summary>The <c>restcomm</c> CLI's assembly, built once per run (run it with <c>dotnet</c>).</summary>
+    public static async Task<string> CliAsync() => (await Builds.Value).Cli;
+
     /// <summary>Builds the API and the CLI (once per run), makes a key and starts the API of <paramref name="mspId"/>.</summary>
     public static async Task<RestApiProcess> StartAsync(string mspId)
     {

@@ -16,6 +16,7 @@ namespace Restcomm.Benchmarks.RoamingClose;
 /// <c>CloseStatementPeriod</c> — the range read of the period index, one public read per batch, the accepted usage
 /// summed per direction and service, the discount, the figures written to the pair's collection. Each run builds a
 /// fresh ledger (agreement, N submitted and accepted batches) and closes it once; the setup's rate is printed too.
+/// With <c>--network FILE</c> the same close runs on a network instead (<see cref="RoamingCloseOnNetwork"/>).
 /// </summary>
 internal static class RoamingCloseDriver
 {
@@ -28,18 +29,34 @@ internal static class RoamingCloseDriver
         var batches = 10_000;
         var records = 5;
         var runs = 3;
+        var inFlight = 64;
+        var evaluations = 5;
+        string? network = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
+            if (args[i] == "--network")
+            {
+                network = args[i + 1];
+                continue;
+            }
+
             var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             switch (args[i])
             {
                 case "--batches": batches = value; break;
                 case "--records": records = value; break;
                 case "--runs": runs = value; break;
+                case "--in-flight": inFlight = value; break;
+                case "--evaluations": evaluations = value; break;
                 default:
-                    await Console.Error.WriteLineAsync("usage: roaming-close [--batches N] [--records R] [--runs K]").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync("usage: roaming-close [--batches N] [--records R] [--runs K] | roaming-close --network FILE [--batches N] [--records R] [--in-flight K] [--evaluations E]").ConfigureAwait(false);
                     return 2;
             }
+        }
+
+        if (network is not null)
+        {
+            return await RoamingCloseOnNetwork.RunAsync(network, batches, records, inFlight, evaluations).ConfigureAwait(false);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"roaming-close: {batches} batches x {records} records, {runs} run(s), {Environment.ProcessorCount} cores, .NET {Environment.Version}"));

@@ -13,6 +13,7 @@ using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Api.Numbers;
 using Restcomm.Gateway.Api.Roaming;
+using Restcomm.Gateway.Api.Roaming.TapFiles;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
@@ -73,6 +74,7 @@ internal static class GatewayHost
         services.AddSingleton<RoamingReadModel>();
         services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
         services.AddSingleton<RoamingLedgerClient>();
+        services.AddTapUploads(builder.Configuration);
         services.AddNumbers(builder.Configuration);
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();

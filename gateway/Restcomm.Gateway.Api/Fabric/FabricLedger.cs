@@ -24,6 +24,10 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IBlockFeed, IDisposabl
         _gateway = new Lazy<FabricGateway>(() => connection.OpenGateway(options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>A chaincode on a channel over this organisation's one gateway connection, for pipelines that drive the
+    /// endorse, submit and commit steps themselves (TAP ingestion).</summary>
+    public Contract GetContract(string channel, string chaincode) => _gateway.Value.GetNetwork(channel).GetContract(chaincode);
+
     public async Task<ReadOnlyMemory<byte>> EvaluateAsync(LedgerCall call, CancellationToken cancellationToken)
     {
         try

@@ -20,7 +20,7 @@ internal abstract class JsonAnswer<TValue>(TValue value, JsonSerializerOptions o
 
     public string ContentType => "application/json; charset=utf-8";
 
-    public Task ExecuteAsync(HttpContext httpContext)
+    public virtual Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = status;
         return httpContext.Response.WriteAsJsonAsync(value, options, ContentType, httpContext.RequestAborted);
@@ -42,4 +42,20 @@ internal sealed class CreatedJson<TValue>(TValue value, JsonSerializerOptions op
     : JsonAnswer<TValue>(value, options, StatusCodes.Status201Created), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status201Created);
+}
+
+/// <summary>202 with a JSON body in the context's settings and a <c>Location</c> to follow the work it accepted.</summary>
+internal sealed class AcceptedJson<TValue>(string location, TValue value, JsonSerializerOptions options)
+    : JsonAnswer<TValue>(value, options, StatusCodes.Status202Accepted), IEndpointMetadataProvider
+{
+    /// <summary>Where the accepted work can be followed.</summary>
+    public string Location => location;
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status202Accepted);
+
+    public override Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.Location = location;
+        return base.ExecuteAsync(httpContext);
+    }
 }

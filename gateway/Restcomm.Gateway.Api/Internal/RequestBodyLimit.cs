@@ -14,7 +14,7 @@ internal sealed class BulkBodyMetadata
     }
 }
 
-/// <summary>Which body limit applies to a request.</summary>
+/// <summary>Which body limit applies to a request (a file upload's own limit, a bulk endpoint's, or the default).</summary>
 internal static class RequestBodyLimit
 {
     /// <summary>The endpoint takes a bulk body; see <see cref="BulkBodyMetadata"/>.</summary>
@@ -23,7 +23,15 @@ internal static class RequestBodyLimit
 
     /// <summary>The largest body the request's endpoint accepts (routing must have run).</summary>
     public static long For(HttpContext context, GatewayOptions options)
-        => context.GetEndpoint()?.Metadata.GetMetadata<BulkBodyMetadata>() is null
+    {
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<Roaming.TapFiles.UploadBodyMetadata>() is { } upload)
+        {
+            return upload.MaxBytes;
+        }
+
+        return metadata?.GetMetadata<BulkBodyMetadata>() is null
             ? options.MaxRequestBodyBytes
             : Math.Max(options.MaxRequestBodyBytes, options.MaxBulkRequestBodyBytes);
+    }
 }

@@ -99,6 +99,7 @@ public static class RoamingEndpoints
         read.MapGet("/statements/{agreementId}/{period}", GetStatement).WithName("RoamingGetStatement").ProducesLedgerProblems(Problems)
             .WithSummary("A period statement: public state, and for the parties its figures (discounts, payables, bilateral net).");
 
+        TapFiles.TapFileEndpoints.Map(read, write, v1.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<TapFiles.TapUploadOptions>>().Value.MaxBytes);
         write.MapPost("/agreements", Propose).WithName("RoamingProposeAgreement").ProducesLedgerProblems(Problems)
             .WithSummary("Proposes an agreement (the document in the body goes to the pair's collection as transient data).");
         write.MapPost("/agreements/{agreementId}/accept", Accept).WithName("RoamingAcceptAgreement").ProducesLedgerProblems(Problems)

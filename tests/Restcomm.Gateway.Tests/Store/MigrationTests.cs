@@ -60,9 +60,17 @@ public abstract class EirReadModelUpgradeTests<TDatabase>(TDatabase database) : 
         await using (var connection = await old.OpenConnectionAsync(CancellationToken.None))
         {
             // Take the store back to version 4, as a gateway of the previous release left it, with EIR rows and a position.
-            await connection.ExecuteAsync("DROP TABLE eir_entries; DROP TABLE projection_positions; DELETE FROM schema_migrations WHERE version >= 2");
-            await connection.ExecuteAsync("DROP TABLE IF EXISTS roaming_agreements; DROP TABLE IF EXISTS roaming_batches; DROP TABLE IF EXISTS roaming_statements; DROP TABLE IF EXISTS ingestion_batches; DROP TABLE IF EXISTS ingestion_jobs; DROP TABLE IF EXISTS number_records; DROP TABLE IF EXISTS number_blocks; DROP TABLE IF EXISTS number_ports; DROP TABLE IF EXISTS number_changes; CREATE TABLE projection_checkpoints (x INTEGER)");
-            await connection.ExecuteAsync("DROP TABLE IF EXISTS change_feed; DROP TABLE IF EXISTS change_feed_head; DROP TABLE IF EXISTS webhook_subscriptions; DROP TABLE IF EXISTS webhook_dead_letters");
+            // Every table a later migration created goes (read from the store itself, so a new migration needs no
+            // change here), and version 1's own table that version 2 replaced comes back.
+            var tables = await connection.QueryAsync<string>(Database.Provider == StoreProvider.Sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                : "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+            foreach (var table in tables.Where(t => t is not ("schema_migrations" or "api_keys" or "idempotency_records" or "ledger_events")))
+            {
+                await connection.ExecuteAsync(Database.Provider == StoreProvider.Sqlite ? $"DROP TABLE IF EXISTS {table}" : $"DROP TABLE IF EXISTS {table} CASCADE");
+            }
+
+            await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE version >= 2; CREATE TABLE projection_checkpoints (x INTEGER)");
             await connection.ExecuteAsync("ALTER TABLE idempotency_records DROP COLUMN ledger_channel; ALTER TABLE idempotency_records DROP COLUMN transaction_id");
             await Restcomm.Gateway.Store.Internal.Migrator.ApplyAsync(connection, Restcomm.Gateway.Store.Internal.SqlDialect.For(Database.Provider), CancellationToken.None, upToVersion: 4).WaitAsync(Timeout);
             await connection.ExecuteAsync("INSERT INTO eir_entries (channel, entry_id, target, list, owner, entry_json, block_number) VALUES ('eir', 'e1', 't', 'black', 'Org1MSP', '{}', 3)");

@@ -18,10 +18,12 @@ using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
 namespace Restcomm.Benchmarks;
 
 /// <summary>
-/// <c>ingest-throughput [--records N,N…] [--batch N,N…] [--in-flight K,K…]</c>: the dev network (roaming-emea) and the
-/// roaming chaincode over mutual TLS in this process, and <c>restcomm tap ingest</c> as a child process for each
-/// setting: a generated TAP 3.12 file from start to last batch committed. Prints records committed per second (wall
-/// time of the child, validation pass included) and the child's peak resident memory (VmHWM).
+/// <c>ingest-throughput [--records N,N…] [--batch N,N…] [--in-flight K,K…] [--network FILE]</c>: the dev network
+/// (roaming-emea) and the roaming chaincode over mutual TLS in this process, and <c>restcomm tap ingest</c> as a child
+/// process for each setting: a generated TAP 3.12 file from start to last batch committed. Prints records committed per
+/// second (wall time of the child, validation pass included) and the child's peak resident memory (VmHWM). With
+/// <c>--network FILE</c> nothing is started: the runs go to that network (e.g. real Fabric from <c>make network-up</c>),
+/// with names and seeds drawn per invocation so runs can share its ledger.
 /// </summary>
 public static class IngestionLoad
 {
@@ -33,7 +35,9 @@ public static class IngestionLoad
         var root = Path.Combine(Path.GetTempPath(), "restcomm-ingest-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load before: {Load()}");
-        await using var host = await NetworkHost.StartAsync(root).ConfigureAwait(false);
+        var external = Array.IndexOf(args, "--network") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        await using var host = external is null ? await NetworkHost.StartAsync(root).ConfigureAwait(false) : NetworkHost.Attach(external);
+        var invocation = external is null ? 0 : System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 1_000_000);
         var cli = CliDll();
         var run = 0;
         Console.WriteLine("records | batch | in flight | batches | wall s | committed rec/s | child peak RSS MiB | child CPU s | network+chaincode CPU s | load");
@@ -45,7 +49,7 @@ public static class IngestionLoad
                 foreach (var inFlight in inFlights)
                 {
                     run++;
-                    var seed = 1000 + run;
+                    var seed = 1000 + run + invocation;
                     var path = Path.Combine(root, $"bench-{n}-{seed}.tap");
                     await using (var stream = File.Create(path))
                     {
@@ -53,7 +57,7 @@ public static class IngestionLoad
                     }
 
                     var header = new TapTrafficGenerator(seed).Header;
-                    var agreement = $"BENCH-{run}";
+                    var agreement = $"BENCH-{invocation}-{run}";
                     await host.AgreeAsync(agreement, header.BatchControl!.Sender!, header.BatchControl.Recipient!).ConfigureAwait(false);
                     self.Refresh();
                     var hostCpuBefore = self.TotalProcessorTime;
@@ -160,11 +164,14 @@ public static class IngestionLoad
     /// <summary>The dev network and the roaming chaincode, on free loopback ports.</summary>
     private sealed class NetworkHost : IAsyncDisposable
     {
-        private ChaincodeServer _chaincode = null!;
-        private DevNetworkHost _network = null!;
+        private ChaincodeServer? _chaincode;
+        private DevNetworkHost? _network;
         private readonly List<Gateway> _gateways = [];
 
         public string NetworkJson { get; private set; } = "";
+
+        /// <summary>A network already running, described by <paramref name="networkJson"/>.</summary>
+        public static NetworkHost Attach(string networkJson) => new() { NetworkJson = Path.GetFullPath(networkJson) };
 
         public static async Task<NetworkHost> StartAsync(string root)
         {
@@ -248,8 +255,15 @@ public static class IngestionLoad
                 gateway.Dispose();
             }
 
-            await _network.DisposeAsync().ConfigureAwait(false);
-            await _chaincode.DisposeAsync().ConfigureAwait(false);
+            if (_network is not null)
+            {
+                await _network.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_chaincode is not null)
+            {
+                await _chaincode.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

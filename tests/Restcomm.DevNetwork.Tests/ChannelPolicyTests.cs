@@ -114,4 +114,43 @@ public sealed class ChannelPolicyTests
             Assert.Equal(rules[org].Writers, writers.RuleOf(org));
         });
     }
+
+    [Fact]
+    public void Every_channel_has_the_same_organisations_on_the_dev_network_as_in_the_real_networks_configtx_yaml_and_scripts()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Restcomm.Fabric.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("repository root not found");
+        }
+
+        var config = DevNetworkConfig.Load(Path.Combine(root.FullName, "network", "dev", "devnet.json"));
+        var yaml = File.ReadAllText(Path.Combine(root.FullName, "network", "fabric", "configtx.yaml"));
+        var script = File.ReadAllText(Path.Combine(root.FullName, "network", "fabric", "lib", "common.sh"));
+        var ids = System.Text.RegularExpressions.Regex.Matches(yaml, @"&(?<anchor>\w+)\s+Name: (?<id>\w+)")
+            .ToDictionary(m => m.Groups["anchor"].Value, m => m.Groups["id"].Value);
+        var profileOf = System.Text.RegularExpressions.Regex.Matches(
+                System.Text.RegularExpressions.Regex.Match(script, @"CHANNEL_PROFILE=\((?<map>[^)]*)\)").Groups["map"].Value, @"\[(?<channel>[\w-]+)\]=(?<profile>\w+)")
+            .ToDictionary(m => m.Groups["channel"].Value, m => m.Groups["profile"].Value);
+        var domainOf = config.Orgs.ToDictionary(o => o.Domain.Split('.')[0], o => o.MspId);
+        var scriptOrgs = System.Text.RegularExpressions.Regex.Matches(
+                System.Text.RegularExpressions.Regex.Match(script, @"CHANNEL_ORGS=\((?<map>[^)]*)\)").Groups["map"].Value, @"\[(?<channel>[\w-]+)\]=""(?<orgs>[^""]*)""")
+            .ToDictionary(m => m.Groups["channel"].Value, m => m.Groups["orgs"].Value.Split(' ').Select(o => domainOf[o]).Order(StringComparer.Ordinal).ToList());
+
+        Assert.Equal(config.Channels.Select(c => c.Name).Order(StringComparer.Ordinal), profileOf.Keys.Order(StringComparer.Ordinal));
+        foreach (var channel in config.Channels)
+        {
+            var profile = System.Text.RegularExpressions.Regex.Match(yaml,
+                $@"^  {profileOf[channel.Name]}:\s*$(?:\n(?!  \w).*)*?\n\s+Application:(?:\n(?!  \w).*)*?\n\s+Organizations: \[(?<orgs>[^\]]*)\]",
+                System.Text.RegularExpressions.RegexOptions.Multiline);
+            Assert.True(profile.Success, $"no Application organisations for profile {profileOf[channel.Name]}");
+            var real = profile.Groups["orgs"].Value.Split(',').Select(a => ids[a.Trim().TrimStart('*')]).Order(StringComparer.Ordinal).ToList();
+            var dev = channel.AllOrgs.Order(StringComparer.Ordinal).ToList();
+            Assert.True(real.SequenceEqual(dev), $"{channel.Name}: configtx.yaml has {string.Join(",", real)}, devnet.json {string.Join(",", dev)}");
+            Assert.True(scriptOrgs[channel.Name].SequenceEqual(dev), $"{channel.Name}: common.sh joins {string.Join(",", scriptOrgs[channel.Name])}");
+        }
+
+        // The regulator reads the EIR, the number registry and the audit channel, and writes none of them.
+        Assert.All(new[] { "eir", "numbers", "audit" }, name => Assert.Equal(["RegulatorMSP"], config.Channels.Single(c => c.Name == name).Readers));
+    }
 }

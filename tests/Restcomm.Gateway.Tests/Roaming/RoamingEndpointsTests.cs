@@ -193,15 +193,16 @@ public sealed class RoamingEndpointsTests : IAsyncLifetime
             .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Name is "get" or "post").Select(o => (Path: p.Name, Method: o.Name, Operation: o.Value)))
             .ToList();
 
-        // 11 of the roaming group, and the change feed's poll and stream.
-        Assert.Equal(13, operations.Count(o => o.Method == "get"));
-        Assert.Equal(13, operations.Count(o => o.Method == "post"));
+        // 11 of the roaming group, the change feed's poll and stream, and the TAP uploads' list and single read.
+        Assert.Equal(15, operations.Count(o => o.Method == "get"));
+        Assert.Equal(14, operations.Count(o => o.Method == "post"));
         foreach (var (path, method, operation) in operations)
         {
             var where = $"{method} {path}";
             Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), where);
             var responses = operation.GetProperty("responses");
-            var success = responses.TryGetProperty("201", out var created) ? created : responses.GetProperty("200");
+            var success = responses.TryGetProperty("201", out var created) ? created
+                : responses.TryGetProperty("202", out var accepted) ? accepted : responses.GetProperty("200");
             Assert.True(success.GetProperty("content").EnumerateObject().Single().Value.TryGetProperty("schema", out _), where);
             Assert.True(responses.GetProperty("400").GetProperty("content").TryGetProperty("application/problem+json", out _), where);
         }

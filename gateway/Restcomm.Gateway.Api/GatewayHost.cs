@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Restcomm.Gateway.Api.Audit;
 using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Api.Endpoints;
 using Restcomm.Gateway.Api.Feeds;
@@ -74,6 +75,13 @@ internal static class GatewayHost
         services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
         services.AddSingleton<RoamingLedgerClient>();
         services.AddNumbers(builder.Configuration);
+        services.AddAudit(builder.Configuration);
+        if (gateway.IsRegulatorProfile)
+        {
+            // A reader activates nothing: ports are the providers' to activate.
+            services.PostConfigure<NumbersOptions>(o => o.ActivateDuePorts = false);
+        }
+
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
@@ -173,13 +181,25 @@ internal static class GatewayHost
 
         var v1 = app.MapGroup("/v1");
         v1.AddEndpointFilter(LedgerProblemExtensions.AnswerLedgerFailuresAsProblems);
-        LedgerEndpoints.Map(v1);
-        KeyEndpoints.Map(v1);
-        v1.MapEirEndpoints();
-        v1.MapRoamingEndpoints();
-        v1.MapNumbersEndpoints();
-        v1.MapChangeFeeds();
-        v1.MapWebhookEndpoints();
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.IsRegulatorProfile)
+        {
+            // The regulator's API: read routes only, so a write is not there to be refused (404/405).
+            LedgerEndpoints.MapWhoAmI(v1);
+            v1.MapAuditEndpoints();
+            v1.MapChangeFeeds();
+            DashboardPage.Map(app);
+        }
+        else
+        {
+            LedgerEndpoints.Map(v1);
+            KeyEndpoints.Map(v1);
+            v1.MapEirEndpoints();
+            v1.MapRoamingEndpoints();
+            v1.MapNumbersEndpoints();
+            v1.MapAuditEndpoints();
+            v1.MapChangeFeeds();
+            v1.MapWebhookEndpoints();
+        }
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ReferencePage.Map(app);

@@ -37,7 +37,17 @@ internal sealed partial class AnchorVerificationService(
                         continue;
                     }
 
-                    var result = await verifier.VerifyAsync(anchor, stoppingToken).ConfigureAwait(false);
+                    AnchorVerification result;
+                    try
+                    {
+                        result = await verifier.VerifyAsync(anchor, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (AnchorNotVerifiableException)
+                    {
+                        // Not applied here yet: the next round takes it.
+                        continue;
+                    }
+
                     if (!result.Verified)
                     {
                         LogFailed(logger, anchor.Id, result.Summary);

@@ -66,6 +66,13 @@ internal sealed class AnchorVerifier(GatewayStore store, IBlockFeed blocks, IEnu
 
         var feed = SourceOf(anchor) ?? throw new AnchorNotVerifiableException(
             $"This API does not digest {anchor.Kind} of {anchor.Chaincode} on {anchor.SourceChannel} (Audit:Sources).");
+        var applied = (await store.Positions.GetAsync(((IProjection)feed).Name, anchor.SourceChannel, cancellationToken).ConfigureAwait(false))?.NextBlock ?? 0;
+        if (applied <= to)
+        {
+            throw new AnchorNotVerifiableException(
+                $"This API's read model of {anchor.SourceChannel} has applied blocks below {applied}; anchor {anchor.Id} ends at block {to}. Ask again once it has caught up.");
+        }
+
         var ledger = await LedgerChangesAsync(feed, anchor.SourceChannel, from, to, cancellationToken).ConfigureAwait(false);
         List<CanonicalChange> readModel;
         await using (var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))

@@ -29,7 +29,7 @@ declare -A CHANNEL_PROFILE=([roaming-emea]=RoamingEmea [eir]=Eir [numbers]=Numbe
 declare -A CHANNEL_ORGS=(
   [roaming-emea]="org1 org2 org3"
   [eir]="org1 org2 org3 regulator"
-  [numbers]="org1 org2 org3"
+  [numbers]="org1 org2 org3 regulator"
   [audit]="org1 org2 org3 regulator")
 
 # Chaincodes: the channels each one is defined on, and its chaincode server port (native mode).

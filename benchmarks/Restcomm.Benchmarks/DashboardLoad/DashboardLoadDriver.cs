@@ -1,10 +1,12 @@
+extern alias store;
+
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Dapper;
-using Restcomm.Gateway.Store;
+using store::Restcomm.Gateway.Store;
 
 namespace Restcomm.Benchmarks.DashboardLoad;
 

@@ -58,5 +58,11 @@ if (args.Length > 0 && args[0] == "numbers-index")
     return await Restcomm.Benchmarks.NumbersIndex.NumbersIndexDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `dashboard-load [--days 365] [--anchors-per-day 48] [--runs 20]`: the regulator dashboard's load over a seeded year (see DashboardLoad/).
+if (args.Length > 0 && args[0] == "dashboard-load")
+{
+    return await Restcomm.Benchmarks.DashboardLoad.DashboardLoadDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TapBenchmarkFiles).Assembly).Run(args);
 return 0;

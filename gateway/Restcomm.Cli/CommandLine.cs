@@ -1,3 +1,4 @@
+using Restcomm.Cli.Audit;
 using Restcomm.Cli.Keys;
 using Restcomm.Cli.Numbers;
 using Restcomm.Cli.Projections;
@@ -16,6 +17,7 @@ internal static class CommandLine
         ("projections", "list read models' positions; rebuild one from block 0", ProjectionsCommand.RunAsync),
         ("roaming", "agreements, usage batches, reconciliation and statements through an operator's REST API", RoamingCommand.RunAsync),
         ("numbers", "publish numbers and blocks, look them up, port them and follow the change feed through a provider's REST API", NumbersCommand.RunAsync),
+        ("audit", "anchors on the audit channel and their verification against the source ledger, through a REST API", AuditCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Restcomm.Gateway.Api.Audit;
 using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Api.Endpoints;
 using Restcomm.Gateway.Api.Feeds;
@@ -76,6 +77,13 @@ internal static class GatewayHost
         services.AddSingleton<RoamingLedgerClient>();
         services.AddTapUploads(builder.Configuration);
         services.AddNumbers(builder.Configuration);
+        services.AddAudit(builder.Configuration);
+        if (gateway.IsRegulatorProfile)
+        {
+            // A reader activates nothing: ports are the providers' to activate.
+            services.PostConfigure<NumbersOptions>(o => o.ActivateDuePorts = false);
+        }
+
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
@@ -180,8 +188,15 @@ internal static class GatewayHost
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
         v1.MapNumbersEndpoints();
+        v1.MapAuditEndpoints();
         v1.MapChangeFeeds();
         v1.MapWebhookEndpoints();
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.IsRegulatorProfile)
+        {
+            // The regulator's API: the same read routes, no write route at all (404/405 rather than 403), and the dashboard.
+            ReadRoutesOnly.Apply(app);
+            DashboardPage.Map(app);
+        }
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ReferencePage.Map(app);

@@ -40,5 +40,15 @@ internal sealed class GatewayOptions
     /// <summary>Log format on the console: <c>json</c> (structured, the default) or <c>text</c>.</summary>
     public string LogFormat { get; set; } = "json";
 
+    /// <summary>
+    /// <c>operator</c> (every endpoint group) or <c>regulator</c> (only read routes: <c>/v1/me</c>, <c>/v1/audit</c>, the
+    /// change feeds and <c>/dashboard</c>; a write route does not exist). Empty: <c>regulator</c> when
+    /// <see cref="MspId"/> is a read-only organisation.
+    /// </summary>
+    public string? Profile { get; set; }
+
+    /// <summary>Whether this instance serves the regulator profile.</summary>
+    public bool IsRegulatorProfile => string.IsNullOrEmpty(Profile) ? IsReadOnly(MspId) : string.Equals(Profile, "regulator", StringComparison.OrdinalIgnoreCase);
+
     public bool IsReadOnly(string organisation) => ReadOnlyOrganisations.Contains(organisation, StringComparer.Ordinal);
 }

@@ -97,7 +97,7 @@ address_of() { # chaincode name -> its address in the configuration
   sed -n "s/.*\"name\": *\"$1\", *\"address\": *\"\([^\"]*\)\".*/\1/p" "$CONFIG" | head -1
 }
 
-for name in example eir roaming numbers; do : >"$RUN/logs/chaincode-$name.log"; done
+for name in example eir roaming numbers audit; do : >"$RUN/logs/chaincode-$name.log"; done
 start_chaincode example "$(address_of example)" chaincode/Restcomm.Chaincode.Example/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Example.dll essential
 if [ -n "$(address_of eir)" ]; then
   # Writes need the eir.reporter certificate attribute, which devnet.json's operator users carry (as a Fabric CA
@@ -115,6 +115,11 @@ if [ -n "$(address_of numbers)" ]; then
   start_chaincode numbers "$(address_of numbers)" chaincode/Restcomm.Chaincode.Numbers/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Numbers.dll
 fi
 
+if [ -n "$(address_of audit)" ]; then
+  # Anchors of the operators' changes; AUDIT_READONLY_MSPS (default RegulatorMSP) may read but never anchor.
+  start_chaincode audit "$(address_of audit)" chaincode/Restcomm.Chaincode.Audit/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Audit.dll
+fi
+
 rm -f "$RUN/network.json"
 "$DOTNET" "$DEVNET_DLL" "${DEVNET_ARGS[@]}" > >(tee "$RUN/logs/devnet.log") 2>&1 &
 svc_pid[devnet]=$!
@@ -129,8 +134,12 @@ done
 # every scope (rotated on each start) written to .run/api-keys.json.
 API_DLL="gateway/Restcomm.Gateway.Api/bin/$CONFIGURATION/net10.0/Restcomm.Gateway.Api.dll"
 CLI_DLL="gateway/Restcomm.Cli/bin/$CONFIGURATION/net10.0/restcomm.dll"
-read -r -a api_ports <<<"${API_PORTS:-8080 8081 8082}"
+read -r -a api_ports <<<"${API_PORTS:-8080 8081 8082 8083}"
 API_ORGS=(Org1MSP:${api_ports[0]} Org2MSP:${api_ports[1]} Org3MSP:${api_ports[2]})
+# The regulator's API (read routes only, its dashboard at /dashboard) when a fourth port is given.
+if [ -n "${api_ports[3]:-}" ]; then API_ORGS+=(RegulatorMSP:${api_ports[3]}); fi
+# Scopes of each organisation's make-run key: a read-only organisation gets every read scope, never a write one.
+scopes_of() { if [ "$1" = RegulatorMSP ]; then echo audit:read,eir:read,numbers:read,roaming:read,ledger:read; else echo all; fi; }
 json_field() { sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -1; }
 start_api() { # org port dir
   # Webhook receivers on this machine (127.0.0.1) are allowed here, as a developer's own receiver is.
@@ -144,7 +153,7 @@ for entry in "${API_ORGS[@]}"; do
   org=${entry%%:*} port=${entry##*:}
   dir="$RUN/api/$(echo "$org" | tr '[:upper:]' '[:lower:]')"
   mkdir -p "$dir"
-  created=$("$DOTNET" "$CLI_DLL" keys create --org "$org" --scopes all --name make-run --rotate --store "$dir/gateway.db" --json)
+  created=$("$DOTNET" "$CLI_DLL" keys create --org "$org" --scopes "$(scopes_of "$org")" --name make-run --rotate --store "$dir/gateway.db" --json)
   key=$(printf '%s\n' "$created" | json_field key)
   id=$(printf '%s\n' "$created" | json_field id)
   keys_json+=$'\n'"  \"$org\": { \"url\": \"http://127.0.0.1:$port\", \"keyId\": \"$id\", \"key\": \"$key\" },"
@@ -168,7 +177,8 @@ echo
 for entry in "${API_ORGS[@]}"; do
   echo "REST API ${entry%%:*}: http://127.0.0.1:${entry##*:}  (reference: http://127.0.0.1:${entry##*:}/docs, log $SHOWN/logs/api-${entry%%:*}.log)"
 done
-echo "API keys with every scope: $SHOWN/api-keys.json, e.g."
+if [ -n "${api_ports[3]:-}" ]; then echo "regulator dashboard: http://127.0.0.1:${api_ports[3]}/dashboard (sign in with the RegulatorMSP key)"; fi
+echo "API keys with every scope (the regulator's: every read scope): $SHOWN/api-keys.json, e.g."
 echo "  curl -H \"Authorization: Bearer \$(sed -n 's/.*\"Org1MSP\".*\"key\": \"\([^\"]*\)\".*/\1/p' $SHOWN/api-keys.json)\" http://127.0.0.1:${api_ports[0]}/v1/me"
 echo
 echo "ready in ${elapsed_ms} ms. Clients read $SHOWN/network.json; Ctrl-C stops everything."

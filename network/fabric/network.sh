@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The consortium's real Fabric 2.5 network: one orderer (etcdraft, channel participation API),
 # peers for Org1, Org2, Org3 and the regulator, channels roaming-emea, eir, numbers and audit, and
-# the example, eir, roaming and numbers chaincodes deployed as services.
+# the example, eir, roaming, numbers and audit chaincodes deployed as services.
 #
-#   network.sh up                      crypto, channels, peers, orderer, chaincodes (CHAINCODES, default "example eir roaming numbers")
+#   network.sh up                      crypto, channels, peers, orderer, chaincodes (CHAINCODES, default "example eir roaming numbers audit")
 #   network.sh down                    stops everything and removes .run/fabric
 #   network.sh deploy NAME [VERSION]   deploys chaincode NAME as a service on its channels
 #   network.sh upgrade NAME [VERSION]  new package and version, sequence + 1, restarted server

@@ -26,7 +26,7 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
     public async Task Run_script_restarts_a_killed_api_and_a_term_to_its_process_group_stops_everything_and_exits_0()
     {
         var root = RepositoryRoot();
-        var apiPorts = new[] { FreePort(), FreePort(), FreePort() };
+        var apiPorts = new[] { FreePort(), FreePort(), FreePort(), FreePort() };
         var config = Path.Combine(_directory, "devnet.json");
         File.WriteAllText(config, WithFreePorts(File.ReadAllText(Path.Combine(root, "network", "dev", "devnet.json"))));
         var runDirectory = Path.Combine(_directory, "run");
@@ -56,6 +56,12 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
 
         await WaitForLineAsync("ready in", StartTimeout);
         Assert.True(File.Exists(Path.Combine(runDirectory, "network.json")));
+        // The fourth API is the regulator's: its dashboard is there, a write route is not.
+        using (var regulator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPorts[3]}"), Timeout = TimeSpan.FromSeconds(10) })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await regulator.GetAsync("/dashboard")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await regulator.PostAsync("/v1/eir/entries", new StringContent("{}"))).StatusCode);
+        }
 
         var api = ProcessesOf(group).Single(p => p.CommandLine.Contains($"--urls http://127.0.0.1:{apiPorts[1]} ", StringComparison.Ordinal));
         Process.GetProcessById(api.Pid).Kill();

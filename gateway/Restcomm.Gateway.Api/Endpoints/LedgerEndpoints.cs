@@ -53,6 +53,13 @@ internal static class LedgerEndpoints
 {
     public static void Map(IEndpointRouteBuilder v1)
     {
+        MapWhoAmI(v1);
+        MapLedger(v1);
+    }
+
+    /// <summary><c>GET /v1/me</c>: every profile has it.</summary>
+    private static void MapWhoAmI(IEndpointRouteBuilder v1)
+    {
         v1.MapGet("/me", (HttpContext context, IOptions<GatewayOptions> options) => TypedResults.Ok(new WhoAmIResponse(
                 context.User.FindFirst(ApiKeyClaims.KeyId)!.Value,
                 context.User.FindFirst(ApiKeyClaims.Organisation)!.Value,
@@ -61,7 +68,10 @@ internal static class LedgerEndpoints
                 options.Value.MspId)))
             .Produces<WhoAmIResponse>().WithName("WhoAmI").WithTags("Keys").WithSummary("The calling API key: organisation and scopes.")
             .RequireApiKey();
+    }
 
+    private static void MapLedger(IEndpointRouteBuilder v1)
+    {
         var ledger = v1.MapGroup("/ledger").WithTags("Ledger");
 
         ledger.MapGet("/channels", (FabricConnectionHolder holder) => TypedResults.Ok(

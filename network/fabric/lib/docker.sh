@@ -40,7 +40,7 @@ docker_up() {
   for org in "${ORGS[@]}"; do wait_for_port 127.0.0.1 "${PEER_PORT[$org]}" 60 || die "peer of $org did not start"; done
   join_channels
   write_network_json
-  for cc in ${CHAINCODES:-example eir roaming numbers}; do deploy_chaincode "$cc"; done
+  for cc in ${CHAINCODES:-example eir roaming numbers audit}; do deploy_chaincode "$cc"; done
   log "starting the REST API container"
   compose up -d --build api >>"$RUN_DIR/logs/compose.log" 2>&1 || log "the REST API container did not start (see $RUN_DIR/logs/compose.log)"
   log "up: channels ${CHANNELS[*]}; $NETWORK_JSON"

@@ -209,7 +209,7 @@ native_up() {
   join_channels
   write_network_json
   local cc
-  for cc in ${CHAINCODES:-example eir roaming numbers}; do deploy_chaincode "$cc"; done
+  for cc in ${CHAINCODES:-example eir roaming numbers audit}; do deploy_chaincode "$cc"; done
   trap - EXIT
   log "up: 4 peers, 1 orderer, channels ${CHANNELS[*]}; $NETWORK_JSON"
 }

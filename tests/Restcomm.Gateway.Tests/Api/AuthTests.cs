@@ -136,24 +136,39 @@ public sealed class AuthTests : ApiTestBase
     [Fact]
     public async Task A_regulator_key_can_never_write_even_if_the_store_holds_a_write_scope_for_it()
     {
+        // The regulator's own API has no write route; an instance for the regulator forced to the operator profile
+        // has the route and refuses it. Neither asks a peer.
         await using var regulator = new Infrastructure.GatewayApiFactory(mspId: "RegulatorMSP");
+        await using var forced = new Infrastructure.GatewayApiFactory(mspId: "RegulatorMSP", settings: new Dictionary<string, string> { ["Gateway:Profile"] = "operator" });
         try
         {
-            // Written past the store's own check, as a tampered or legacy row would be.
-            var token = await regulator.CreateKeyAsync("RegulatorMSP", ApiScopes.LedgerRead, ApiScopes.LedgerWrite);
-            var client = regulator.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            foreach (var (api, expected) in new[] { (regulator, 404), (forced, 403) })
+            {
+                // Written past the store's own check, as a tampered or legacy row would be.
+                var token = await api.CreateKeyAsync("RegulatorMSP", ApiScopes.LedgerRead, ApiScopes.LedgerWrite);
+                var client = api.CreateClient();
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-            var write = await client.SendAsync(Post("/v1/ledger/audit/audit/submit", """{"function":"Anchor"}""", "k1")).WaitAsync(Timeout);
-            var read = await client.GetAsync("/v1/ledger/channels").WaitAsync(Timeout);
+                var write = await client.SendAsync(Post("/v1/ledger/audit/audit/submit", """{"function":"Anchor"}""", "k1")).WaitAsync(Timeout);
+                var read = await client.GetAsync("/v1/ledger/channels").WaitAsync(Timeout);
 
-            await ReadProblemAsync(write, 403, "read-only-organisation");
-            Assert.Equal(0, regulator.Ledger.Submits);
-            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+                if (expected == 403)
+                {
+                    await ReadProblemAsync(write, 403, "read-only-organisation");
+                }
+                else
+                {
+                    Assert.Equal(HttpStatusCode.NotFound, write.StatusCode);
+                }
+
+                Assert.Equal(0, api.Ledger.Submits);
+                Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            }
         }
         finally
         {
             Infrastructure.GatewayApiFactory.DeleteDirectory(regulator.DataDirectory);
+            Infrastructure.GatewayApiFactory.DeleteDirectory(forced.DataDirectory);
         }
     }
 

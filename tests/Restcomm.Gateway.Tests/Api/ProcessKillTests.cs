@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
+using Restcomm.Audit;
 using Restcomm.Eir;
 using Restcomm.Gateway.Api.Eir;
 using Restcomm.Gateway.Store;
@@ -14,8 +15,9 @@ using StoreLocation = Restcomm.Gateway.Store.StoreLocation;
 namespace Restcomm.Gateway.Tests.Api;
 
 /// <summary>
-/// The API as a real process, killed with SIGKILL while its projection engine follows the <c>eir</c> channel: after a
-/// restart, its read models equal a rebuild from block 0 (on SQLite and on PostgreSQL).
+/// The API as a real process, killed with SIGKILL while its projection engine follows the <c>eir</c> channel and its
+/// anchoring plans ranges of it: after a restart, its read models equal a rebuild from block 0 and its anchors cover the
+/// blocks in contiguous ranges, each once, with the digests of the ledger's changes (on SQLite and on PostgreSQL).
 /// </summary>
 public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abstractions.ITestOutputHelper output) : StoreTestBase<TDatabase>(database), IDisposable
     where TDatabase : TestDatabase
@@ -49,6 +51,7 @@ public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abst
         try
         {
             await WaitUntilAsync(async () => await HeightAsync(store) >= blocks, second);
+            await WaitUntilAsync(async () => await AnchoredToAsync(store) >= blocks, second);
             await Task.Delay(300); // anything repeated would land now
         }
         finally
@@ -73,6 +76,39 @@ public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abst
         Assert.Equal(await EntriesAsync(rebuilt), entries);
         Assert.Equal(EirBlocks.Expected(history).Count, entries.Count);
         Assert.Equal(await EventsAsync(rebuilt), await EventsAsync(store));
+
+        // Anchoring: ranges of AnchorEvery blocks from 0, each planned once, each digest that of the ledger's changes.
+        await using var connection = await store.OpenConnectionAsync(CancellationToken.None);
+        var jobs = (await connection.QueryAsync<(long From, long To, string Request)>(
+            "SELECT from_block, to_block, request_json FROM audit_anchor_jobs WHERE application = 'eir' ORDER BY from_block")).ToList();
+        Assert.Equal(Enumerable.Range(0, blocks / AnchorEvery).Select(i => ((long)i * AnchorEvery, ((long)i * AnchorEvery) + AnchorEvery - 1)), jobs.Select(j => (j.From, j.To)));
+        var eir = new EirProjection(new ImeiIndex(), NullLogger<EirProjection>.Instance);
+        foreach (var job in jobs)
+        {
+            var changes = new List<CanonicalChange>();
+            foreach (var block in history.Where(b => (long)b.Number >= job.From && (long)b.Number <= job.To))
+            {
+                var ordinals = new Dictionary<string, int>();
+                foreach (var change in eir.FeedChanges(EirBlocks.Channel, block))
+                {
+                    var ordinal = ordinals.GetValueOrDefault(change.TransactionId);
+                    ordinals[change.TransactionId] = ordinal + 1;
+                    changes.Add(new CanonicalChange((long)block.Number, change.TransactionId, ordinal, change.Kind, change.Key, change.PayloadJson));
+                }
+            }
+
+            var request = JsonSerializer.Deserialize<AnchorRequest>(job.Request, AuditJson.Options)!;
+            Assert.Equal(AnchorDigest.ForRange("eir", "eir", AnchorKinds.EirChanges, job.From, job.To, changes), request.Digest);
+        }
+    }
+
+    private const int AnchorEvery = 5;
+
+    /// <summary>The first block of the eir channel not planned for anchoring yet.</summary>
+    private static async Task<long> AnchoredToAsync(GatewayStore store)
+    {
+        await using var connection = await store.OpenConnectionAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<long?>("SELECT next_block FROM audit_anchor_cursors WHERE application = 'eir'") ?? 0;
     }
 
     public void Dispose()
@@ -99,6 +135,9 @@ public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abst
             "--Fabric:NetworkFile", "", "--Fabric:GatewayEndpoint", endpoint,
             "--Fabric:ClientCertFile", cert, "--Fabric:ClientKeyFile", key,
             "--Fabric:Channels:0:Name", EirBlocks.Channel, "--Fabric:Channels:0:Chaincodes:0", "eir",
+            // Anchoring plans a range every 5 blocks; this peer serves blocks only, so anchors stay pending (planned).
+            "--Audit:EveryBlocks", AnchorEvery.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Audit:PollInterval", "00:00:00.050",
+            "--Audit:Interval", "01:00:00", "--Fabric:SubmitTimeout", "00:00:02",
         })
         {
             start.ArgumentList.Add(arg);

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Restcomm.Audit;
+using Restcomm.Chaincode.Audit.Internal;
+using Restcomm.Fabric.Shim;
+
+namespace Restcomm.Chaincode.Audit;
+
+/// <summary>
+/// Append-only anchors on the <c>audit</c> channel (see README.md): each one a digest over a source channel's changes in
+/// a block range (or one statement), keyed by what it covers, so the same anchor twice is one anchor and two anchors
+/// never conflict. Nothing is ever updated or deleted. Read-only organisations (the regulator) are refused by MSP.
+/// Each new anchor sets the chaincode event <c>audit.anchored</c> carrying the <see cref="AuditAnchor"/>.
+/// </summary>
+[Contract(Name = "audit", IsDefault = true, Title = "Audit anchors", Version = "1.0.0")]
+internal sealed class AuditContract(AuditPolicy policy) : ContractBase
+{
+    /// <summary>The chaincode event of a new anchor.</summary>
+    public const string AnchoredEvent = "audit.anchored";
+
+    /// <summary>The composite-key object type of anchors.</summary>
+    public const string AnchorObjectType = "anchor";
+
+    /// <summary>Code of a refusal: an anchor with this key already exists with another digest or count.</summary>
+    public const string MismatchCode = "audit-anchor-mismatch";
+
+    /// <summary>Anchors a digest; the same anchor again writes nothing and answers the one already there.</summary>
+    [SubmitTransaction]
+    public async Task<AnchorResult> Anchor(TransactionContext ctx, AnchorRequest request)
+    {
+        var caller = ctx.ClientIdentity.MspId;
+        if (policy.ReadOnlyMsps.Contains(caller))
+        {
+            throw ChaincodeException.Forbidden($"{caller} reads the audit channel but never writes to it");
+        }
+
+        if (request is null)
+        {
+            throw ChaincodeException.InvalidArgument("an anchor request is required");
+        }
+
+        if (AnchorId.Validate(request) is { Count: > 0 } problems)
+        {
+            throw ChaincodeException.InvalidArgument(string.Join("; ", problems));
+        }
+
+        var key = Key(ctx.Stub, request.Id);
+        if (await ctx.Stub.GetStateAsync(key, ctx.CancellationToken).ConfigureAwait(false) is { Length: > 0 } existing)
+        {
+            var earlier = JsonSerializer.Deserialize<AuditAnchor>(existing, AuditJson.Options)!;
+            if (earlier.Digest != request.Digest || earlier.ChangeCount != request.ChangeCount)
+            {
+                throw new ChaincodeException(MismatchCode,
+                    $"anchor {request.Id} exists with digest {earlier.Digest} over {earlier.ChangeCount} changes (anchored by {earlier.AnchoredBy}); anchors are never changed",
+                    409);
+            }
+
+            return new AnchorResult(earlier, Created: false);
+        }
+
+        var anchor = new AuditAnchor
+        {
+            Id = request.Id,
+            SourceChannel = request.SourceChannel,
+            Chaincode = request.Chaincode,
+            Kind = request.Kind,
+            FromBlock = request.FromBlock,
+            ToBlock = request.ToBlock,
+            StatementId = request.StatementId,
+            Digest = request.Digest,
+            ChangeCount = request.ChangeCount,
+            AnchoredBy = caller,
+            AnchoredAt = ctx.Stub.TxTimestamp,
+            TransactionId = ctx.Stub.TxId,
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes(anchor, AuditJson.Options);
+        await ctx.Stub.PutStateAsync(key, json, ctx.CancellationToken).ConfigureAwait(false);
+        ctx.Stub.SetEvent(AnchoredEvent, json);
+        return new AnchorResult(anchor, Created: true);
+    }
+
+    /// <summary>One anchor by ID.</summary>
+    [EvaluateTransaction]
+    public async Task<AuditAnchor> GetAnchor(TransactionContext ctx, string id)
+    {
+        var bytes = await ctx.Stub.GetStateAsync(Key(ctx.Stub, id), ctx.CancellationToken).ConfigureAwait(false);
+        return bytes is { Length: > 0 }
+            ? JsonSerializer.Deserialize<AuditAnchor>(bytes, AuditJson.Options)!
+            : throw ChaincodeException.NotFound($"no anchor {id}");
+    }
+
+    /// <summary>Every anchor of a source channel (and chaincode, when given), in key order.</summary>
+    [EvaluateTransaction]
+    public async Task<IReadOnlyList<AuditAnchor>> ListAnchors(TransactionContext ctx, string sourceChannel, string chaincode)
+    {
+        var attributes = string.IsNullOrEmpty(chaincode) ? new[] { sourceChannel } : [sourceChannel, chaincode];
+        var anchors = new List<AuditAnchor>();
+        await foreach (var kv in ctx.Stub.GetStateByPartialCompositeKeyAsync(AnchorObjectType, attributes).WithCancellation(ctx.CancellationToken).ConfigureAwait(false))
+        {
+            anchors.Add(JsonSerializer.Deserialize<AuditAnchor>(kv.Value.Span, AuditJson.Options)!);
+        }
+
+        return anchors;
+    }
+
+    private static string Key(IChaincodeStub stub, string id)
+    {
+        var parts = id?.Split(AnchorId.Separator) ?? [];
+        return parts.Length == 4 && parts.All(p => p.Length > 0)
+            ? stub.CreateCompositeKey(AnchorObjectType, parts)
+            : throw ChaincodeException.InvalidArgument($"'{id}' is not an anchor ID (channel~chaincode~kind~range)");
+    }
+}

@@ -1,0 +1,283 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Restcomm.Audit;
+using Restcomm.Gateway.Api.Fabric;
+using Restcomm.Gateway.Store;
+using Restcomm.Gateway.Store.Projections;
+
+namespace Restcomm.Gateway.Api.Audit;
+
+/// <summary>
+/// Anchors this organisation's applications' changes on the audit channel, driven by the projection engine's progress:
+/// for each source (an application's change feed on a channel), once <see cref="AuditOptions.EveryBlocks"/> blocks past
+/// the last anchored range are applied — or <see cref="AuditOptions.Interval"/> after the last anchor when fewer are —
+/// the range's changes are digested from the change feed and the anchor job is recorded in the same database
+/// transaction that moves the source's cursor; pending jobs are then submitted to the audit chaincode. A crash at any
+/// moment neither skips nor repeats a range: the next life submits what is pending, and the chaincode answers an anchor
+/// it already has as a no-op.
+/// </summary>
+internal sealed partial class AnchoringService(
+    GatewayStore store,
+    ILedger ledger,
+    IEnumerable<IProjection> projections,
+    IOptions<AuditOptions> options,
+    IOptions<GatewayOptions> gateway,
+    TimeProvider clock,
+    ILogger<AnchoringService> logger) : BackgroundService
+{
+    /// <summary>Job states.</summary>
+    public const string Pending = "pending", Anchored = "anchored", Conflict = "conflict";
+
+    private readonly DateTimeOffset _started = clock.GetUtcNow();
+
+    /// <summary>Whether this API anchors (operators do by default, read-only organisations never).</summary>
+    public bool Enabled => !gateway.Value.IsReadOnly(gateway.Value.MspId) && (options.Value.AnchoringEnabled ?? true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed round (store or ledger away) is logged and tried again at the next poll.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogRoundFailed(logger, ex.GetType().Name, ex.Message);
+            }
+
+            await Task.Delay(options.Value.PollInterval, clock, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Plans every range that is due, then submits every pending anchor.</summary>
+    /// <param name="cancellationToken">Cancels the round.</param>
+    /// <returns>How many anchors were submitted.</returns>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        foreach (var source in options.Value.Sources)
+        {
+            if (FeedProjection(source) is not { } projection)
+            {
+                continue;
+            }
+
+            while (await PlanAsync(source, projection.Name, cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+
+        return await SubmitPendingAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private IProjection? FeedProjection(AnchorSource source)
+        => projections.FirstOrDefault(p => p is IChangeFeedSource feed && feed.Application == source.Application && p.Follows(source.Channel));
+
+    /// <summary>Records the next due range of a source as a pending anchor; false when none is due.</summary>
+    private async Task<bool> PlanAsync(AnchorSource source, string projection, CancellationToken cancellationToken)
+    {
+        // Blocks below the projection's next block are applied, their changes in the feed.
+        if (await store.Positions.GetAsync(projection, source.Channel, cancellationToken).ConfigureAwait(false) is not { } position)
+        {
+            return false;
+        }
+
+        var every = Math.Max(1, options.Value.EveryBlocks);
+        var now = clock.GetUtcNow();
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var cursor = await connection.QuerySingleOrDefaultAsync<CursorRow>(new CommandDefinition(
+            "SELECT next_block AS NextBlock, planned_at AS PlannedAt FROM audit_anchor_cursors WHERE application = @Application AND source_channel = @Channel",
+            new { source.Application, source.Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var from = cursor?.NextBlock ?? 0;
+        var lastPlanned = cursor is null ? _started : DateTimeOffset.FromUnixTimeMilliseconds(cursor.PlannedAt);
+        // Ranges end on multiples of EveryBlocks, so operators anchoring the same source make the same anchors.
+        var aligned = ((from / every) + 1) * every - 1;
+        long to;
+        if (aligned < position.NextBlock)
+        {
+            to = aligned;
+        }
+        else if (position.NextBlock > from && now - lastPlanned >= options.Value.Interval)
+        {
+            to = position.NextBlock - 1;
+        }
+        else
+        {
+            return false;
+        }
+
+        var changes = await ReadFeedAsync(connection, transaction, source.Application, source.Channel, from, to, cancellationToken).ConfigureAwait(false);
+        var request = new AnchorRequest
+        {
+            SourceChannel = source.Channel,
+            Chaincode = source.Chaincode,
+            Kind = source.Kind,
+            FromBlock = from,
+            ToBlock = to,
+            Digest = AnchorDigest.ForRange(source.Channel, source.Chaincode, source.Kind, from, to, changes),
+            ChangeCount = changes.Count,
+        };
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_anchor_jobs (anchor_id, application, source_channel, from_block, to_block, request_json, status, planned_at)
+            VALUES (@Id, @Application, @Channel, @From, @To, @Json, @Status, @Now)
+            """,
+            new { request.Id, source.Application, source.Channel, From = from, To = to, Json = JsonSerializer.Serialize(request, AuditJson.Options), Status = Pending, Now = now.ToUnixTimeMilliseconds() },
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            cursor is null
+                ? "INSERT INTO audit_anchor_cursors (application, source_channel, next_block, planned_at) VALUES (@Application, @Channel, @Next, @Now)"
+                : "UPDATE audit_anchor_cursors SET next_block = @Next, planned_at = @Now WHERE application = @Application AND source_channel = @Channel AND next_block = @From",
+            new { source.Application, source.Channel, Next = to + 1, Now = now.ToUnixTimeMilliseconds(), From = from },
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (moved != 1)
+        {
+            // Another process of this organisation planned it first.
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        LogPlanned(logger, request.Id, changes.Count);
+        return true;
+    }
+
+    /// <summary>The change feed's changes of a source in a block range, in ledger order, as the canonical list names them.</summary>
+    internal static async Task<List<CanonicalChange>> ReadFeedAsync(
+        DbConnection connection, DbTransaction? transaction, string application, string channel, long from, long to, CancellationToken cancellationToken)
+        => (await connection.QueryAsync<FeedRow>(new CommandDefinition(
+            """
+            SELECT block_number AS BlockNumber, transaction_id AS TransactionId, ordinal AS Ordinal, kind AS Kind, change_key AS ChangeKey, payload AS Payload
+            FROM change_feed
+            WHERE application = @Application AND channel = @Channel AND block_number >= @From AND block_number <= @To
+            ORDER BY block_number, seq
+            """,
+            new { Application = application, Channel = channel, From = from, To = to }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Select(r => new CanonicalChange(r.BlockNumber, r.TransactionId, (int)r.Ordinal, r.Kind, r.ChangeKey, r.Payload))
+            .ToList();
+
+    private async Task<int> SubmitPendingAsync(CancellationToken cancellationToken)
+    {
+        List<JobRow> jobs;
+        await using (var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            jobs = (await connection.QueryAsync<JobRow>(new CommandDefinition(
+                "SELECT anchor_id AS AnchorId, request_json AS RequestJson FROM audit_anchor_jobs WHERE status = @Status ORDER BY planned_at, from_block LIMIT 100",
+                new { Status = Pending }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        }
+
+        var submitted = 0;
+        foreach (var job in jobs)
+        {
+            string status;
+            string? transactionId = null, error = null;
+            try
+            {
+                var commit = await ledger.SubmitAsync(
+                    new LedgerCall(options.Value.Channel, options.Value.Chaincode, "Anchor", [job.RequestJson]), cancellationToken).ConfigureAwait(false);
+                var result = JsonSerializer.Deserialize<AnchorResult>(commit.Result.Span, AuditJson.Options)
+                    ?? throw new InvalidDataException("The audit chaincode answered with nothing.");
+                (status, transactionId) = (Anchored, result.Anchor.TransactionId);
+                LogAnchored(logger, job.AnchorId, result.Created);
+            }
+            catch (LedgerException ex) when (ex.Failure == LedgerFailure.Rejected && ex.Code == AuditCodes.AnchorMismatch)
+            {
+                (status, error) = (Conflict, ex.Message);
+                LogConflict(logger, job.AnchorId, ex.Message);
+            }
+            catch (LedgerException ex) when (ex.Failure != LedgerFailure.Rejected)
+            {
+                // The ledger is away or slow: the job stays pending for the next round, in order.
+                await RecordAttemptAsync(job.AnchorId, ex.Message, cancellationToken).ConfigureAwait(false);
+                LogSubmitFailed(logger, job.AnchorId, ex.Message);
+                break;
+            }
+
+            await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE audit_anchor_jobs SET status = @Status, anchored_at = @Now, transaction_id = @TransactionId, attempts = attempts + 1, last_error = @Error
+                WHERE anchor_id = @AnchorId
+                """,
+                new { Status = status, Now = clock.GetUtcNow().ToUnixTimeMilliseconds(), TransactionId = transactionId, Error = error, job.AnchorId },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            submitted++;
+        }
+
+        return submitted;
+    }
+
+    private async Task RecordAttemptAsync(string anchorId, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE audit_anchor_jobs SET attempts = attempts + 1, last_error = @Error WHERE anchor_id = @AnchorId",
+            new { Error = error, AnchorId = anchorId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "Anchor {AnchorId} planned over {Changes} changes")]
+    private static partial void LogPlanned(ILogger logger, string anchorId, int changes);
+
+    [LoggerMessage(EventId = 7302, Level = LogLevel.Information, Message = "Anchor {AnchorId} is on the audit channel (new: {Created})")]
+    private static partial void LogAnchored(ILogger logger, string anchorId, bool created);
+
+    [LoggerMessage(EventId = 7303, Level = LogLevel.Warning, Message = "Anchor {AnchorId} differs from the one on the audit channel: {Reason}")]
+    private static partial void LogConflict(ILogger logger, string anchorId, string reason);
+
+    [LoggerMessage(EventId = 7304, Level = LogLevel.Information, Message = "Anchor {AnchorId} not submitted yet: {Reason}")]
+    private static partial void LogSubmitFailed(ILogger logger, string anchorId, string reason);
+
+    [LoggerMessage(EventId = 7305, Level = LogLevel.Warning, Message = "An anchoring round failed ({Type}): {Reason}")]
+    private static partial void LogRoundFailed(ILogger logger, string type, string reason);
+
+    private sealed class CursorRow
+    {
+        public long NextBlock { get; set; }
+
+        public long PlannedAt { get; set; }
+    }
+
+    private sealed class JobRow
+    {
+        public string AnchorId { get; set; } = "";
+
+        public string RequestJson { get; set; } = "";
+    }
+
+    internal sealed class FeedRow
+    {
+        public long BlockNumber { get; set; }
+
+        public string TransactionId { get; set; } = "";
+
+        public long Ordinal { get; set; }
+
+        public string Kind { get; set; } = "";
+
+        public string ChangeKey { get; set; } = "";
+
+        public string Payload { get; set; } = "";
+    }
+}
+
+/// <summary>The audit chaincode's own refusal codes.</summary>
+internal static class AuditCodes
+{
+    /// <summary>An anchor with the same key exists with another digest or count.</summary>
+    public const string AnchorMismatch = "audit-anchor-mismatch";
+}

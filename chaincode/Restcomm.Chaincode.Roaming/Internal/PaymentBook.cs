@@ -289,6 +289,18 @@ internal sealed class PaymentBook(RoamingTransaction tx, SettlementPolicy policy
             obligations.Add((obligationKey, obligation, statementKey, state));
         }
 
+        // Every payer's balance is checked before anything is written: the round executes whole or not at all.
+        foreach (var payer in round.Transfers.GroupBy(t => t.From, StringComparer.Ordinal))
+        {
+            await _ledger.RequireOpenAsync(payer.Key).ConfigureAwait(false);
+            var owed = payer.Sum(t => t.Amount);
+            var available = await _ledger.AvailableAsync(payer.Key).ConfigureAwait(false);
+            if (available < owed)
+            {
+                throw new ChaincodeException("insufficient-funds", $"{payer.Key} holds {available} RCB minor units and owes {owed} in netting round {nettingId}: nothing is executed", 412);
+            }
+        }
+
         foreach (var transfer in round.Transfers)
         {
             await _ledger.MoveAsync(transfer.From, transfer.To, transfer.Amount, "netting", nettingId).ConfigureAwait(false);

@@ -50,21 +50,26 @@ internal sealed class TokenBook(RoamingTransaction tx, SettlementPolicy policy)
         tx.RequireMember();
         RequireAccount(from, nameof(from));
         RequireHolder(to);
+        Allowance? spent = null;
         if (TokenAccounts.Owner(from) != tx.CallerMspId)
         {
-            var key = SettlementKeys.AllowanceKey(tx.Stub, from, tx.CallerMspId);
-            var allowance = await tx.GetAsync<Allowance>(key).ConfigureAwait(false);
+            var allowance = await tx.GetAsync<Allowance>(SettlementKeys.AllowanceKey(tx.Stub, from, tx.CallerMspId)).ConfigureAwait(false);
             if (allowance is null || allowance.Amount < amount)
             {
                 throw new ChaincodeException("allowance-exceeded",
                     $"{from} allows {tx.CallerMspId} {allowance?.Amount ?? 0} RCB minor units, not {amount}", 403);
             }
 
-            await tx.PutAsync(key, allowance with { Amount = allowance.Amount - amount }).ConfigureAwait(false);
+            spent = allowance with { Amount = allowance.Amount - amount };
         }
 
         await _ledger.MoveAsync(from, to, amount, "transfer", null).ConfigureAwait(false);
-        Emit(SettlementEvents.Transferred, new SettlementChange { Entries = _ledger.Entries });
+        if (spent is not null)
+        {
+            await tx.PutAsync(SettlementKeys.AllowanceKey(tx.Stub, from, tx.CallerMspId), spent).ConfigureAwait(false);
+        }
+
+        Emit(SettlementEvents.Transferred, new SettlementChange { Entries = _ledger.Entries, Allowance = spent });
         return _ledger.Entries;
     }
 

@@ -13,6 +13,7 @@ using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Api.Numbers;
 using Restcomm.Gateway.Api.Roaming;
+using Restcomm.Gateway.Api.Settlement;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
@@ -73,6 +74,8 @@ internal static class GatewayHost
         services.AddSingleton<RoamingReadModel>();
         services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
         services.AddSingleton<RoamingLedgerClient>();
+        services.AddSingleton<IProjection, SettlementProjection>();
+        services.AddSingleton<SettlementReadModel>();
         services.AddNumbers(builder.Configuration);
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
@@ -177,6 +180,7 @@ internal static class GatewayHost
         KeyEndpoints.Map(v1);
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
+        v1.MapSettlementEndpoints();
         v1.MapNumbersEndpoints();
         v1.MapChangeFeeds();
         v1.MapWebhookEndpoints();

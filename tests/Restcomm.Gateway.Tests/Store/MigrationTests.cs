@@ -63,6 +63,7 @@ public abstract class EirReadModelUpgradeTests<TDatabase>(TDatabase database) : 
             await connection.ExecuteAsync("DROP TABLE eir_entries; DROP TABLE projection_positions; DELETE FROM schema_migrations WHERE version >= 2");
             await connection.ExecuteAsync("DROP TABLE IF EXISTS roaming_agreements; DROP TABLE IF EXISTS roaming_batches; DROP TABLE IF EXISTS roaming_statements; DROP TABLE IF EXISTS ingestion_batches; DROP TABLE IF EXISTS ingestion_jobs; DROP TABLE IF EXISTS number_records; DROP TABLE IF EXISTS number_blocks; DROP TABLE IF EXISTS number_ports; DROP TABLE IF EXISTS number_changes; CREATE TABLE projection_checkpoints (x INTEGER)");
             await connection.ExecuteAsync("DROP TABLE IF EXISTS change_feed; DROP TABLE IF EXISTS change_feed_head; DROP TABLE IF EXISTS webhook_subscriptions; DROP TABLE IF EXISTS webhook_dead_letters");
+            await connection.ExecuteAsync("DROP TABLE IF EXISTS settlement_entries; DROP TABLE IF EXISTS settlement_objects");
             await connection.ExecuteAsync("ALTER TABLE idempotency_records DROP COLUMN ledger_channel; ALTER TABLE idempotency_records DROP COLUMN transaction_id");
             await Restcomm.Gateway.Store.Internal.Migrator.ApplyAsync(connection, Restcomm.Gateway.Store.Internal.SqlDialect.For(Database.Provider), CancellationToken.None, upToVersion: 4).WaitAsync(Timeout);
             await connection.ExecuteAsync("INSERT INTO eir_entries (channel, entry_id, target, list, owner, entry_json, block_number) VALUES ('eir', 'e1', 't', 'black', 'Org1MSP', '{}', 3)");

@@ -205,6 +205,19 @@ internal sealed class PaymentBook(RoamingTransaction tx, SettlementPolicy policy
             }
         }
 
+        // A statement paid directly (or disputed) after it was entered stays out of the round instead of failing it.
+        var open = new List<NettingObligation>(obligations.Count);
+        foreach (var obligation in obligations)
+        {
+            var state = await tx.GetAsync<StatementState>(RoamingKeys.StatementKey(tx.Stub, obligation.AgreementId, obligation.Period)).ConfigureAwait(false);
+            if (state is { Status: StatementStatus.Signed, Payment: null } && state.StatementHash == obligation.StatementHash)
+            {
+                open.Add(obligation);
+            }
+        }
+
+        obligations = open;
+
         if (obligations.Count == 0)
         {
             throw new ChaincodeException("nothing-to-net", $"no statement of {period} is entered for netting", 412);

@@ -85,6 +85,20 @@ public class NettingContractTests
     }
 
     [Fact]
+    public async Task A_statement_paid_directly_after_it_was_entered_stays_out_of_the_next_round()
+    {
+        await ThreeStatementsEntered();
+        await _ledger.MintAsync("Org2MSP", 1_000);
+        await _ledger.MintAsync("Org3MSP", 1_000);
+        await _ledger.Ok<StatementPayment>(B, "PayStatement", "AB", Period);
+
+        var round = await _ledger.Ok<NettingRound>(A, "ProposeNetting", Period);
+
+        Assert.Equal(["AC/2025-01", "BC/2025-01"], round.Statements);
+        Assert.Equal([new NetPosition("Org1MSP", -100), new NetPosition("Org2MSP", 300), new NetPosition("Org3MSP", -200)], round.Positions);
+    }
+
+    [Fact]
     public async Task A_statement_is_entered_once_and_only_by_one_of_its_parties()
     {
         await _ledger.SignedStatementAsync("AB", "Org1MSP", "Org2MSP", payer: "Org2MSP", net: 500);

@@ -52,6 +52,13 @@ if (args.Length > 0 && args[0] == "roaming-close")
     return await Restcomm.Benchmarks.RoamingClose.RoamingCloseDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `settlement-transfers [--payers P] [--transfers-per-payer M] [--rounds K]`: RCB payments to one payee on the dev
+// network, in-process (see SettlementTransfers/).
+if (args.Length > 0 && args[0] == "settlement-transfers")
+{
+    return await Restcomm.Benchmarks.SettlementTransfers.SettlementTransferDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 // `numbers-index [--numbers N] [--seconds S] [--threads T] [--bulk B]`: the number index's lookups and memory (see NumbersIndex/).
 if (args.Length > 0 && args[0] == "numbers-index")
 {

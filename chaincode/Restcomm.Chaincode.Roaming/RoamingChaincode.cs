@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Restcomm.Chaincode.Roaming.Internal;
+using Restcomm.Chaincode.Roaming.Settlement;
 using Restcomm.Fabric.Shim;
 using Restcomm.Roaming;
 
@@ -8,8 +9,9 @@ namespace Restcomm.Chaincode.Roaming;
 /// <summary>Builds the roaming chaincode (the service host, tests and in-process hosting use the same one).</summary>
 internal static class RoamingChaincode
 {
-    public static ContractChaincode Create(RoamingPolicy policy)
+    public static ContractChaincode Create(RoamingPolicy policy, SettlementPolicy? settlement = null)
         => new(
             new ContractChaincodeOptions { Title = "roaming", Version = "1.0.0", JsonSerializerOptions = new JsonSerializerOptions(RoamingJson.Options) },
-            new RoamingContract(policy));
+            new RoamingContract(policy),
+            new SettlementContract(policy, settlement ?? new SettlementPolicy()));
 }

@@ -187,6 +187,9 @@ public enum StatementStatus
 
     /// <summary>Disputed inside the dispute window: frozen.</summary>
     Disputed = 2,
+
+    /// <summary>Signed and its bilateral net paid (<see cref="StatementState.Payment"/>): final.</summary>
+    Settled = 3,
 }
 
 /// <summary>A dispute of a statement.</summary>
@@ -243,6 +246,9 @@ public sealed record StatementState
 
     /// <summary>The dispute, if any.</summary>
     public StatementDispute? Dispute { get; init; }
+
+    /// <summary>The payment of the net once the statement is <see cref="StatementStatus.Settled"/> (or awaits the creditor's confirmation).</summary>
+    public Settlement.StatementPayment? Payment { get; init; }
 }
 
 /// <summary>
@@ -268,6 +274,9 @@ public sealed record RoamingChange
 
     /// <summary>The statement's public state after the change.</summary>
     public StatementState? Statement { get; init; }
+
+    /// <summary>What a settlement transaction (token, payments, netting, disputes) changed.</summary>
+    public Settlement.SettlementChange? Settlement { get; init; }
 }
 
 /// <summary>The chaincode event and its change names.</summary>

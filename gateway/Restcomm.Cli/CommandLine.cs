@@ -3,6 +3,7 @@ using Restcomm.Cli.Keys;
 using Restcomm.Cli.Numbers;
 using Restcomm.Cli.Projections;
 using Restcomm.Cli.Roaming;
+using Restcomm.Cli.Settlement;
 using Restcomm.Cli.Tap;
 
 namespace Restcomm.Cli;
@@ -16,6 +17,7 @@ internal static class CommandLine
         ("keys", "create, list and revoke REST API keys", KeysCommand.RunAsync),
         ("projections", "list read models' positions; rebuild one from block 0", ProjectionsCommand.RunAsync),
         ("roaming", "agreements, usage batches, reconciliation and statements through an operator's REST API", RoamingCommand.RunAsync),
+        ("settlement", "RCB balances and transfers, supply votes, statement payments, netting and disputes through an operator's REST API", SettlementCommand.RunAsync),
         ("numbers", "publish numbers and blocks, look them up, port them and follow the change feed through a provider's REST API", NumbersCommand.RunAsync),
         ("audit", "anchors on the audit channel and their verification against the source ledger, through a REST API", AuditCommand.RunAsync),
     ];

@@ -15,6 +15,7 @@ using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Api.Numbers;
 using Restcomm.Gateway.Api.Roaming;
 using Restcomm.Gateway.Api.Roaming.TapFiles;
+using Restcomm.Gateway.Api.Settlement;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
 
@@ -76,6 +77,8 @@ internal static class GatewayHost
         services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
         services.AddSingleton<RoamingLedgerClient>();
         services.AddTapUploads(builder.Configuration);
+        services.AddSingleton<IProjection, SettlementProjection>();
+        services.AddSingleton<SettlementReadModel>();
         services.AddNumbers(builder.Configuration);
         services.AddAudit(builder.Configuration);
         if (gateway.IsRegulatorProfile)
@@ -187,6 +190,7 @@ internal static class GatewayHost
         KeyEndpoints.Map(v1);
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
+        v1.MapSettlementEndpoints();
         v1.MapNumbersEndpoints();
         v1.MapAuditEndpoints();
         v1.MapChangeFeeds();

@@ -18,6 +18,12 @@ public static class ApiScopes
     /// <summary>Submit TAP usage and roaming transactions.</summary>
     public const string RoamingSubmit = "roaming:submit";
 
+    /// <summary>Read RCB balances, statement payments, netting rounds and disputes.</summary>
+    public const string SettlementRead = "settlement:read";
+
+    /// <summary>Move RCB, pay statements, vote on supply changes, netting rounds and disputes.</summary>
+    public const string SettlementWrite = "settlement:write";
+
     /// <summary>Look up number features.</summary>
     public const string NumbersRead = "numbers:read";
 
@@ -42,7 +48,7 @@ public static class ApiScopes
     /// <summary>Every scope, in a stable order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        EirRead, EirWrite, RoamingRead, RoamingSubmit, NumbersRead, NumbersWrite, AuditRead, AuditWrite, LedgerRead, LedgerWrite, KeysAdmin,
+        EirRead, EirWrite, RoamingRead, RoamingSubmit, SettlementRead, SettlementWrite, NumbersRead, NumbersWrite, AuditRead, AuditWrite, LedgerRead, LedgerWrite, KeysAdmin,
     ];
 
     /// <summary>Every read-only scope.</summary>

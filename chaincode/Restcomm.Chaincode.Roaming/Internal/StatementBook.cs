@@ -90,7 +90,7 @@ internal sealed class StatementBook(RoamingTransaction tx)
         tx.RequireParty(agreement);
         switch (state.Status)
         {
-            case StatementStatus.Signed:
+            case StatementStatus.Signed or StatementStatus.Settled:
                 throw new ChaincodeException("statement-signed", $"the statement of {period} is signed by both parties and cannot change", 409);
             case StatementStatus.Disputed:
                 throw new ChaincodeException("statement-disputed", $"the statement of {period} is disputed by {state.Dispute!.By}: {state.Dispute.Reason}", 412);
@@ -120,6 +120,11 @@ internal sealed class StatementBook(RoamingTransaction tx)
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
         {
             throw ChaincodeException.InvalidArgument("a dispute needs a reason of 1-500 characters");
+        }
+
+        if (state.Status == StatementStatus.Settled)
+        {
+            throw new ChaincodeException("statement-settled", $"the statement of {period} is settled; a dispute about it goes to a vote (settlement:OpenDispute)", 409);
         }
 
         if (state.Status == StatementStatus.Disputed)

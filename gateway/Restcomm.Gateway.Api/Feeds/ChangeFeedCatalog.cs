@@ -18,6 +18,7 @@ internal static class ChangeFeedCatalog
     [
         new("eir", ApiScopes.EirRead, "EIR"),
         new("roaming", ApiScopes.RoamingRead, "Roaming"),
+        new("settlement", ApiScopes.SettlementRead, "Settlement"),
         new("numbers", ApiScopes.NumbersRead, "Numbers"),
     ];
 

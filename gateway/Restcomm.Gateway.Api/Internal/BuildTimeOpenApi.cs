@@ -20,7 +20,10 @@ internal static class BuildTimeOpenApi
             return;
         }
 
-        var scratch = Path.Combine(Path.GetTempPath(), "restcomm-openapi-build");
+        // A fresh store per run: a store left by another checkout's build may hold other migrations.
+        var parent = Path.Combine(Path.GetTempPath(), "restcomm-openapi-build");
+        RemoveEarlierRuns(parent);
+        var scratch = Path.Combine(parent, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Gateway:DataDirectory"] = scratch,
@@ -29,5 +32,38 @@ internal static class BuildTimeOpenApi
             ["Fabric:GatewayEndpoint"] = "",
             ["Logging:LogLevel:Default"] = "Warning",
         });
+    }
+
+    private static void RemoveEarlierRuns(string parent)
+    {
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        foreach (var entry in Directory.EnumerateFileSystemEntries(parent))
+        {
+            try
+            {
+                // Only runs that are surely over: another build may be generating its document right now.
+                if (File.GetLastWriteTimeUtc(entry) < DateTime.UtcNow.AddHours(-1))
+                {
+                    if (Directory.Exists(entry))
+                    {
+                        Directory.Delete(entry, recursive: true);
+                    }
+                    else
+                    {
+                        File.Delete(entry);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 }

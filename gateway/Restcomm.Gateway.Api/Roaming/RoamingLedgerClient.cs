@@ -40,9 +40,9 @@ internal sealed class RoamingLedgerClient(ILedger ledger, IOptions<RoamingOption
     /// <summary>This gateway's organisation.</summary>
     public string MspId => gateway.Value.MspId;
 
-    /// <summary>Endorses (by <paramref name="pair"/>), orders and waits for the commit of a transaction.</summary>
+    /// <summary>Endorses (by <paramref name="pair"/>, or for public writes when null by the organisations the gateway picks), orders and waits for the commit of a transaction.</summary>
     public async Task<RoamingCommitted<T>> SubmitAsync<T>(
-        string function, IReadOnlyList<string> args, IReadOnlyList<string> pair, IReadOnlyDictionary<string, byte[]>? transient, CancellationToken cancellationToken)
+        string function, IReadOnlyList<string> args, IReadOnlyList<string>? pair, IReadOnlyDictionary<string, byte[]>? transient, CancellationToken cancellationToken)
     {
         var commit = await ledger.SubmitAsync(new LedgerCall(Channel, Chaincode, function, args, transient, pair), cancellationToken).ConfigureAwait(false);
         return new RoamingCommitted<T>(Parse<T>(commit.Result.Span), commit.TransactionId, commit.BlockNumber);

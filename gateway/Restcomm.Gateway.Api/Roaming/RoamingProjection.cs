@@ -110,6 +110,12 @@ public sealed class RoamingProjection : IProjection, IChangeFeedSource
             {
                 await UpsertStatementAsync(context, statement, number, cancellationToken).ConfigureAwait(false);
             }
+
+            // A netting round settles several statements in one transaction.
+            foreach (var settled in change.Settlement?.Statements ?? [])
+            {
+                await UpsertStatementAsync(context, settled, number, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

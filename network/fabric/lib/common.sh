@@ -41,8 +41,9 @@ declare -A CC_CHANNELS=(
   [audit]="audit")
 declare -A CC_PORT=([example]=7301 [eir]=7302 [roaming]=7303 [numbers]=7304 [audit]=7305)
 # Extra environment of a chaincode server. cryptogen certificates carry no Fabric CA attributes, so the
-# roaming chaincode lets any client of a party act in both roles here (a CA-enrolled network drops this).
-declare -A CC_ENV=([roaming]="ROAMING_ROLE_ATTRIBUTES=false")
+# roaming chaincode lets any client of a party act in both roles here (a CA-enrolled network drops this). Its
+# settlement contract needs the channel's members (governance majority, account holders, jurors).
+declare -A CC_ENV=([roaming]="ROAMING_ROLE_ATTRIBUTES=false SETTLEMENT_MEMBER_MSPS=Org1MSP,Org2MSP,Org3MSP")
 declare -A CC_PROJECT=(
   [example]=chaincode/Restcomm.Chaincode.Example
   [eir]=chaincode/Restcomm.Chaincode.Eir

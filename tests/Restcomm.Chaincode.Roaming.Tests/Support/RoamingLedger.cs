@@ -29,11 +29,12 @@ internal sealed class RoamingLedger
 
     public InMemoryChaincodeStub Stub { get; }
 
-    public ContractChaincode Chaincode { get; } = RoamingChaincode.Create(new RoamingPolicy());
+    public ContractChaincode Chaincode { get; }
 
-    public RoamingLedger()
+    public RoamingLedger(SettlementPolicy? settlement = null)
     {
         Stub = new InMemoryChaincodeStub("roaming-emea") { TimeProvider = Clock };
+        Chaincode = RoamingChaincode.Create(new RoamingPolicy(), settlement);
     }
 
     public async Task<ChaincodeResponse> Invoke(TestIdentity caller, string function, IReadOnlyList<string> args, IReadOnlyDictionary<string, byte[]>? transient = null)

@@ -16,7 +16,7 @@ namespace Restcomm.Roaming.EndToEnd.Tests.Support;
 /// prints for its host), the dev network configured from <c>network/dev/devnet.json</c> (its <c>roaming-emea</c>
 /// channel with Org1–Org3 and the pair collections whose endorsement policy is the pair) dialling that server, and the
 /// REST API of operators A (Org1MSP), B (Org2MSP) and C (Org3MSP), each with its own store and an API key with
-/// <c>roaming:read</c> and <c>roaming:submit</c>. The chaincode requires the role attributes devnet.json gives every
+/// <c>roaming:read</c>, <c>roaming:submit</c>, <c>settlement:read</c> and <c>settlement:write</c>. The chaincode requires the role attributes devnet.json gives every
 /// operator's User1 (<c>roaming.submitter</c>, <c>roaming.approver</c>), so every write also proves that path.
 /// </summary>
 public sealed class RoamingNetwork : IAsyncLifetime
@@ -59,7 +59,12 @@ public sealed class RoamingNetwork : IAsyncLifetime
             ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
             ["CORE_CHAINCODE_ID_NAME"] = "roaming:1.0",
         });
-        _chaincode = await ChaincodeServer.StartAsync(options, RoamingChaincode.Create(new RoamingPolicy())).WaitAsync(Timeout);
+        _chaincode = await ChaincodeServer.StartAsync(options, RoamingChaincode.Create(new RoamingPolicy(), new SettlementPolicy
+        {
+            // As make run starts it: the channel's members; vote windows of seconds so a dispute resolves inside a test.
+            Members = [OperatorA, OperatorB, OperatorC],
+            MinimumVoteSeconds = 1,
+        })).WaitAsync(Timeout);
         config.Channels[0].Chaincodes[0].Address = _chaincode.Address;
         // A probed free port can be taken by another process before the network binds it: pick new ones.
         for (var attempt = 1; ; attempt++)
@@ -87,9 +92,9 @@ public sealed class RoamingNetwork : IAsyncLifetime
 
         var apis = await Task.WhenAll(StartApiAsync(OperatorA), StartApiAsync(OperatorB), StartApiAsync(OperatorC));
         (A, B, C) = (apis[0], apis[1], apis[2]);
-        KeyA = await A.CreateKeyAsync("roaming:read", "roaming:submit");
-        KeyB = await B.CreateKeyAsync("roaming:read", "roaming:submit");
-        KeyC = await C.CreateKeyAsync("roaming:read", "roaming:submit");
+        KeyA = await A.CreateKeyAsync("roaming:read", "roaming:submit", "settlement:read", "settlement:write");
+        KeyB = await B.CreateKeyAsync("roaming:read", "roaming:submit", "settlement:read", "settlement:write");
+        KeyC = await C.CreateKeyAsync("roaming:read", "roaming:submit", "settlement:read", "settlement:write");
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Restcomm.Chaincode.Roaming.Internal;
+
+/// <summary>Deployment choices of the settlement contract (the same on every endorsing peer).</summary>
+internal sealed record SettlementPolicy
+{
+    /// <summary>Environment variable: the channel's member MSP IDs, comma-separated (the chaincode cannot read the channel configuration).</summary>
+    public const string MembersVariable = "SETTLEMENT_MEMBER_MSPS";
+
+    /// <summary>Environment variable: jurors drawn per dispute.</summary>
+    public const string JurorsVariable = "SETTLEMENT_JURORS";
+
+    /// <summary>Environment variable: each juror's voting fee in RCB minor units.</summary>
+    public const string VotingFeeVariable = "SETTLEMENT_VOTING_FEE";
+
+    /// <summary>Environment variable: the smallest pledge.</summary>
+    public const string MinimumPledgeVariable = "SETTLEMENT_MIN_PLEDGE";
+
+    /// <summary>Environment variable: the shortest commit or reveal window in seconds.</summary>
+    public const string MinimumVoteSecondsVariable = "SETTLEMENT_MIN_VOTE_SECONDS";
+
+    /// <summary>
+    /// The channel's members: who votes on supply changes (a strict majority carries one), who may hold accounts and
+    /// who can be drawn as a juror. Empty refuses governance and disputes.
+    /// </summary>
+    public IReadOnlyList<string> Members { get; init; } = [];
+
+    /// <summary>The token's decimals.</summary>
+    public int TokenDecimals { get; init; } = 2;
+
+    /// <summary>Jurors drawn per dispute (fewer when fewer members are eligible).</summary>
+    public int Jurors { get; init; } = 3;
+
+    /// <summary>Each juror's voting fee.</summary>
+    public long VotingFee { get; init; } = 100;
+
+    /// <summary>The smallest pledge.</summary>
+    public long MinimumPledge { get; init; } = 1_000;
+
+    /// <summary>The shortest commit or reveal window.</summary>
+    public int MinimumVoteSeconds { get; init; } = 3_600;
+
+    /// <summary>The longest commit or reveal window (30 days).</summary>
+    public int MaximumVoteSeconds { get; init; } = 30 * 24 * 3_600;
+
+    public static SettlementPolicy FromEnvironment()
+    {
+        var policy = new SettlementPolicy();
+        if (Environment.GetEnvironmentVariable(MembersVariable) is { } members)
+        {
+            policy = policy with { Members = members.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() };
+        }
+
+        policy = policy with
+        {
+            Jurors = (int)Number(JurorsVariable, policy.Jurors),
+            VotingFee = Number(VotingFeeVariable, policy.VotingFee),
+            MinimumPledge = Number(MinimumPledgeVariable, policy.MinimumPledge),
+            MinimumVoteSeconds = (int)Number(MinimumVoteSecondsVariable, policy.MinimumVoteSeconds),
+        };
+        return policy;
+    }
+
+    private static long Number(string variable, long fallback)
+        => long.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}

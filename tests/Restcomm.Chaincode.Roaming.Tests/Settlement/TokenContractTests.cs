@@ -1,0 +1,117 @@
+using Restcomm.Roaming.Settlement;
+using static Restcomm.Chaincode.Roaming.Tests.Settlement.SettlementLedger;
+
+namespace Restcomm.Chaincode.Roaming.Tests.Settlement;
+
+public class TokenContractTests
+{
+    private readonly SettlementLedger _ledger = new();
+
+    [Fact]
+    public async Task The_token_describes_itself_as_RCB_with_its_decimals_and_the_supply_governance_created()
+    {
+        await _ledger.MintAsync("Org3MSP", 10_000);
+
+        var token = await _ledger.Ok<TokenInfo>(B, "GetToken");
+
+        Assert.Equal(("RCB", 2, 10_000L), (token.Symbol, token.Decimals, token.TotalSupply));
+    }
+
+    [Fact]
+    public async Task Minting_needs_a_strict_majority_of_the_channel_members_each_approving_with_its_own_identity()
+    {
+        var proposal = await _ledger.Ok<SupplyProposal>(A, "ProposeSupplyChange", "mint", "Org3MSP", "10000", "allocation");
+        var second = await _ledger.Ok<SupplyProposal>(B, "ApproveSupplyChange", proposal.ProposalId);
+
+        Assert.Equal((ProposalStatus.Open, 3), (second.Status, second.Required));
+        Assert.Equal(0, await _ledger.Balance("Org3MSP"));
+        await _ledger.Refused(409, "already-approved", B, "ApproveSupplyChange", proposal.ProposalId);
+        await _ledger.Refused(403, "forbidden", Outsider, "ApproveSupplyChange", proposal.ProposalId);
+
+        var third = await _ledger.Ok<SupplyProposal>(C, "ApproveSupplyChange", proposal.ProposalId);
+        var change = _ledger.LastChange();
+
+        Assert.Equal(ProposalStatus.Executed, third.Status);
+        Assert.Equal(["Org1MSP", "Org2MSP", "Org3MSP"], third.Approvals);
+        Assert.Equal(10_000, await _ledger.Balance("Org3MSP"));
+        Assert.Equal(10_000, change.Token!.TotalSupply);
+        await _ledger.Refused(409, "proposal-executed", D, "ApproveSupplyChange", proposal.ProposalId);
+    }
+
+    [Fact]
+    public async Task Burning_needs_the_majority_and_the_approval_of_the_accounts_owner()
+    {
+        await _ledger.MintAsync("Org4MSP", 1_000);
+        var proposal = await _ledger.Ok<SupplyProposal>(A, "ProposeSupplyChange", "burn", "Org4MSP", "400", "withdrawal");
+        await _ledger.Ok<SupplyProposal>(B, "ApproveSupplyChange", proposal.ProposalId);
+        var majorityWithoutOwner = await _ledger.Ok<SupplyProposal>(C, "ApproveSupplyChange", proposal.ProposalId);
+
+        Assert.Equal(ProposalStatus.Open, majorityWithoutOwner.Status);
+        Assert.Equal(1_000, await _ledger.Balance("Org4MSP"));
+
+        var executed = await _ledger.Ok<SupplyProposal>(D, "ApproveSupplyChange", proposal.ProposalId);
+
+        Assert.Equal(ProposalStatus.Executed, executed.Status);
+        Assert.Equal(600, await _ledger.Balance("Org4MSP"));
+        Assert.Equal(600, (await _ledger.Ok<TokenInfo>(A, "GetToken")).TotalSupply);
+    }
+
+    [Fact]
+    public async Task A_transfer_that_would_make_a_balance_negative_is_refused_and_moves_nothing()
+    {
+        await _ledger.MintAsync("Org1MSP", 1_000);
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "Transfer", "Org2MSP", "600");
+
+        await _ledger.Refused(412, "insufficient-funds", A, "Transfer", "Org2MSP", "401");
+        await _ledger.Refused(400, "invalid-argument", A, "Transfer", "Org2MSP", "-5");
+        await _ledger.Refused(400, "invalid-argument", A, "Transfer", "Org9MSP", "1");
+
+        Assert.Equal((400L, 600L), (await _ledger.Balance("Org1MSP"), await _ledger.Balance("Org2MSP")));
+    }
+
+    [Fact]
+    public async Task TransferFrom_moves_another_members_tokens_only_within_its_allowance_and_spends_the_allowance()
+    {
+        await _ledger.MintAsync("Org1MSP", 1_000);
+        await _ledger.Ok<Allowance>(A, "Approve", "Org2MSP", "300");
+
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(B, "TransferFrom", "Org1MSP", "Org3MSP", "200");
+
+        Assert.Equal(100, (await _ledger.Ok<Allowance>(C, "GetAllowance", "Org1MSP", "Org2MSP")).Amount);
+        await _ledger.Refused(403, "allowance-exceeded", B, "TransferFrom", "Org1MSP", "Org3MSP", "150");
+        await _ledger.Refused(403, "allowance-exceeded", C, "TransferFrom", "Org1MSP", "Org3MSP", "1");
+        Assert.Equal((800L, 200L), (await _ledger.Balance("Org1MSP"), await _ledger.Balance("Org3MSP")));
+    }
+
+    [Fact]
+    public async Task A_members_sub_account_is_spent_by_the_member_and_by_nobody_else_without_an_allowance()
+    {
+        await _ledger.MintAsync("Org1MSP", 1_000);
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "Transfer", "Org1MSP/treasury", "300");
+
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "TransferFrom", "Org1MSP/treasury", "Org2MSP", "100");
+        await _ledger.Refused(403, "allowance-exceeded", B, "TransferFrom", "Org1MSP/treasury", "Org2MSP", "1");
+
+        Assert.Equal((700L, 200L, 100L), (await _ledger.Balance("Org1MSP"), await _ledger.Balance("Org1MSP/treasury"), await _ledger.Balance("Org2MSP")));
+    }
+
+    [Fact]
+    public async Task Each_payment_writes_entries_under_keys_of_its_own_so_payments_to_one_payee_share_no_key()
+    {
+        await _ledger.MintAsync("Org1MSP", 1_000);
+        await _ledger.MintAsync("Org2MSP", 1_000);
+        var before = _ledger.Roaming.Stub.State.Keys.ToHashSet();
+
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "Transfer", "Org3MSP", "10");
+        var first = _ledger.Roaming.Stub.State.Keys.Except(before).ToHashSet();
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(B, "Transfer", "Org3MSP", "20");
+        var second = _ledger.Roaming.Stub.State.Keys.Except(before).Except(first).ToList();
+
+        // Each transfer wrote two new keys (payer's debit, payee's credit) and changed no key that existed.
+        Assert.Equal(2, first.Count);
+        Assert.Equal(2, second.Count);
+        Assert.Equal(30, await _ledger.Balance("Org3MSP"));
+        var history = await _ledger.Ok<IReadOnlyList<AccountEntry>>(C, "GetAccountHistory", "Org3MSP");
+        Assert.Equal([("Org1MSP", 10L), ("Org2MSP", 20L)], history.Select(e => (e.Counterparty!, e.Amount)).Order().ToList());
+    }
+}

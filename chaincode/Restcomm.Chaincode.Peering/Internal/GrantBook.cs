@@ -59,7 +59,11 @@ internal sealed class GrantBook(PeeringTransaction tx)
             Request = request with { Services = services },
             RequestedAt = tx.Now,
         };
-        return await SaveAsync(grant, PeeringEvents.GrantRequested).ConfigureAwait(false);
+        var saved = await SaveAsync(grant, PeeringEvents.GrantRequested).ConfigureAwait(false);
+        // Every later change (approval, clients, revocation, expiry) needs the seller's peer, which alone holds the
+        // seller's profile: a buyer's peer cannot endorse an approval on its own.
+        await tx.RequireEndorsementAsync(key, request.Seller).ConfigureAwait(false);
+        return saved;
     }
 
     public async Task<GrantState> ApproveAsync(string grantId, GrantTerms terms)

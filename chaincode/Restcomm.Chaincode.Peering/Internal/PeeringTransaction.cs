@@ -68,6 +68,10 @@ internal sealed partial class PeeringTransaction(TransactionContext context, Pee
 
     public Task PutAsync<T>(string key, T value) => Stub.PutStateAsync(key, Serialize(value), CancellationToken);
 
+    /// <summary>Gives a public key the key-level endorsement policy "a peer of <paramref name="mspId"/>".</summary>
+    public Task RequireEndorsementAsync(string key, string mspId)
+        => Stub.SetStateValidationParameterAsync(key, new KeyEndorsementPolicy().AddOrganizations(EndorserRole.Peer, mspId).ToBytes(), CancellationToken);
+
     public async Task<GrantState> GrantAsync(string grantId)
         => await GetAsync<GrantState>(PeeringKeys.GrantKey(Stub, grantId)).ConfigureAwait(false)
            ?? throw ChaincodeException.NotFound($"grant {grantId} does not exist");

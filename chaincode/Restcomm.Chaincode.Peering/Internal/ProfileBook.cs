@@ -29,6 +29,13 @@ internal sealed class ProfileBook(PeeringTransaction tx)
         };
         await tx.Stub.PutPrivateDataAsync(state.Collection, PeeringKeys.ProfileVersionKey(tx.Stub, version.Version), bytes, tx.CancellationToken).ConfigureAwait(false);
         await tx.PutAsync(key, state).ConfigureAwait(false);
+        if (current is null)
+        {
+            // The chaincode's policy lets one peer endorse (only the owner's peers hold its implicit collection); the
+            // record itself may then only change with the owner's peer's endorsement.
+            await tx.RequireEndorsementAsync(key, tx.CallerMspId).ConfigureAwait(false);
+        }
+
         tx.Emit(new PeeringChange { Change = PeeringEvents.ProfileRegistered, TxId = tx.Stub.TxId, Profile = state });
         return state;
     }

@@ -178,4 +178,17 @@ public class GrantContractTests
         Assert.Equal((Third, new string('b', 64)), (attestation.AttestedBy, attestation.EvidenceHash));
         Assert.Equal(attestation, approved.Kyc);
     }
+
+    [Fact]
+    public async Task A_grant_record_and_a_profile_record_change_only_with_the_sellers_peer_endorsement()
+    {
+        await _ledger.Ok<ProfileState>(B, "RegisterProfile", [], ProfileTransient(Profile()));
+        await _ledger.Ok<GrantState>(A, "RequestInterconnection", [Json(Request())]);
+
+        var grantPolicy = await _ledger.Stub.GetStateValidationParameterAsync(_ledger.Stub.CreateCompositeKey("peering.grant", ["g-1"]));
+        var profilePolicy = await _ledger.Stub.GetStateValidationParameterAsync(_ledger.Stub.CreateCompositeKey("peering.profile", [Seller]));
+
+        Assert.Equal([Seller], Restcomm.Fabric.Shim.KeyEndorsementPolicy.Parse(grantPolicy).Organizations);
+        Assert.Equal([Seller], Restcomm.Fabric.Shim.KeyEndorsementPolicy.Parse(profilePolicy).Organizations);
+    }
 }

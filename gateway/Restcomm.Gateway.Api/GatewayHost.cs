@@ -12,6 +12,7 @@ using Restcomm.Gateway.Api.Feeds;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Api.Numbers;
+using Restcomm.Gateway.Api.Peering;
 using Restcomm.Gateway.Api.Roaming;
 using Restcomm.Gateway.Store;
 using Restcomm.Gateway.Store.Projections;
@@ -74,6 +75,7 @@ internal static class GatewayHost
         services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
         services.AddSingleton<RoamingLedgerClient>();
         services.AddNumbers(builder.Configuration);
+        services.AddPeering(builder.Configuration);
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
@@ -178,6 +180,7 @@ internal static class GatewayHost
         v1.MapEirEndpoints();
         v1.MapRoamingEndpoints();
         v1.MapNumbersEndpoints();
+        v1.MapPeeringEndpoints();
         v1.MapChangeFeeds();
         v1.MapWebhookEndpoints();
 

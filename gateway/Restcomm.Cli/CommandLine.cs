@@ -1,5 +1,6 @@
 using Restcomm.Cli.Keys;
 using Restcomm.Cli.Numbers;
+using Restcomm.Cli.Peering;
 using Restcomm.Cli.Projections;
 using Restcomm.Cli.Roaming;
 using Restcomm.Cli.Tap;
@@ -16,6 +17,7 @@ internal static class CommandLine
         ("projections", "list read models' positions; rebuild one from block 0", ProjectionsCommand.RunAsync),
         ("roaming", "agreements, usage batches, reconciliation and statements through an operator's REST API", RoamingCommand.RunAsync),
         ("numbers", "publish numbers and blocks, look them up, port them and follow the change feed through a provider's REST API", NumbersCommand.RunAsync),
+        ("peering", "interconnection profiles and time-limited grants, grant clients and their OAuth tokens through an operator's REST API", PeeringCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

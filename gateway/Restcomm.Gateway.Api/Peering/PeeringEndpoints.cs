@@ -37,6 +37,9 @@ public static class PeeringEndpoints
     /// <summary>How the token endpoint and the shared-details endpoint authenticate (the reference shows it).</summary>
     internal const string OAuthClientCredentials = "OAuth 2.0 client credentials (client_secret_basic or client_secret_post) of a client registered under a grant";
 
+    /// <summary>How the shared-details endpoint authenticates.</summary>
+    internal const string AccessToken = "an OAuth 2.0 access token (Bearer JWT) this API issued for the grant";
+
     /// <summary>Maps the read (<c>peering:read</c>), write (<c>peering:write</c>) and OAuth endpoints under <c>/peering</c> of <paramref name="v1"/>.</summary>
     /// <param name="v1">The <c>/v1</c> group.</param>
     /// <param name="requireScopes">False only for hosts without API-key authentication (tests).</param>
@@ -87,9 +90,9 @@ public static class PeeringEndpoints
         oauth.MapPost("/oauth/token", Token).WithName("PeeringIssueToken").ReadsOnly().AuthenticatesItself(OAuthClientCredentials)
             .DisableAntiforgery()
             .WithSummary("OAuth 2.0 token endpoint (client credentials): a JWT for the client's grant, valid at most until the grant expires.");
-        oauth.MapGet("/oauth/jwks", Keys).WithName("PeeringTokenKeys").AllowAnonymous()
+        oauth.MapGet("/oauth/jwks", Keys).WithName("PeeringTokenKeys").AuthenticatesItself("none: the public key anyone may fetch")
             .WithSummary("The public key this gateway signs grant access tokens with (JWK set).");
-        oauth.MapGet("/shared/{grantId}", Shared).WithName("PeeringReadSharedDetails").AllowAnonymous()
+        oauth.MapGet("/shared/{grantId}", Shared).WithName("PeeringReadSharedDetails").AuthenticatesItself(AccessToken)
             .WithSummary("The granted details for a buyer's application, with an access token of this gateway for the grant; the grant is checked on the ledger on every use.");
         return (read, write);
     }

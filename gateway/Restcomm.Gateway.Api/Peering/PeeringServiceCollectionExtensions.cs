@@ -43,6 +43,11 @@ internal sealed partial class ExpiredGrantPurger(PeeringLedgerClient ledger, IOp
             {
                 LogRoundFailed(logger, e.Failure, e.Code);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A background round must never stop the API; the next round tries again.
+                LogRoundError(logger, e);
+            }
         }
     }
 
@@ -72,6 +77,9 @@ internal sealed partial class ExpiredGrantPurger(PeeringLedgerClient ledger, IOp
 
     [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Purged the copy of expired grant {GrantId}")]
     private static partial void LogPurged(ILogger logger, string grantId);
+
+    [LoggerMessage(EventId = 3603, Level = LogLevel.Error, Message = "Purging expired grants failed; retried on the next round")]
+    private static partial void LogRoundError(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3602, Level = LogLevel.Warning, Message = "Purging expired grants failed: {Failure} {Code}; retried on the next round")]
     private static partial void LogRoundFailed(ILogger logger, LedgerFailure failure, string? code);

@@ -1,6 +1,7 @@
 using Restcomm.Cli.Audit;
 using Restcomm.Cli.Keys;
 using Restcomm.Cli.Numbers;
+using Restcomm.Cli.Peering;
 using Restcomm.Cli.Projections;
 using Restcomm.Cli.Roaming;
 using Restcomm.Cli.Settlement;
@@ -20,6 +21,7 @@ internal static class CommandLine
         ("settlement", "RCB balances and transfers, supply votes, statement payments, netting and disputes through an operator's REST API", SettlementCommand.RunAsync),
         ("numbers", "publish numbers and blocks, look them up, port them and follow the change feed through a provider's REST API", NumbersCommand.RunAsync),
         ("audit", "anchors on the audit channel and their verification against the source ledger, through a REST API", AuditCommand.RunAsync),
+        ("peering", "interconnection profiles and time-limited grants, grant clients and their OAuth tokens through an operator's REST API", PeeringCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

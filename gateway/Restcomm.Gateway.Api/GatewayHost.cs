@@ -13,6 +13,7 @@ using Restcomm.Gateway.Api.Feeds;
 using Restcomm.Gateway.Api.Fabric;
 using Restcomm.Gateway.Api.Internal;
 using Restcomm.Gateway.Api.Numbers;
+using Restcomm.Gateway.Api.Peering;
 using Restcomm.Gateway.Api.Roaming;
 using Restcomm.Gateway.Api.Roaming.TapFiles;
 using Restcomm.Gateway.Api.Settlement;
@@ -87,6 +88,7 @@ internal static class GatewayHost
             services.PostConfigure<NumbersOptions>(o => o.ActivateDuePorts = false);
         }
 
+        services.AddPeering(builder.Configuration);
         services.AddSingleton(sp => new ProjectionEngine(sp.GetRequiredService<GatewayStore>(), sp.GetRequiredService<IBlockFeed>(), sp.GetServices<IProjection>()));
         services.AddHostedService<ProjectionService>();
         services.AddHostedService<IdempotencyPurgeService>();
@@ -193,6 +195,7 @@ internal static class GatewayHost
         v1.MapSettlementEndpoints();
         v1.MapNumbersEndpoints();
         v1.MapAuditEndpoints();
+        v1.MapPeeringEndpoints();
         v1.MapChangeFeeds();
         v1.MapWebhookEndpoints();
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.IsRegulatorProfile)

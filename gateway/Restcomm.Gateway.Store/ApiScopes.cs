@@ -36,6 +36,12 @@ public static class ApiScopes
     /// <summary>Anchor digests on the audit channel.</summary>
     public const string AuditWrite = "audit:write";
 
+    /// <summary>Read peering profiles' public records, grants and (for a party) granted details.</summary>
+    public const string PeeringRead = "peering:read";
+
+    /// <summary>Register peering profiles, request, approve, decline and revoke grants, register grant clients.</summary>
+    public const string PeeringWrite = "peering:write";
+
     /// <summary>Evaluate any chaincode function and read the change feed.</summary>
     public const string LedgerRead = "ledger:read";
 
@@ -48,7 +54,7 @@ public static class ApiScopes
     /// <summary>Every scope, in a stable order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        EirRead, EirWrite, RoamingRead, RoamingSubmit, SettlementRead, SettlementWrite, NumbersRead, NumbersWrite, AuditRead, AuditWrite, LedgerRead, LedgerWrite, KeysAdmin,
+        EirRead, EirWrite, RoamingRead, RoamingSubmit, SettlementRead, SettlementWrite, NumbersRead, NumbersWrite, AuditRead, AuditWrite, PeeringRead, PeeringWrite, LedgerRead, LedgerWrite, KeysAdmin,
     ];
 
     /// <summary>Every read-only scope.</summary>

@@ -117,6 +117,12 @@ if [ -n "$(address_of numbers)" ]; then
   # NUMBERS_PORT_WINDOW (default one day) is how long a donor has to answer a port before it activates at its due time.
   start_chaincode numbers "$(address_of numbers)" chaincode/Restcomm.Chaincode.Numbers/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Numbers.dll
 fi
+if [ -n "$(address_of peering)" ]; then
+  : >"$RUN/logs/chaincode-peering.log"
+  # Interconnection details under time-limited grants. PEERING_REQUIRE_KYC=true (with PEERING_KYC_ATTESTERS) makes a
+  # KYC attestation of the buyer a condition of approval.
+  start_chaincode peering "$(address_of peering)" chaincode/Restcomm.Chaincode.Peering/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Peering.dll
+fi
 
 if [ -n "$(address_of audit)" ]; then
   # Anchors of the operators' changes; AUDIT_READONLY_MSPS (default RegulatorMSP) may read but never anchor.

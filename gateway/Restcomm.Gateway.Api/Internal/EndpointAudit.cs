@@ -38,7 +38,7 @@ internal static class EndpointAudit
             {
                 violations.Add($"{string.Join(',', methods)} {route} declares no scope (use RequireScope or RequireApiKey).");
             }
-            else if (methods.Any(m => m is not ("GET" or "HEAD")))
+            else if (methods.Any(m => m is not ("GET" or "HEAD")) && !(endpoint.Metadata.GetMetadata<OwnAuthenticationMetadata>() is not null && endpoint.Metadata.IsReadOnlyPost()))
             {
                 violations.Add($"{string.Join(',', methods)} {route} is anonymous but not read-only; nothing may write anonymously.");
             }

@@ -55,6 +55,16 @@ internal static class OpenApiSetup
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
             var scope = context.Description.ActionDescriptor.EndpointMetadata.OfType<ScopeMetadata>().LastOrDefault();
+            if (scope is null && context.Description.ActionDescriptor.EndpointMetadata.OfType<OwnAuthenticationMetadata>().LastOrDefault() is { } own)
+            {
+                // No API key: the operation authenticates its caller itself (OAuth client credentials or an access token).
+                operation.Security = [];
+                operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                operation.Extensions["x-required-scope"] = new JsonNodeExtension(JsonValue.Create("(none: " + own.How + ")"));
+                operation.Description = (operation.Description is { Length: > 0 } d0 ? d0 + "\n\n" : "") + $"No API key: {own.How}.";
+                return;
+            }
+
             if (scope is null)
             {
                 return;

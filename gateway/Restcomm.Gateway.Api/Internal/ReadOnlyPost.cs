@@ -24,8 +24,8 @@ internal static class ReadOnlyPostExtensions
 }
 
 /// <summary>
-/// Marks a POST whose answer holds a secret shown once (a new API key's token): the idempotency store keeps that
-/// answer with its <c>token</c> set to null, so no secret rests in the store, and a replay says the token is not shown again.
+/// Marks a POST whose answer holds a secret shown once (a new API key's token, a grant client's secret): the idempotency
+/// store keeps that answer with its <c>token</c> and <c>clientSecret</c> set to null, so no secret rests in the store, and a replay says the token is not shown again.
 /// </summary>
 internal sealed class SecretAnswerMetadata
 {
@@ -46,9 +46,13 @@ internal static class SecretAnswerExtensions
     {
         try
         {
-            if (System.Text.Json.Nodes.JsonNode.Parse(body) is System.Text.Json.Nodes.JsonObject answer && answer.ContainsKey("token"))
+            if (System.Text.Json.Nodes.JsonNode.Parse(body) is System.Text.Json.Nodes.JsonObject answer && (answer.ContainsKey("token") || answer.ContainsKey("clientSecret")))
             {
-                answer["token"] = null;
+                foreach (var field in new[] { "token", "clientSecret" }.Where(answer.ContainsKey))
+                {
+                    answer[field] = null;
+                }
+
                 return System.Text.Encoding.UTF8.GetBytes(answer.ToJsonString());
             }
         }
@@ -58,4 +62,22 @@ internal static class SecretAnswerExtensions
 
         return body;
     }
+}
+
+/// <summary>
+/// Marks an endpoint that authenticates its caller itself, without an API key: the OAuth token endpoint of peering
+/// grants (client credentials checked against the ledger). Anonymous as far as API keys go; allowed as a POST only when
+/// it also only reads (<see cref="ReadOnlyPostMetadata"/>).
+/// </summary>
+internal sealed class OwnAuthenticationMetadata(string how)
+{
+    /// <summary>How the endpoint authenticates its caller (for the reference and audits).</summary>
+    public string How => how;
+}
+
+internal static class OwnAuthenticationExtensions
+{
+    /// <summary>The endpoint authenticates its callers itself (<paramref name="how"/>), not with API keys.</summary>
+    public static TBuilder AuthenticatesItself<TBuilder>(this TBuilder builder, string how)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new OwnAuthenticationMetadata(how)).AllowAnonymous();
 }

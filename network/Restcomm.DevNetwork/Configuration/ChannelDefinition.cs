@@ -1,8 +1,10 @@
 namespace Restcomm.DevNetwork.Configuration;
 
 /// <summary>A private data collection as the peer enforces it.</summary>
-internal sealed class CollectionDefinition(string name, IReadOnlyList<string> members, bool memberOnlyRead, bool memberOnlyWrite, CompiledPolicy? endorsementPolicy)
+internal sealed class CollectionDefinition(string name, IReadOnlyList<string> members, bool memberOnlyRead, bool memberOnlyWrite, CompiledPolicy? endorsementPolicy, ulong blockToLive = 0)
 {
+    /// <summary>Blocks private data lives after the block that wrote it (0: forever), as Fabric's <c>blockToLive</c>.</summary>
+    public ulong BlockToLive => blockToLive;
     public string Name => name;
     public IReadOnlyList<string> Members => members;
     public bool MemberOnlyRead => memberOnlyRead;
@@ -24,7 +26,7 @@ internal sealed class ChaincodeDefinition
         foreach (var c in config.Collections)
         {
             var policy = c.EndorsementPolicy is null ? null : new CompiledPolicy(PolicyParser.Parse(c.EndorsementPolicy, channel.Members), c.EndorsementPolicy);
-            _collections[c.Name] = new CollectionDefinition(c.Name, c.Members, c.MemberOnlyRead, c.MemberOnlyWrite, policy);
+            _collections[c.Name] = new CollectionDefinition(c.Name, c.Members, c.MemberOnlyRead, c.MemberOnlyWrite, policy, c.BlockToLive);
         }
         // Fabric's implicit per-organisation collections: readable and writable by anyone, stored only by that org.
         // Writes to one are validated against that org's own endorsement policy rather than the chaincode's

@@ -184,6 +184,12 @@ internal sealed class CollectionConfig
     public bool MemberOnlyRead { get; set; } = true;
     public bool MemberOnlyWrite { get; set; } = true;
     public string? EndorsementPolicy { get; set; }
+
+    /// <summary>
+    /// As Fabric's collection config <c>blockToLive</c>: private data written in block b is removed from private and
+    /// hashed state and from the private data store when block b + blockToLive + 1 commits; 0 keeps it forever.
+    /// </summary>
+    public ulong BlockToLive { get; set; }
 }
 
 internal sealed class BlockCuttingConfig

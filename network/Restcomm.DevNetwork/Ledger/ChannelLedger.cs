@@ -333,6 +333,8 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         final.Private.AddRange(update.Private);
         final.History.AddRange(update.History);
         final.PrivateRwsets.AddRange(update.PrivateRwsets);
+        final.Purges.AddRange(update.Purges);
+        final.Expiries.AddRange(update.Expiries);
         Store.Commit(final);
         _lastHash = hash;
         Interlocked.Exchange(ref _height, (long)number + 1);
@@ -699,6 +701,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                     state.Hashed[(ns.Namespace, coll.CollectionName, hex)] = version;
                     state.HashedExists[(ns.Namespace, coll.CollectionName, hex)] = !w.IsDelete;
                     update.Hashed.Add((new HashedWrite(ns.Namespace, coll.CollectionName, w.KeyHash.ToByteArray(), w.IsDelete ? null : w.ValueHash.ToByteArray()), txNum));
+                    if (w.IsPurge)
+                    {
+                        update.Purges.Add(new PrivatePurge(ns.Namespace, coll.CollectionName, w.KeyHash.ToByteArray()));
+                    }
                 }
                 var metadataApplied = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var mw in hashed.MetadataWrites)
@@ -728,6 +734,13 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 update.PrivateRwsets.Add(new PrivateRwsetRecord(txNum, ns.Namespace, coll.CollectionName, pvtColl.Rwset.ToByteArray()));
                 var members = cc?.Collection(coll.CollectionName)?.Members ?? [];
                 var pvtKv = KVRWSet.Parser.ParseFrom(pvtColl.Rwset);
+                if (cc?.Collection(coll.CollectionName)?.BlockToLive is > 0 and var btl)
+                {
+                    foreach (var w in pvtKv.Writes.Where(w => !w.IsDelete))
+                    {
+                        update.Expiries.Add(new PrivateExpiry(block + btl + 1, ns.Namespace, coll.CollectionName, TxSimulator.HashKey(w.Key), w.Key));
+                    }
+                }
                 foreach (var org in members)
                 {
                     foreach (var w in pvtKv.Writes)

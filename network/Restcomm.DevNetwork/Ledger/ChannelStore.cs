@@ -1,4 +1,5 @@
 using System.Text;
+using Google.Protobuf;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -29,6 +30,12 @@ internal sealed record HistoryWrite(string Namespace, string Key, ulong TxNum, s
 
 internal sealed record PrivateRwsetRecord(ulong TxNum, string Namespace, string Collection, byte[] Rwset);
 
+/// <summary>A private key a transaction purged (by its hash, which every peer knows): gone from the private data store too.</summary>
+internal sealed record PrivatePurge(string Namespace, string Collection, byte[] KeyHash);
+
+/// <summary>A private key written in a collection with a <c>blockToLive</c>: it expires when block <c>Expiring</c> commits.</summary>
+internal sealed record PrivateExpiry(ulong Expiring, string Namespace, string Collection, byte[] KeyHash, string? Key);
+
 /// <summary>
 /// A transaction the orderer accepted and that is not in a block yet: its envelope and the private data its endorsement
 /// produced (a serialized <c>TxPvtReadWriteSet</c>, Fabric's transient store), in the order it was accepted.
@@ -50,6 +57,8 @@ internal sealed class BlockUpdate
     public List<(PrivateWrite Write, ulong TxNum)> Private { get; } = [];
     public List<HistoryWrite> History { get; } = [];
     public List<PrivateRwsetRecord> PrivateRwsets { get; } = [];
+    public List<PrivatePurge> Purges { get; } = [];
+    public List<PrivateExpiry> Expiries { get; } = [];
 }
 
 /// <summary>
@@ -79,6 +88,7 @@ internal sealed class ChannelStore : IDisposable
             CREATE TABLE IF NOT EXISTS private_state (org TEXT NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, PRIMARY KEY (org, ns, coll, key)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS history (ns TEXT NOT NULL, key BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, txid TEXT NOT NULL, value BLOB, ts INTEGER NOT NULL, PRIMARY KEY (ns, key, block, txnum)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS private_rwsets (block INTEGER NOT NULL, txnum INTEGER NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, rwset BLOB NOT NULL, PRIMARY KEY (block, txnum, ns, coll)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS private_expiry (expiring INTEGER NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, keyhash BLOB NOT NULL, key BLOB, committed INTEGER NOT NULL, PRIMARY KEY (expiring, ns, coll, keyhash, committed)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, txid TEXT NOT NULL, envelope BLOB NOT NULL, pvt BLOB);
             """);
         // Ledgers written before private data carried metadata (key-level policies on private keys).
@@ -349,7 +359,90 @@ internal sealed class ChannelStore : IDisposable
             u.History.Select(h => new { Ns = h.Namespace, Key = K(h.Key), N = n, TxNum = (long)h.TxNum, h.TxId, h.Value, Ts = h.TimestampTicks }), tx);
         _writer.Execute("INSERT OR REPLACE INTO private_rwsets (block, txnum, ns, coll, rwset) VALUES (@N, @TxNum, @Ns, @Coll, @Rwset)",
             u.PrivateRwsets.Select(p => new { N = n, TxNum = (long)p.TxNum, Ns = p.Namespace, Coll = p.Collection, p.Rwset }), tx);
+        foreach (var purge in u.Purges)
+        {
+            PurgeFromPrivateStore(purge, n, tx);
+        }
+        _writer.Execute("INSERT OR REPLACE INTO private_expiry (expiring, ns, coll, keyhash, key, committed) VALUES (@Expiring, @Ns, @Coll, @KeyHash, @Key, @N)",
+            u.Expiries.Select(e => new { Expiring = (long)e.Expiring, Ns = e.Namespace, Coll = e.Collection, e.KeyHash, Key = e.Key is null ? null : K(e.Key), N = n }), tx);
+        ExpirePrivateData(n, tx);
         tx.Commit();
+    }
+
+    /// <summary>
+    /// PurgePrivateData (Fabric 2.5): besides the state, every earlier version of the key leaves the private data store,
+    /// so no block's private read/write set served later still holds it.
+    /// </summary>
+    private void PurgeFromPrivateStore(PrivatePurge purge, long block, SqliteTransaction tx)
+    {
+        var rows = _writer.Query<StoredRwsetRow>("SELECT block, txnum, rwset FROM private_rwsets WHERE ns = @ns AND coll = @coll AND block <= @block",
+            new { ns = purge.Namespace, coll = purge.Collection, block }, tx).ToList();
+        foreach (var row in rows)
+        {
+            var kv = Restcomm.Fabric.Protos.Ledger.KvRwset.KVRWSet.Parser.ParseFrom(row.Rwset);
+            var kept = new Restcomm.Fabric.Protos.Ledger.KvRwset.KVRWSet();
+            kept.Reads.AddRange(kv.Reads);
+            kept.Writes.AddRange(kv.Writes.Where(w => !TxSimulator.HashKey(w.Key).AsSpan().SequenceEqual(purge.KeyHash)));
+            kept.MetadataWrites.AddRange(kv.MetadataWrites.Where(w => !TxSimulator.HashKey(w.Key).AsSpan().SequenceEqual(purge.KeyHash)));
+            if (kept.Writes.Count == kv.Writes.Count && kept.MetadataWrites.Count == kv.MetadataWrites.Count)
+            {
+                continue;
+            }
+            var where = new { b = row.Block, t = row.TxNum, ns = purge.Namespace, coll = purge.Collection, rwset = kept.ToByteArray() };
+            _writer.Execute(kept.Writes.Count + kept.MetadataWrites.Count == 0
+                ? "DELETE FROM private_rwsets WHERE block = @b AND txnum = @t AND ns = @ns AND coll = @coll"
+                : "UPDATE private_rwsets SET rwset = @rwset WHERE block = @b AND txnum = @t AND ns = @ns AND coll = @coll", where, tx);
+        }
+    }
+
+    /// <summary>
+    /// blockToLive: keys written in block b expire when block b + blockToLive + 1 commits, unless written again since
+    /// (their state then has a newer version): private and hashed state lose them, and the private data store loses
+    /// the collection's private writes of block b.
+    /// </summary>
+    private void ExpirePrivateData(long block, SqliteTransaction tx)
+    {
+        var due = _writer.Query<ExpiryRow>("SELECT ns, coll, keyhash, key, committed FROM private_expiry WHERE expiring <= @block", new { block }, tx).ToList();
+        foreach (var e in due)
+        {
+            _writer.Execute("DELETE FROM hashed_state WHERE ns = @Ns AND coll = @Coll AND keyhash = @KeyHash AND block = @Committed", e, tx);
+            if (e.Key is not null)
+            {
+                _writer.Execute("DELETE FROM private_state WHERE ns = @Ns AND coll = @Coll AND key = @Key AND block = @Committed", e, tx);
+            }
+            _writer.Execute("DELETE FROM private_rwsets WHERE ns = @Ns AND coll = @Coll AND block = @Committed", e, tx);
+        }
+        _writer.Execute("DELETE FROM private_expiry WHERE expiring <= @block", new { block }, tx);
+    }
+
+    /// <summary>Private keys this store holds for <paramref name="org"/> in a collection (tests and inspection).</summary>
+    public List<string> PrivateKeys(string org, string ns, string coll)
+    {
+        using var c = Open();
+        return [.. c.Query<byte[]>("SELECT key FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll ORDER BY key", new { org, ns, coll }).Select(k => Encoding.UTF8.GetString(k))];
+    }
+
+    /// <summary>Every private read/write set of a collection the private data store still holds, oldest first.</summary>
+    public List<byte[]> PrivateRwsets(string ns, string coll)
+    {
+        using var c = Open();
+        return [.. c.Query<byte[]>("SELECT rwset FROM private_rwsets WHERE ns = @ns AND coll = @coll ORDER BY block, txnum", new { ns, coll })];
+    }
+
+    private sealed class StoredRwsetRow
+    {
+        public long Block { get; set; }
+        public long TxNum { get; set; }
+        public byte[] Rwset { get; set; } = [];
+    }
+
+    private sealed class ExpiryRow
+    {
+        public string Ns { get; set; } = "";
+        public string Coll { get; set; } = "";
+        public byte[] KeyHash { get; set; } = [];
+        public byte[]? Key { get; set; }
+        public long Committed { get; set; }
     }
 
     public void Dispose()

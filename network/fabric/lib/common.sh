@@ -54,6 +54,17 @@ declare -A CC_PROJECT=(
 # Any two operators' peers endorse; the regulator's peer never does.
 ENDORSEMENT_POLICY="OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
 
+# The peering chaincode (interconnection details under time-limited grants) on roaming-emea: one peer endorses, as
+# only an operator's own peers hold its implicit collection (_implicit_org_<MSP>, its profile); its profile and grant
+# records carry key-level policies naming the owner's (the seller's) peer. Deploy it with `network.sh deploy peering`
+# or CHAINCODES="... peering".
+CC_CHANNELS[peering]="roaming-emea"
+CC_PORT[peering]=7307
+CC_PROJECT[peering]=chaincode/Restcomm.Chaincode.Peering
+declare -A CC_POLICY=([peering]="OR('Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')")
+# The chaincode-level endorsement policy of NAME.
+endorsement_policy() { echo "${CC_POLICY[$1]:-$ENDORSEMENT_POLICY}"; }
+
 # --- mode ----------------------------------------------------------------------------------
 # A network started natively is also stopped natively, whether or not FABRIC_BIN is still set:
 # `down` without it must not take the Docker path and leave the processes running.
@@ -220,6 +231,9 @@ collections_config() {
       printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n'
       if [ "$cc" = roaming ]; then
         printf '    "endorsementPolicy": { "signaturePolicy": "AND('"'"'%s.peer'"'"', '"'"'%s.peer'"'"')" },\n' "$a" "$b"
+      elif [ "$cc" = peering ]; then
+        # A grant's copy is written by the seller's peer alone (it alone holds the seller's profile).
+        printf '    "endorsementPolicy": { "signaturePolicy": "OR('"'"'%s.peer'"'"', '"'"'%s.peer'"'"')" },\n' "$a" "$b"
       fi
       printf '    "memberOnlyRead": true,\n    "memberOnlyWrite": true\n  }'
     done

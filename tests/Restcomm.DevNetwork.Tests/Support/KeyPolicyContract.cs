@@ -69,6 +69,10 @@ public sealed class KeyPolicyContract : ContractBase
     public async Task PutPrivate(TransactionContext ctx, string collection, string key, string value) =>
         await ctx.Stub.PutPrivateDataAsync(collection, key, Encoding.UTF8.GetBytes(value), ctx.CancellationToken).ConfigureAwait(false);
 
+    [SubmitTransaction]
+    public async Task PurgePrivate(TransactionContext ctx, string collection, string key) =>
+        await ctx.Stub.PurgePrivateDataAsync(collection, key, ctx.CancellationToken).ConfigureAwait(false);
+
     [EvaluateTransaction]
     public async Task<string> GetPrivate(TransactionContext ctx, string collection, string key) =>
         Encoding.UTF8.GetString(await ctx.Stub.GetPrivateDataAsync(collection, key, ctx.CancellationToken).ConfigureAwait(false) ?? []);

@@ -21,6 +21,9 @@ internal sealed class TestNetwork : IAsyncDisposable
     /// <summary>A collection on <see cref="Channel"/> whose own endorsement policy (Org1 and Org3) replaces MAJORITY.</summary>
     public const string GuardedCollection = "guarded";
 
+    /// <summary>A collection of Org1 and Org2 on <see cref="Channel"/> whose private data lives one block (<c>blockToLive</c> 1).</summary>
+    public const string ShortLivedCollection = "short-lived";
+
     private readonly string _root;
     private readonly DevNetworkConfig _config;
     private ChaincodeServer _chaincode;
@@ -79,6 +82,7 @@ internal sealed class TestNetwork : IAsyncDisposable
                                     Members = ["Org1MSP", "Org2MSP", "Org3MSP"],
                                     EndorsementPolicy = "AND('Org1MSP.peer', 'Org3MSP.peer')",
                                 },
+                                new CollectionConfig { Name = ShortLivedCollection, Members = ["Org1MSP", "Org2MSP"], BlockToLive = 1 },
                             ],
                         },
                     ],

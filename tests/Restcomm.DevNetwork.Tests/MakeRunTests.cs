@@ -60,7 +60,9 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
         using (var regulator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPorts[3]}"), Timeout = TimeSpan.FromSeconds(10) })
         {
             Assert.Equal(HttpStatusCode.OK, (await regulator.GetAsync("/dashboard")).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await regulator.PostAsync("/v1/eir/entries", new StringContent("{}"))).StatusCode);
+            // No write route: 405 where the path has a read (GET /v1/eir/entries), 404 where it has none.
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, (await regulator.PostAsync("/v1/eir/entries", new StringContent("{}"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await regulator.PostAsync("/v1/ledger/eir/eir/submit", new StringContent("{}"))).StatusCode);
         }
 
         var api = ProcessesOf(group).Single(p => p.CommandLine.Contains($"--urls http://127.0.0.1:{apiPorts[1]} ", StringComparison.Ordinal));

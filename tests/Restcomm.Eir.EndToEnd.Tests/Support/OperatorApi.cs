@@ -54,7 +54,8 @@ internal sealed class OperatorApi : WebApplicationFactory<EirProjection>
         var api = new OperatorApi(mspId, dataDirectory, networkJson, clock, settings ?? new Dictionary<string, string>());
         try
         {
-            await Task.Run(api.StartServer).WaitAsync(EirNetwork.Timeout);
+            // Four hosts start at once, each with every application's services: a loaded machine needs the longer bound.
+            await Task.Run(api.StartServer).WaitAsync(EirNetwork.RequestTimeout);
             var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             api.BaseAddress = new Uri(address);
             return api;

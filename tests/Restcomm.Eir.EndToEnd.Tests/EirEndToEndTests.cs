@@ -417,7 +417,7 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         var reported = (await a.PostJsonAsync("/v1/eir/entries", new { target = device.ToString(), reason = "fraud" })).Expect(HttpStatusCode.Created);
         await network.RegulatorApi.CaughtUpAsync(reported.Number("blockNumber") + 1);
         var heightBefore = network.LedgerHeight;
-        // Even a key that claims eir:write (created past the store's check) is refused for the read-only organisation.
+        // Even a key that claims eir:write (created past the store's check) finds no write route on the regulator's API.
         using var claimsWrite = network.RegulatorApi.Client(await network.RegulatorApi.CreateKeyAsync([], "eir:read", "eir:write"));
 
         var check = (await regulator.GetJsonAsync($"/v1/eir/check/{device}")).Expect(HttpStatusCode.OK);
@@ -430,8 +430,9 @@ public sealed class EirEndToEndTests(EirNetwork network) : IClassFixture<EirNetw
         Assert.Equal("Org1MSP", check.Text("owner"));
         Assert.True(check.Number("blockHeight") > reported.Number("blockNumber"));
         Assert.Equal("reported", (string?)Assert.Single(device2.Body["history"]!.AsArray())!["kind"]);
-        Assert.Equal(HttpStatusCode.Forbidden, report.Status);
-        Assert.Equal(HttpStatusCode.Forbidden, clear.Status);
+        // POST /v1/eir/entries shares its path with the list (GET), so the method is refused; the clear route is not there at all.
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, report.Status);
+        Assert.Equal(HttpStatusCode.NotFound, clear.Status);
         Assert.Equal(heightBefore, network.LedgerHeight);
     }
 

@@ -24,10 +24,12 @@ ORDERER_PORT=7050
 ORDERER_ADMIN_PORT=7053
 ORDERER_OPS_PORT=17500
 
-CHANNELS=(roaming-emea eir numbers audit)
-declare -A CHANNEL_PROFILE=([roaming-emea]=RoamingEmea [eir]=Eir [numbers]=Numbers [audit]=Audit)
+# roaming-apac is a second roaming consortium with another membership (Org2 and Org3 only).
+CHANNELS=(roaming-emea roaming-apac eir numbers audit)
+declare -A CHANNEL_PROFILE=([roaming-emea]=RoamingEmea [roaming-apac]=RoamingApac [eir]=Eir [numbers]=Numbers [audit]=Audit)
 declare -A CHANNEL_ORGS=(
   [roaming-emea]="org1 org2 org3"
+  [roaming-apac]="org2 org3"
   [eir]="org1 org2 org3 regulator"
   [numbers]="org1 org2 org3 regulator"
   [audit]="org1 org2 org3 regulator")
@@ -36,7 +38,7 @@ declare -A CHANNEL_ORGS=(
 declare -A CC_CHANNELS=(
   [example]="roaming-emea eir numbers audit"
   [eir]="eir"
-  [roaming]="roaming-emea"
+  [roaming]="roaming-emea roaming-apac"
   [numbers]="numbers"
   [audit]="audit")
 declare -A CC_PORT=([example]=7301 [eir]=7302 [roaming]=7303 [numbers]=7304 [audit]=7305)
@@ -51,8 +53,7 @@ declare -A CC_PROJECT=(
   [numbers]=chaincode/Restcomm.Chaincode.Numbers
   [audit]=chaincode/Restcomm.Chaincode.Audit)
 
-# Any two operators' peers endorse; the regulator's peer never does.
-ENDORSEMENT_POLICY="OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
+# Any two of the channel's operators' peers endorse (both on roaming-apac); the regulator's peer never does.
 
 # The peering chaincode (interconnection details under time-limited grants) on roaming-emea: one peer endorses, as
 # only an operator's own peers hold its implicit collection (_implicit_org_<MSP>, its profile); its profile and grant
@@ -61,9 +62,14 @@ ENDORSEMENT_POLICY="OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
 CC_CHANNELS[peering]="roaming-emea"
 CC_PORT[peering]=7307
 CC_PROJECT[peering]=chaincode/Restcomm.Chaincode.Peering
-declare -A CC_POLICY=([peering]="OR('Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')")
-# The chaincode-level endorsement policy of NAME.
-endorsement_policy() { echo "${CC_POLICY[$1]:-$ENDORSEMENT_POLICY}"; }
+# The chaincode-level endorsement policy of NAME on CHANNEL: OutOf(2, the channel operators' peers), or for peering OR
+# of them.
+endorsement_policy() {
+  local peers=() msp
+  for msp in $(channel_operators "$2"); do peers+=("'$msp.peer'"); done
+  local list; list=$(IFS=,; echo "${peers[*]}")
+  if [ "$1" = peering ]; then echo "OR($list)"; else echo "OutOf($(( ${#peers[@]} < 2 ? ${#peers[@]} : 2 )),$list)"; fi
+}
 
 # --- mode ----------------------------------------------------------------------------------
 # A network started natively is also stopped natively, whether or not FABRIC_BIN is still set:

@@ -49,7 +49,7 @@ define_on_channel() {
     as_admin "$org"
     retry 5 2 fabric_tool peer lifecycle chaincode approveformyorg "${ORDERER_ARGS[@]}" \
       --channelID "$ch" --name "$cc" --version "$version" --package-id "$pid" --sequence "$seq" \
-      --signature-policy "$(endorsement_policy "$cc")" "${col_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
+      --signature-policy "$(endorsement_policy "$cc" "$ch")" "${col_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
       { tail -n 20 "$RUN_DIR/logs/lifecycle.log" >&2; die "approval by ${MSP[$org]} on $ch failed"; }
     peer_args+=(--peerAddresses "$(peer_endpoint "$org")" --tlsRootCertFiles "$(peer_dir "$org")/tls/ca.crt")
   done
@@ -57,7 +57,7 @@ define_on_channel() {
   as_admin "${CHANNEL_ORGS[$ch]%% *}"
   retry 5 2 fabric_tool peer lifecycle chaincode commit "${ORDERER_ARGS[@]}" \
     --channelID "$ch" --name "$cc" --version "$version" --sequence "$seq" \
-    --signature-policy "$(endorsement_policy "$cc")" "${col_args[@]}" "${peer_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
+    --signature-policy "$(endorsement_policy "$cc" "$ch")" "${col_args[@]}" "${peer_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
     { tail -n 20 "$RUN_DIR/logs/lifecycle.log" >&2; die "commit of $cc on $ch failed"; }
   echo "$cc" >> "$RUN_DIR/deployed/$ch"
 }

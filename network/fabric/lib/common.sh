@@ -19,6 +19,11 @@ declare -A PEER_CC_PORT=([org1]=17521 [org2]=17522 [org3]=17523 [regulator]=1752
 declare -A PEER_OPS_PORT=([org1]=17511 [org2]=17512 [org3]=17513 [regulator]=17514)
 # Operators can write; the regulator only reads.
 declare -A OPERATOR=([org1]=1 [org2]=1 [org3]=1)
+# Operators that may join a consortium later (network.sh add-member): crypto material from the start, no peer and no
+# channel until they join. Once one has joined a channel its peer runs and it is one of ORGS.
+CANDIDATE_ORGS=(org4)
+MSP[org4]=Org4MSP DOMAIN[org4]=org4.example.com PEER_PORT[org4]=15051 PEER_CC_PORT[org4]=17525 PEER_OPS_PORT[org4]=17515
+OPERATOR[org4]=1
 
 ORDERER_PORT=7050
 ORDERER_ADMIN_PORT=7053
@@ -33,6 +38,12 @@ declare -A CHANNEL_ORGS=(
   [eir]="org1 org2 org3 regulator"
   [numbers]="org1 org2 org3 regulator"
   [audit]="org1 org2 org3 regulator")
+
+# Membership changed since the channels were created (network.sh add-member / remove-member): $RUN_DIR/members/<channel>
+# holds the channel's organisations now, $RUN_DIR/joined/<org> marks a candidate whose peer has joined a channel.
+for _f in "$RUN_DIR"/members/*; do [ -f "$_f" ] && CHANNEL_ORGS[$(basename "$_f")]=$(cat "$_f"); done
+for _o in "${CANDIDATE_ORGS[@]}"; do [ -f "$RUN_DIR/joined/$_o" ] && ORGS+=("$_o"); done
+unset _f _o
 
 # Chaincodes: the channels each one is defined on, and its chaincode server port (native mode).
 declare -A CC_CHANNELS=(
@@ -53,7 +64,8 @@ declare -A CC_PROJECT=(
   [numbers]=chaincode/Restcomm.Chaincode.Numbers
   [audit]=chaincode/Restcomm.Chaincode.Audit)
 
-# Any two of the channel's operators' peers endorse (both on roaming-apac); the regulator's peer never does.
+# Any two of the channel's operators' peers endorse (both on roaming-apac); the regulator's peer never does. Two, not a
+# majority, so a pair of partners can still endorse their own agreement once a fourth operator has joined.
 
 # The peering chaincode (interconnection details under time-limited grants) on roaming-emea: one peer endorses, as
 # only an operator's own peers hold its implicit collection (_implicit_org_<MSP>, its profile); its profile and grant

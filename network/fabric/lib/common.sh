@@ -237,7 +237,11 @@ channel_collections() {
 # Prints the file, or nothing when the channel has no collections.
 collections_config() {
   local ch=$1 cc=${2:-} names name a b first=1 file="$ARTEFACTS/collections-$1${2:+-$2}.json"
-  mapfile -t names < <(channel_collections "$ch")
+  # Fabric never lets a definition drop a collection, nor name an organisation outside the channel in one, so the pairs
+  # of an organisation that left stay, retired: the remaining partner alone is their member and keeps what they hold.
+  local current
+  current=" $(channel_operators "$ch" | tr '\n' ' ')"
+  mapfile -t names < <({ channel_collections "$ch"; cat "$RUN_DIR/retired/$ch" 2>/dev/null || true; } | LC_ALL=C sort -u)
   [ "${#names[@]}" -gt 0 ] || return 0
   {
     echo "["
@@ -245,6 +249,12 @@ collections_config() {
       a=${name#pair-}; b=${a#*-}; a=${a%%-*}
       [ $first = 1 ] || echo ","
       first=0
+      if [[ $current != *" $a "* || $current != *" $b "* ]]; then
+        [[ $current == *" $a "* ]] || a=$b
+        printf '  {\n    "name": "%s",\n    "policy": "OR('"'"'%s.member'"'"')",\n' "$name" "$a"
+        printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n    "memberOnlyRead": true,\n    "memberOnlyWrite": true\n  }'
+        continue
+      fi
       printf '  {\n    "name": "%s",\n    "policy": "OR('"'"'%s.member'"'"', '"'"'%s.member'"'"')",\n' "$name" "$a" "$b"
       printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n'
       if [ "$cc" = roaming ]; then

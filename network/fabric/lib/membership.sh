@@ -215,12 +215,19 @@ redefine_chaincodes() {
   write_network_json
 }
 
-# leave_member CHANNEL ORG: after the update removing ORG: the remaining members' new definitions (its pair
-# collections gone). Its peer keeps what it had but receives nothing more of the channel.
+# leave_member CHANNEL ORG: after the update removing ORG: the remaining members' new definitions. Fabric refuses a
+# definition that drops a collection ("existing collection … missing"), so ORG's pair collections stay in it, retired:
+# no new data reaches them (ORG can no longer endorse), and its partners keep what they hold. Its peer keeps what it had
+# but receives nothing more of the channel.
 leave_member() {
   local ch=$1 org
   org=$(org_key "$2")
+  local before; before=$(channel_collections "$ch")
   record_members "$ch"
+  mkdir -p "$RUN_DIR/retired"
+  { cat "$RUN_DIR/retired/$ch" 2>/dev/null || true; comm -23 <(LC_ALL=C sort <<<"$before") <(channel_collections "$ch" | LC_ALL=C sort); } |
+    { grep -v '^$' || true; } | LC_ALL=C sort -u >"$RUN_DIR/retired/$ch.new"
+  mv "$RUN_DIR/retired/$ch.new" "$RUN_DIR/retired/$ch"
   channel_has_org "$ch" "$org" && die "${MSP[$org]} is still in $ch's configuration: sign and submit the removal first"
   redefine_chaincodes "$ch"
 }

@@ -1,4 +1,5 @@
 using Restcomm.Cli.Audit;
+using Restcomm.Cli.Consortium;
 using Restcomm.Cli.Keys;
 using Restcomm.Cli.Numbers;
 using Restcomm.Cli.Peering;
@@ -21,6 +22,7 @@ internal static class CommandLine
         ("settlement", "RCB balances and transfers, supply votes, statement payments, netting and disputes through an operator's REST API", SettlementCommand.RunAsync),
         ("numbers", "publish numbers and blocks, look them up, port them and follow the change feed through a provider's REST API", NumbersCommand.RunAsync),
         ("audit", "anchors on the audit channel and their verification against the source ledger, through a REST API", AuditCommand.RunAsync),
+        ("consortium", "an organisation joins or leaves a consortium channel (real network): config update signed by a majority of admins", ConsortiumCommand.RunAsync),
         ("peering", "interconnection profiles and time-limited grants, grant clients and their OAuth tokens through an operator's REST API", PeeringCommand.RunAsync),
     ];
 

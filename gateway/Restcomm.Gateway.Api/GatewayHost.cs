@@ -76,7 +76,8 @@ internal static class GatewayHost
         services.AddSingleton<IProjection, RoamingProjection>();
         services.AddSingleton<RoamingReadModel>();
         services.AddOptions<RoamingOptions>().Bind(builder.Configuration.GetSection(RoamingOptions.Section));
-        services.AddSingleton<RoamingLedgerClient>();
+        services.AddScoped<RoamingConsortium>();
+        services.AddScoped<RoamingLedgerClient>();
         services.AddTapUploads(builder.Configuration);
         services.AddSingleton<IProjection, SettlementProjection>();
         services.AddSingleton<SettlementReadModel>();

@@ -153,4 +153,43 @@ public sealed class ChannelPolicyTests
         // The regulator reads the EIR, the number registry and the audit channel, and writes none of them.
         Assert.All(new[] { "eir", "numbers", "audit" }, name => Assert.Equal(["RegulatorMSP"], config.Channels.Single(c => c.Name == name).Readers));
     }
+
+    [Fact]
+    public void Every_chaincode_is_on_the_same_channels_with_the_same_pair_collections_on_the_dev_network_as_in_the_real_networks_scripts()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Restcomm.Fabric.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("repository root not found");
+        }
+
+        var config = DevNetworkConfig.Load(Path.Combine(root.FullName, "network", "dev", "devnet.json"));
+        var script = File.ReadAllText(Path.Combine(root.FullName, "network", "fabric", "lib", "common.sh"));
+        // CC_CHANNELS=( [name]="channels" ... ) and later CC_CHANNELS[name]="channels" lines.
+        var real = System.Text.RegularExpressions.Regex.Matches(
+                System.Text.RegularExpressions.Regex.Match(script, @"CC_CHANNELS=\((?<map>[^)]*)\)").Groups["map"].Value, @"\[(?<cc>[\w-]+)\]=""(?<channels>[^""]*)""")
+            .Concat(System.Text.RegularExpressions.Regex.Matches(script, @"^CC_CHANNELS\[(?<cc>[\w-]+)\]=""(?<channels>[^""]*)""", System.Text.RegularExpressions.RegexOptions.Multiline))
+            .ToDictionary(m => m.Groups["cc"].Value, m => m.Groups["channels"].Value.Split(' ').Order(StringComparer.Ordinal).ToList());
+        var dev = config.Channels.SelectMany(c => c.Chaincodes.Select(cc => (Chaincode: cc.Name, Channel: c.Name)))
+            .GroupBy(x => x.Chaincode).ToDictionary(g => g.Key, g => g.Select(x => x.Channel).Order(StringComparer.Ordinal).ToList());
+
+        Assert.Equal(real.Keys.Order(StringComparer.Ordinal), dev.Keys.Order(StringComparer.Ordinal));
+        foreach (var (chaincode, channels) in real)
+        {
+            Assert.True(channels.SequenceEqual(dev[chaincode]), $"{chaincode}: common.sh defines it on {string.Join(",", channels)}, devnet.json on {string.Join(",", dev[chaincode])}");
+        }
+
+        // The real network generates one pair collection per pair of a roaming channel's operators (common.sh
+        // channel_collections); the dev network's roaming chaincode must hold exactly those, each of the pair alone.
+        foreach (var channel in config.Channels.Where(c => c.Name.StartsWith("roaming-", StringComparison.Ordinal)))
+        {
+            var members = channel.Members.Order(StringComparer.Ordinal).ToList();
+            var pairs = members.SelectMany((a, i) => members.Skip(i + 1).Select(b => $"pair-{a}-{b}")).ToList();
+            var roaming = channel.Chaincodes.Single(c => c.Name == "roaming");
+            Assert.Equal(pairs, roaming.Collections.Select(c => c.Name).Order(StringComparer.Ordinal));
+            Assert.All(roaming.Collections, c => Assert.Equal(c.Name["pair-".Length..].Split('-'), c.Members));
+        }
+
+        Assert.Equal(["Org2MSP", "Org3MSP"], config.Channels.Single(c => c.Name == "roaming-apac").Members);
+    }
 }

@@ -11,7 +11,10 @@ namespace Restcomm.RealFabric.Tests;
 [Trait("Category", "RealFabric")]
 public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
 {
-    private static readonly string[] Channels = ["roaming-emea", "eir", "numbers", "audit"];
+    private static readonly string[] Channels = ["roaming-emea", "roaming-apac", "eir", "numbers", "audit"];
+
+    /// <summary>The channels the example chaincode is on (every one but the second roaming consortium).</summary>
+    private static readonly string[] ExampleChannels = ["roaming-emea", "eir", "numbers", "audit"];
 
     private static Task<ProcessResult> CommonAsync(string script, TimeSpan timeout) =>
         Repository.BashAsync(["-c", "set -euo pipefail; source network/fabric/lib/common.sh; source network/fabric/lib/native.sh; native_check; source network/fabric/lib/lifecycle.sh; " + script], timeout);
@@ -32,7 +35,8 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
         var root = json.RootElement;
         Assert.Equal("fabric", root.GetProperty("kind").GetString());
         var orgs = root.GetProperty("orgs").EnumerateArray().ToDictionary(o => o.GetProperty("mspId").GetString()!);
-        Assert.Equal(["Org1MSP", "Org2MSP", "Org3MSP", "RegulatorMSP"], orgs.Keys);
+        // Org4MSP appears once it has joined a consortium (RealFabricMembershipTests).
+        Assert.Equal(["Org1MSP", "Org2MSP", "Org3MSP", "RegulatorMSP"], orgs.Keys.Where(k => k != "Org4MSP"));
         Assert.Equal("127.0.0.1:7051", orgs["Org1MSP"].GetProperty("gatewayEndpoint").GetString());
         Assert.Equal("127.0.0.1:13051", orgs["RegulatorMSP"].GetProperty("gatewayEndpoint").GetString());
         foreach (var org in orgs.Values)
@@ -51,8 +55,11 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
             channels["audit"].GetProperty("members").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(
             ["pair-Org1MSP-Org2MSP", "pair-Org1MSP-Org3MSP", "pair-Org2MSP-Org3MSP"],
-            channels["roaming-emea"].GetProperty("collections").EnumerateArray().Select(m => m.GetString()));
-        Assert.All(channels.Values, c => Assert.Contains("example", c.GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString())));
+            channels["roaming-emea"].GetProperty("collections").EnumerateArray().Select(m => m.GetString()).Where(n => !n!.Contains("Org4MSP", StringComparison.Ordinal)));
+        Assert.Equal(["Org2MSP", "Org3MSP"], channels["roaming-apac"].GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["pair-Org2MSP-Org3MSP"], channels["roaming-apac"].GetProperty("collections").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["roaming"], channels["roaming-apac"].GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString()));
+        Assert.All(ExampleChannels, c => Assert.Contains("example", channels[c].GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString())));
         Assert.Equal(["eir", "example"], channels["eir"].GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString()));
         Assert.Equal(["example", "numbers"], channels["numbers"].GetProperty("chaincodes").EnumerateArray().Select(x => x.GetString()));
     }
@@ -86,6 +93,9 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
         }
 
         Assert.DoesNotContain("joined roaming-emea regulator", result.Output, StringComparison.Ordinal);
+        Assert.Contains("joined roaming-apac org2", result.Output, StringComparison.Ordinal);
+        Assert.Contains("joined roaming-apac org3", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("joined roaming-apac org1", result.Output, StringComparison.Ordinal);
         foreach (var channel in Channels)
         {
             Assert.Contains($"\"name\": \"{channel}\"", result.Output, StringComparison.Ordinal);
@@ -97,7 +107,7 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
     {
         network.Require();
 
-        foreach (var channel in Channels)
+        foreach (var channel in ExampleChannels)
         {
             Assert.True(await CommittedSequenceAsync(channel) >= 1, channel);
         }
@@ -108,7 +118,7 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
     {
         network.Require();
         var before = new Dictionary<string, int>();
-        foreach (var channel in Channels)
+        foreach (var channel in ExampleChannels)
         {
             before[channel] = await CommittedSequenceAsync(channel);
         }
@@ -116,7 +126,7 @@ public sealed class RealFabricNetworkTests(FabricNetworkFixture network)
         var upgrade = await Repository.BashAsync([Repository.NetworkScript, "upgrade", "example"], TimeSpan.FromMinutes(5));
 
         Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
-        foreach (var channel in Channels)
+        foreach (var channel in ExampleChannels)
         {
             Assert.Equal(before[channel] + 1, await CommittedSequenceAsync(channel));
         }

@@ -45,6 +45,7 @@ internal static class RoamingCommand
         "",
         $"The API: --url and --key, else RESTCOMM_URL and RESTCOMM_KEY, else --org's entry (default Org1MSP) in --keys (default {RestApi.DefaultKeysFile}).",
         "Writes send a fresh Idempotency-Key (--idempotency-key K to choose one, e.g. to retry safely).",
+        "--channel CH acts on another consortium channel of the organisation (e.g. roaming-apac); default: the API's own.",
     ];
 
     /// <summary>Runs the command with a real HTTP client.</summary>
@@ -87,6 +88,12 @@ internal static class RoamingCommand
             }
 
             return 2;
+        }
+
+        // --channel names the consortium (e.g. roaming-apac); the API's configured one without it.
+        if (options.TryGetValue("channel", out var channel))
+        {
+            call = call with { Path = call.Path + (call.Path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "channel=" + Uri.EscapeDataString(channel) };
         }
 
         return await RestApi.SendAsync("roaming", call, options, Indented, stdout, stderr, handler, cancellationToken).ConfigureAwait(false);
@@ -200,7 +207,7 @@ internal static class RoamingCommand
         options = new Dictionary<string, string>(StringComparer.Ordinal);
         error = null;
         string[] known = ["url", "key", "org", "keys", "party", "limit", "cursor", "version", "hash", "effective-to", "reason", "agreement", "period", "status",
-            "visited", "home", "out", "sequence", "idempotency-key"];
+            "visited", "home", "out", "sequence", "idempotency-key", "channel"];
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal))

@@ -107,6 +107,22 @@ internal static class OpenApiSetup
                 AddProblem(operation, problem, "409", "The Idempotency-Key was used for another request, or its first request is still running (problem+json).");
             }
 
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Roaming.ConsortiumChannelMetadata>().LastOrDefault() is { } consortium)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = Roaming.ConsortiumChannel.QueryName,
+                    In = ParameterLocation.Query,
+                    Required = false,
+                    Description = consortium.DefaultOnly
+                        ? "The consortium channel; this operation acts on the API's configured consortium (Roaming:Channel) only, and refuses another with 400."
+                        : "The consortium channel to act on (e.g. roaming-apac), one this organisation is a member of; default: the API's configured consortium (Roaming:Channel, roaming-emea). Another is refused with 404 unknown-consortium.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^roaming-[a-z0-9-]+$" },
+                });
+                AddProblem(operation, problem, "404", "No such resource, or a consortium channel this organisation is not a member of (problem+json).");
+            }
+
             // Problem answers declared without a schema (e.g. by Produces) get the problem schema too.
             foreach (var response in operation.Responses.Values)
             {

@@ -35,12 +35,14 @@ internal static class ProblemTypes
     public static readonly ProblemType PeerUnavailable = new("peer-unavailable", 503, "The Fabric peer is unavailable");
     public static readonly ProblemType LedgerTimeout = new("ledger-timeout", 504, "The ledger did not answer in time");
     public static readonly ProblemType Internal = new("internal-error", 500, "Internal error");
+    public static readonly ProblemType UnknownConsortium = new("unknown-consortium", 404, "This organisation is not a member of that consortium channel");
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         MissingApiKey, InvalidApiKey, InsufficientScope, ReadOnlyOrganisation, WrongOrganisation, MalformedRequest, ValidationFailed,
         InvalidCursor, CursorExpired, MissingIdempotencyKey, IdempotencyKeyReused, IdempotencyInProgress, NotFound, MethodNotAllowed, PayloadTooLarge,
         UnsupportedMediaType, UriTooLong, HeadersTooLarge, ChaincodeRejected, TransactionNotCommitted, PeerUnavailable, LedgerTimeout, Internal,
+        UnknownConsortium,
     ];
 
     /// <summary>The type for a bare status code (404 from routing, 405, 415 ...).</summary>

@@ -65,8 +65,8 @@ public static class RoamingEndpoints
     /// <returns>The read group and the write group.</returns>
     public static (RouteGroupBuilder Read, RouteGroupBuilder Write) MapRoamingEndpoints(this IEndpointRouteBuilder v1, bool requireScopes = true)
     {
-        var read = v1.MapGroup("/roaming").WithTags("Roaming");
-        var write = v1.MapGroup("/roaming").WithTags("Roaming");
+        var read = v1.MapGroup("/roaming").WithTags("Roaming").WithConsortiumChannel();
+        var write = v1.MapGroup("/roaming").WithTags("Roaming").WithConsortiumChannel();
         if (requireScopes)
         {
             read.RequireScope(ApiScopes.RoamingRead);

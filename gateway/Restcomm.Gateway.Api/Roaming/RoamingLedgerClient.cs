@@ -11,7 +11,10 @@ public sealed class RoamingOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "Roaming";
 
-    /// <summary>The consortium channel the <c>/v1/roaming</c> endpoints act on (one consortium = one channel).</summary>
+    /// <summary>
+    /// The consortium channel the <c>/v1/roaming</c> and <c>/v1/settlement</c> endpoints act on when a request names none
+    /// (one consortium = one channel; a request names another of this organisation's with <c>?channel=</c>).
+    /// </summary>
     public string Channel { get; set; } = "roaming-emea";
 }
 
@@ -27,15 +30,16 @@ internal sealed record RoamingCommitted<T>(T Result, string TransactionId, long 
 /// by the two parties it concerns (each pair collection's endorsement policy is <c>AND(A.peer, B.peer)</c>, and the
 /// channel's MAJORITY of three is met by two); private reads (documents, records, proofs, figures) are evaluated on this
 /// organisation's own peer, which is a member of its pair collections. Failures stay <see cref="LedgerException"/>s
-/// for the API's one ledger-failure mapping (<see cref="RoamingEndpoints.Problems"/>).
+/// for the API's one ledger-failure mapping (<see cref="RoamingEndpoints.Problems"/>). Scoped: it acts on the consortium
+/// channel the request names.
 /// </summary>
-internal sealed class RoamingLedgerClient(ILedger ledger, IOptions<RoamingOptions> roaming, IOptions<GatewayOptions> gateway)
+internal sealed class RoamingLedgerClient(ILedger ledger, RoamingConsortium consortium, IOptions<GatewayOptions> gateway)
 {
     /// <summary>The chaincode.</summary>
     public const string Chaincode = "roaming";
 
-    /// <summary>The consortium channel.</summary>
-    public string Channel => roaming.Value.Channel;
+    /// <summary>The consortium channel of this request (<see cref="RoamingConsortium"/>).</summary>
+    public string Channel => consortium.Channel;
 
     /// <summary>This gateway's organisation.</summary>
     public string MspId => gateway.Value.MspId;

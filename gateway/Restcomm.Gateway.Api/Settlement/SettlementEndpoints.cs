@@ -61,8 +61,8 @@ public static class SettlementEndpoints
     /// <returns>The read group and the write group.</returns>
     public static (RouteGroupBuilder Read, RouteGroupBuilder Write) MapSettlementEndpoints(this IEndpointRouteBuilder v1, bool requireScopes = true)
     {
-        var read = v1.MapGroup("/settlement").WithTags("Settlement");
-        var write = v1.MapGroup("/settlement").WithTags("Settlement");
+        var read = v1.MapGroup("/settlement").WithTags("Settlement").WithConsortiumChannel();
+        var write = v1.MapGroup("/settlement").WithTags("Settlement").WithConsortiumChannel();
         if (requireScopes)
         {
             read.RequireScope(ApiScopes.SettlementRead);

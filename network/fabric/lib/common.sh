@@ -19,24 +19,37 @@ declare -A PEER_CC_PORT=([org1]=17521 [org2]=17522 [org3]=17523 [regulator]=1752
 declare -A PEER_OPS_PORT=([org1]=17511 [org2]=17512 [org3]=17513 [regulator]=17514)
 # Operators can write; the regulator only reads.
 declare -A OPERATOR=([org1]=1 [org2]=1 [org3]=1)
+# Operators that may join a consortium later (network.sh add-member): crypto material from the start, no peer and no
+# channel until they join. Once one has joined a channel its peer runs and it is one of ORGS.
+CANDIDATE_ORGS=(org4)
+MSP[org4]=Org4MSP DOMAIN[org4]=org4.example.com PEER_PORT[org4]=15051 PEER_CC_PORT[org4]=17525 PEER_OPS_PORT[org4]=17515
+OPERATOR[org4]=1
 
 ORDERER_PORT=7050
 ORDERER_ADMIN_PORT=7053
 ORDERER_OPS_PORT=17500
 
-CHANNELS=(roaming-emea eir numbers audit)
-declare -A CHANNEL_PROFILE=([roaming-emea]=RoamingEmea [eir]=Eir [numbers]=Numbers [audit]=Audit)
+# roaming-apac is a second roaming consortium with another membership (Org2 and Org3 only).
+CHANNELS=(roaming-emea roaming-apac eir numbers audit)
+declare -A CHANNEL_PROFILE=([roaming-emea]=RoamingEmea [roaming-apac]=RoamingApac [eir]=Eir [numbers]=Numbers [audit]=Audit)
 declare -A CHANNEL_ORGS=(
   [roaming-emea]="org1 org2 org3"
+  [roaming-apac]="org2 org3"
   [eir]="org1 org2 org3 regulator"
   [numbers]="org1 org2 org3 regulator"
   [audit]="org1 org2 org3 regulator")
+
+# Membership changed since the channels were created (network.sh add-member / remove-member): $RUN_DIR/members/<channel>
+# holds the channel's organisations now, $RUN_DIR/joined/<org> marks a candidate whose peer has joined a channel.
+for _f in "$RUN_DIR"/members/*; do [ -f "$_f" ] && CHANNEL_ORGS[$(basename "$_f")]=$(cat "$_f"); done
+for _o in "${CANDIDATE_ORGS[@]}"; do [ -f "$RUN_DIR/joined/$_o" ] && ORGS+=("$_o"); done
+unset _f _o
 
 # Chaincodes: the channels each one is defined on, and its chaincode server port (native mode).
 declare -A CC_CHANNELS=(
   [example]="roaming-emea eir numbers audit"
   [eir]="eir"
-  [roaming]="roaming-emea"
+  [roaming]="roaming-emea roaming-apac"
   [numbers]="numbers"
   [audit]="audit")
 declare -A CC_PORT=([example]=7301 [eir]=7302 [roaming]=7303 [numbers]=7304 [audit]=7305)
@@ -51,8 +64,8 @@ declare -A CC_PROJECT=(
   [numbers]=chaincode/Restcomm.Chaincode.Numbers
   [audit]=chaincode/Restcomm.Chaincode.Audit)
 
-# Any two operators' peers endorse; the regulator's peer never does.
-ENDORSEMENT_POLICY="OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
+# Any two of the channel's operators' peers endorse (both on roaming-apac); the regulator's peer never does. Two, not a
+# majority, so a pair of partners can still endorse their own agreement once a fourth operator has joined.
 
 # The peering chaincode (interconnection details under time-limited grants) on roaming-emea: one peer endorses, as
 # only an operator's own peers hold its implicit collection (_implicit_org_<MSP>, its profile); its profile and grant
@@ -61,9 +74,14 @@ ENDORSEMENT_POLICY="OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
 CC_CHANNELS[peering]="roaming-emea"
 CC_PORT[peering]=7307
 CC_PROJECT[peering]=chaincode/Restcomm.Chaincode.Peering
-declare -A CC_POLICY=([peering]="OR('Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')")
-# The chaincode-level endorsement policy of NAME.
-endorsement_policy() { echo "${CC_POLICY[$1]:-$ENDORSEMENT_POLICY}"; }
+# The chaincode-level endorsement policy of NAME on CHANNEL: OutOf(2, the channel operators' peers), or for peering OR
+# of them.
+endorsement_policy() {
+  local peers=() msp
+  for msp in $(channel_operators "$2"); do peers+=("'$msp.peer'"); done
+  local list; list=$(IFS=,; echo "${peers[*]}")
+  if [ "$1" = peering ]; then echo "OR($list)"; else echo "OutOf($(( ${#peers[@]} < 2 ? ${#peers[@]} : 2 )),$list)"; fi
+}
 
 # --- mode ----------------------------------------------------------------------------------
 # A network started natively is also stopped natively, whether or not FABRIC_BIN is still set:
@@ -219,7 +237,11 @@ channel_collections() {
 # Prints the file, or nothing when the channel has no collections.
 collections_config() {
   local ch=$1 cc=${2:-} names name a b first=1 file="$ARTEFACTS/collections-$1${2:+-$2}.json"
-  mapfile -t names < <(channel_collections "$ch")
+  # Fabric never lets a definition drop a collection, nor name an organisation outside the channel in one, so the pairs
+  # of an organisation that left stay, retired: the remaining partner alone is their member and keeps what they hold.
+  local current
+  current=" $(channel_operators "$ch" | tr '\n' ' ')"
+  mapfile -t names < <({ channel_collections "$ch"; cat "$RUN_DIR/retired/$ch" 2>/dev/null || true; } | LC_ALL=C sort -u)
   [ "${#names[@]}" -gt 0 ] || return 0
   {
     echo "["
@@ -227,6 +249,12 @@ collections_config() {
       a=${name#pair-}; b=${a#*-}; a=${a%%-*}
       [ $first = 1 ] || echo ","
       first=0
+      if [[ $current != *" $a "* || $current != *" $b "* ]]; then
+        [[ $current == *" $a "* ]] || a=$b
+        printf '  {\n    "name": "%s",\n    "policy": "OR('"'"'%s.member'"'"')",\n' "$name" "$a"
+        printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n    "memberOnlyRead": true,\n    "memberOnlyWrite": true\n  }'
+        continue
+      fi
       printf '  {\n    "name": "%s",\n    "policy": "OR('"'"'%s.member'"'"', '"'"'%s.member'"'"')",\n' "$name" "$a" "$b"
       printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n'
       if [ "$cc" = roaming ]; then

@@ -19,7 +19,9 @@ install_package() {
     return 0
   fi
   log "  install $(basename "$pkg") on peer0.${DOMAIN[$org]}"
+  # A peer busy enough to miss the query above may already have it: that is success.
   fabric_tool peer lifecycle chaincode install "$pkg" >"$RUN_DIR/logs/install-$org.log" 2>&1 ||
+    grep -q "chaincode already successfully installed" "$RUN_DIR/logs/install-$org.log" ||
     { cat "$RUN_DIR/logs/install-$org.log" >&2; die "install on $org failed"; }
 }
 
@@ -35,13 +37,20 @@ define_on_channel() {
   local ch=$1 cc=$2 version=$3 pid=$4 seq current cols org
   local col_args=() peer_args=()
   current=$(committed_field "$ch" "$cc" sequence)
-  if [ -n "$current" ] && [ "$(committed_field "$ch" "$cc" version)" = "$version" ]; then
+  cols=$(collections_config "$ch" "$cc")
+  # What the definition says besides the package: a membership change (REDEFINE=1) needs a new sequence only when it
+  # changes the endorsement policy or the collections.
+  mkdir -p "$RUN_DIR/terms"
+  local terms="$RUN_DIR/terms/$ch.$cc"
+  { endorsement_policy "$cc" "$ch"; [ -z "$cols" ] || cat "$cols"; } >"$terms.new"
+  if [ -n "$current" ] && [ "$(committed_field "$ch" "$cc" version)" = "$version" ] &&
+    { [ "${REDEFINE:-0}" != 1 ] || cmp -s "$terms.new" "$terms"; }; then
     log "  $ch: $cc version $version already committed (sequence $current)"
     echo "$cc" >> "$RUN_DIR/deployed/$ch"
+    rm -f "$terms.new"
     return 0
   fi
   seq=$((${current:-0} + 1))
-  cols=$(collections_config "$ch" "$cc")
   [ -z "$cols" ] || col_args=(--collections-config "$cols")
   orderer_args
   for org in ${CHANNEL_ORGS[$ch]}; do
@@ -49,7 +58,7 @@ define_on_channel() {
     as_admin "$org"
     retry 5 2 fabric_tool peer lifecycle chaincode approveformyorg "${ORDERER_ARGS[@]}" \
       --channelID "$ch" --name "$cc" --version "$version" --package-id "$pid" --sequence "$seq" \
-      --signature-policy "$(endorsement_policy "$cc")" "${col_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
+      --signature-policy "$(endorsement_policy "$cc" "$ch")" "${col_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
       { tail -n 20 "$RUN_DIR/logs/lifecycle.log" >&2; die "approval by ${MSP[$org]} on $ch failed"; }
     peer_args+=(--peerAddresses "$(peer_endpoint "$org")" --tlsRootCertFiles "$(peer_dir "$org")/tls/ca.crt")
   done
@@ -57,8 +66,9 @@ define_on_channel() {
   as_admin "${CHANNEL_ORGS[$ch]%% *}"
   retry 5 2 fabric_tool peer lifecycle chaincode commit "${ORDERER_ARGS[@]}" \
     --channelID "$ch" --name "$cc" --version "$version" --sequence "$seq" \
-    --signature-policy "$(endorsement_policy "$cc")" "${col_args[@]}" "${peer_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
+    --signature-policy "$(endorsement_policy "$cc" "$ch")" "${col_args[@]}" "${peer_args[@]}" >>"$RUN_DIR/logs/lifecycle.log" 2>&1 ||
     { tail -n 20 "$RUN_DIR/logs/lifecycle.log" >&2; die "commit of $cc on $ch failed"; }
+  mv "$terms.new" "$terms"
   echo "$cc" >> "$RUN_DIR/deployed/$ch"
 }
 

@@ -89,6 +89,18 @@ public sealed class RoamingCommandTests : IAsyncLifetime
         Assert.Equal(submits, _ledger.Submits);
     }
 
+    [Fact]
+    public async Task Channel_names_the_consortium_and_one_the_organisation_is_not_on_is_the_apis_404()
+    {
+        var own = await RunAsync(_a, _keyA, "agreements", "list", "--channel", "roaming-emea", "--limit", "5");
+        var other = await RunAsync(_a, _keyA, "agreements", "list", "--channel", "roaming-apac");
+
+        Assert.Equal(0, own.Code);
+        Assert.Equal(1, other.Code);
+        Assert.Contains("unknown-consortium", other.Err, StringComparison.Ordinal);
+        Assert.Contains("Org1MSP is not a member of a consortium channel 'roaming-apac'", other.Err, StringComparison.Ordinal);
+    }
+
     private string Write(string name, object value)
     {
         var path = Path.Combine(_directory, name);

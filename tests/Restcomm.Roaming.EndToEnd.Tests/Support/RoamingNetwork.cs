@@ -22,6 +22,9 @@ namespace Restcomm.Roaming.EndToEnd.Tests.Support;
 public sealed class RoamingNetwork : IAsyncLifetime
 {
     public const string Channel = "roaming-emea";
+
+    /// <summary>The second consortium of devnet.json: B and C only.</summary>
+    public const string ApacChannel = "roaming-apac";
     public const string OperatorA = "Org1MSP";
     public const string OperatorB = "Org2MSP";
     public const string OperatorC = "Org3MSP";
@@ -49,6 +52,17 @@ public sealed class RoamingNetwork : IAsyncLifetime
     /// <summary>Blocks committed on the channel so far (the next block's number).</summary>
     public long LedgerHeight => (long)_network.Ledgers[Channel].Height;
 
+    /// <summary>Blocks committed on <paramref name="channel"/> so far.</summary>
+    public long HeightOf(string channel) => (long)_network.Ledgers[channel].Height;
+
+    /// <summary>Starts another API of <paramref name="mspId"/> on the same network, with its own store and <paramref name="settings"/>.</summary>
+    internal Task<OperatorApi> StartExtraApiAsync(string mspId, IReadOnlyDictionary<string, string> settings)
+    {
+        var directory = Path.Combine(_root, "api", mspId.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(directory);
+        return OperatorApi.StartAsync(mspId, directory, NetworkJson, settings);
+    }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
@@ -65,7 +79,11 @@ public sealed class RoamingNetwork : IAsyncLifetime
             Members = [OperatorA, OperatorB, OperatorC],
             MinimumVoteSeconds = 1,
         })).WaitAsync(Timeout);
-        config.Channels[0].Chaincodes[0].Address = _chaincode.Address;
+        foreach (var channel in config.Channels)
+        {
+            channel.Chaincodes[0].Address = _chaincode.Address;
+        }
+
         // A probed free port can be taken by another process before the network binds it: pick new ones.
         for (var attempt = 1; ; attempt++)
         {
@@ -135,24 +153,29 @@ public sealed class RoamingNetwork : IAsyncLifetime
     }
 
     /// <summary>
-    /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the roaming-emea channel and its roaming chaincode
-    /// (pair collections included), with the organisations' gateways on free ports and without the regulator, which is
-    /// not on the channel.
+    /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the two consortium channels (roaming-emea with A, B
+    /// and C; roaming-apac with B and C) and their roaming chaincode (pair collections included), with the organisations'
+    /// gateways on free ports.
     /// </summary>
     private static DevNetworkConfig MakeRunConfig()
     {
         var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
-        config.Channels.RemoveAll(c => c.Name != Channel);
-        var channel = Assert.Single(config.Channels);
-        channel.Chaincodes.RemoveAll(c => c.Name != "roaming");
-        var roaming = Assert.Single(channel.Chaincodes);
-        Assert.True(roaming.TlsRequired && roaming.ClientAuthRequired);
+        config.Channels.RemoveAll(c => c.Name is not (Channel or ApacChannel));
+        Assert.Equal(2, config.Channels.Count);
+        foreach (var channel in config.Channels)
+        {
+            channel.Chaincodes.RemoveAll(c => c.Name != "roaming");
+            var roaming = Assert.Single(channel.Chaincodes);
+            Assert.True(roaming.TlsRequired && roaming.ClientAuthRequired);
+            Assert.All(config.Orgs.Where(o => channel.Members.Contains(o.MspId)), o => Assert.Equal("true", o.Users[0].Attributes.GetValueOrDefault(RoamingPolicy.ApproverRole)));
+        }
+
+        Assert.Equal([OperatorB, OperatorC], config.Channels.Single(c => c.Name == ApacChannel).Members);
         foreach (var org in config.Orgs)
         {
             org.Gateway = $"127.0.0.1:{FreePort()}";
         }
 
-        Assert.All(config.Orgs.Where(o => channel.Members.Contains(o.MspId)), o => Assert.Equal("true", o.Users[0].Attributes.GetValueOrDefault(RoamingPolicy.ApproverRole)));
         return config;
     }
 

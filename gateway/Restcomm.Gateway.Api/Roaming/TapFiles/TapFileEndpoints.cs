@@ -57,10 +57,11 @@ internal static class TapFileEndpoints
         write.MapPost("/tap-files", UploadAsync).WithName("RoamingUploadTapFile")
             .Accepts<Stream>(TapContentType)
             .WithMetadata(new UploadBodyMetadata(maxBytes))
+            .OnDefaultConsortiumOnly()
             .WithSummary("Uploads a TAP file (raw body) to carry onto the ledger as usage batches of an agreement; 202 with the upload to follow.");
-        read.MapGet("/tap-files", ListAsync).WithName("RoamingListTapFiles")
+        read.MapGet("/tap-files", ListAsync).WithName("RoamingListTapFiles").OnDefaultConsortiumOnly()
             .WithSummary("TAP files uploaded to this API, newest first, with their state.");
-        read.MapGet("/tap-files/{uploadId}", GetAsync).WithName("RoamingGetTapFile")
+        read.MapGet("/tap-files/{uploadId}", GetAsync).WithName("RoamingGetTapFile").OnDefaultConsortiumOnly()
             .WithSummary("An uploaded TAP file: state, progress while it is ingested, outcome and each batch.");
     }
 

@@ -78,6 +78,99 @@ internal sealed class AuditContract(AuditPolicy policy) : ContractBase
         return new AnchorResult(anchor, Created: true);
     }
 
+    /// <summary>The chaincode event of a disclosure (public: which anchor and who disclosed, never the figures).</summary>
+    public const string DisclosedEvent = "audit.disclosed";
+
+    /// <summary>The transient field carrying a <see cref="StatementDisclosure"/>.</summary>
+    public const string DisclosureTransientKey = "disclosure";
+
+    /// <summary>
+    /// A party to a signed roaming statement discloses the statement's pair, volume and net to the regulators: the
+    /// disclosure (transient field <c>disclosure</c>, so it never reaches a block) goes into the caller's disclosure
+    /// collection, whose members are the caller and the read-only organisations. The statement's anchor must be on the
+    /// channel. Only private data is written, so the collection's endorsement policy (the caller's peer) is all it needs,
+    /// and no other operator's peer sees it. The same disclosure again writes nothing.
+    /// </summary>
+    [SubmitTransaction]
+    public async Task<DisclosureResult> Disclose(TransactionContext ctx, string anchorId)
+    {
+        var caller = ctx.ClientIdentity.MspId;
+        if (policy.ReadOnlyMsps.Contains(caller))
+        {
+            throw ChaincodeException.Forbidden($"{caller} reads the audit channel but never writes to it");
+        }
+
+        var anchor = await GetAnchor(ctx, anchorId).ConfigureAwait(false);
+        if (!AnchorKinds.IsStatement(anchor.Kind))
+        {
+            throw ChaincodeException.InvalidArgument($"anchor {anchorId} covers a block range; only a statement anchor has a disclosure");
+        }
+
+        if (!ctx.Stub.Transient.TryGetValue(DisclosureTransientKey, out var bytes) || bytes.Length == 0)
+        {
+            throw ChaincodeException.InvalidArgument($"the disclosure goes in the transient field '{DisclosureTransientKey}'");
+        }
+
+        StatementDisclosure disclosure;
+        try
+        {
+            disclosure = JsonSerializer.Deserialize<StatementDisclosure>(bytes, AuditJson.Options)
+                ?? throw ChaincodeException.InvalidArgument("the disclosure is empty");
+        }
+        catch (JsonException ex)
+        {
+            throw ChaincodeException.InvalidArgument($"the disclosure is not valid JSON: {ex.Message}");
+        }
+
+        var problems = new List<string>(disclosure.Validate(caller));
+        if (disclosure.AnchorId != anchor.Id)
+        {
+            problems.Insert(0, $"anchorId must be {anchor.Id}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw ChaincodeException.InvalidArgument(string.Join("; ", problems.Distinct()));
+        }
+
+        var collection = DisclosureCollections.For(caller);
+        var json = JsonSerializer.SerializeToUtf8Bytes(disclosure, AuditJson.Options);
+        var hash = await ctx.Stub.GetPrivateDataHashAsync(collection, anchor.Id, ctx.CancellationToken).ConfigureAwait(false);
+        if (hash is { Length: > 0 })
+        {
+            if (hash.AsSpan().SequenceEqual(System.Security.Cryptography.SHA256.HashData(json)))
+            {
+                return new DisclosureResult(anchor.Id, caller, collection, Created: false);
+            }
+
+            throw new ChaincodeException(MismatchCode, $"{caller} has disclosed other figures for {anchor.Id}; disclosures are never changed", 409);
+        }
+
+        await ctx.Stub.PutPrivateDataAsync(collection, anchor.Id, json, ctx.CancellationToken).ConfigureAwait(false);
+        ctx.Stub.SetEvent(DisclosedEvent, JsonSerializer.SerializeToUtf8Bytes(new DisclosureResult(anchor.Id, caller, collection, Created: true), AuditJson.Options));
+        return new DisclosureResult(anchor.Id, caller, collection, Created: true);
+    }
+
+    /// <summary>
+    /// A disclosure, read by a member of the discloser's collection (the discloser or a read-only organisation); anyone
+    /// else is refused before the collection is touched.
+    /// </summary>
+    [EvaluateTransaction]
+    public async Task<StatementDisclosure> GetDisclosure(TransactionContext ctx, string anchorId, string discloser)
+    {
+        var caller = ctx.ClientIdentity.MspId;
+        if (caller != discloser && !policy.ReadOnlyMsps.Contains(caller))
+        {
+            throw ChaincodeException.Forbidden($"{discloser}'s disclosures are for {discloser} and the regulators");
+        }
+
+        _ = Key(ctx.Stub, anchorId);
+        var bytes = await ctx.Stub.GetPrivateDataAsync(DisclosureCollections.For(discloser), anchorId, ctx.CancellationToken).ConfigureAwait(false);
+        return bytes is { Length: > 0 }
+            ? JsonSerializer.Deserialize<StatementDisclosure>(bytes, AuditJson.Options)!
+            : throw ChaincodeException.NotFound($"{discloser} has disclosed nothing for {anchorId}");
+    }
+
     /// <summary>One anchor by ID.</summary>
     [EvaluateTransaction]
     public async Task<AuditAnchor> GetAnchor(TransactionContext ctx, string id)

@@ -93,7 +93,8 @@ public class AuditContractTests
         using var metadata = JsonDocument.Parse((await Invoke(Operator1, "org.hyperledger.fabric:GetMetadata")).Payload);
         var functions = metadata.RootElement.GetProperty("contracts").GetProperty("audit").GetProperty("transactions")
             .EnumerateArray().Select(t => t.GetProperty("name").GetString()).Order(StringComparer.Ordinal);
-        Assert.Equal(["Anchor", "GetAnchor", "ListAnchors"], functions);
+        // Nothing updates or deletes an anchor: besides anchoring and reading, only a disclosure (private data) is written.
+        Assert.Equal(["Anchor", "Disclose", "GetAnchor", "GetDisclosure", "ListAnchors"], functions);
     }
 
     [Fact]
@@ -147,5 +148,107 @@ public class AuditContractTests
 
         Assert.Equal("roaming-emea~roaming~roaming-statement~AGR-1.2026-01", result.Anchor.Id);
         Assert.Null(result.Anchor.FromBlock);
+    }
+
+    private static readonly TestIdentity Operator3 = TestIdentity.Create("Org3MSP", "User1@org3.example.com");
+
+    private const string StatementAnchorId = "roaming-emea~roaming~roaming-statement~AGR-1.2026-10";
+
+    private static AnchorRequest Statement() => new()
+    {
+        SourceChannel = "roaming-emea",
+        Chaincode = "roaming",
+        Kind = AnchorKinds.RoamingStatement,
+        StatementId = StatementDisclosure.StatementId("AGR-1", "2026-10"),
+        Digest = AnchorDigest.Sha256Hex([7]),
+        ChangeCount = 1,
+    };
+
+    private static StatementDisclosure Disclosure(long net = 12_345) => new()
+    {
+        AnchorId = StatementAnchorId,
+        SourceChannel = "roaming-emea",
+        AgreementId = "AGR-1",
+        Period = "2026-10",
+        Parties = ["Org1MSP", "Org2MSP"],
+        Currency = "SDR",
+        DecimalPlaces = 3,
+        Batches = 4,
+        ChargedMinor = new Dictionary<string, long> { ["Org1MSP"] = 40_000, ["Org2MSP"] = 40_000 - net },
+        NetMinor = net,
+        NetPayerMspId = "Org2MSP",
+        NetPayeeMspId = "Org1MSP",
+        StatementHash = AnchorDigest.Sha256Hex([9]),
+    };
+
+    private async Task<ChaincodeResponse> Disclose(TestIdentity caller, string anchorId, StatementDisclosure? disclosure)
+    {
+        _stub.SetCreator(caller).StartTransaction("Disclose", anchorId);
+        if (disclosure is not null)
+        {
+            _stub.SetTransient(AuditContract.DisclosureTransientKey, JsonSerializer.Serialize(disclosure, AuditJson.Options));
+        }
+
+        return await _chaincode.InvokeAsync(_stub, CancellationToken.None);
+    }
+
+    private static string Same(StatementDisclosure disclosure) => JsonSerializer.Serialize(disclosure, AuditJson.Options);
+
+    private static string Code(ChaincodeResponse response)
+    {
+        Assert.False(response.IsSuccess, "should have been refused");
+        using var error = JsonDocument.Parse(response.Message);
+        return $"{response.Status} {error.RootElement.GetProperty("code").GetString()}";
+    }
+
+    [Fact]
+    public async Task A_party_discloses_a_signed_statements_net_to_the_regulators_in_its_own_collection_and_only_a_hash_is_public()
+    {
+        await Ok<AnchorResult>(Operator1, "Anchor", Json(Statement()));
+        var publicBefore = _stub.State.Count;
+
+        var disclosed = await Disclose(Operator1, StatementAnchorId, Disclosure());
+
+        Assert.True(disclosed.IsSuccess, disclosed.Message);
+        var result = JsonSerializer.Deserialize<DisclosureResult>(disclosed.Payload.Span, AuditJson.Options)!;
+        Assert.Equal(new DisclosureResult(StatementAnchorId, "Org1MSP", "disclosure-Org1MSP", true), result);
+        Assert.Equal(AuditContract.DisclosedEvent, _stub.EventName);
+        // The public event names the anchor and the discloser, never the figures.
+        Assert.DoesNotContain("12345", System.Text.Encoding.UTF8.GetString(_stub.EventPayload.Span), StringComparison.Ordinal);
+        Assert.Equal(publicBefore, _stub.State.Count);
+        Assert.Single(_stub.GetPrivateState("disclosure-Org1MSP"));
+        Assert.Equal(Same(Disclosure()), Same(await Ok<StatementDisclosure>(Regulator, "GetDisclosure", StatementAnchorId, "Org1MSP")));
+        Assert.Equal(Same(Disclosure()), Same(await Ok<StatementDisclosure>(Operator1, "GetDisclosure", StatementAnchorId, "Org1MSP")));
+
+        // The same again writes nothing; other figures are refused.
+        var again = await Disclose(Operator1, StatementAnchorId, Disclosure());
+        Assert.True(again.IsSuccess, again.Message);
+        Assert.False(JsonSerializer.Deserialize<DisclosureResult>(again.Payload.Span, AuditJson.Options)!.Created);
+        Assert.Null(_stub.EventName);
+        Assert.Equal("409 audit-anchor-mismatch", Code(await Disclose(Operator1, StatementAnchorId, Disclosure(net: 1))));
+        Assert.Equal(Same(Disclosure()), Same(await Ok<StatementDisclosure>(Regulator, "GetDisclosure", StatementAnchorId, "Org1MSP")));
+    }
+
+    [Fact]
+    public async Task A_disclosure_is_refused_to_non_parties_the_regulator_and_without_a_statement_anchor_and_read_only_by_discloser_and_regulator()
+    {
+        await Ok<AnchorResult>(Operator1, "Anchor", Json(Range(0, 9)));
+        Assert.Equal("404 not-found", Code(await Disclose(Operator1, StatementAnchorId, Disclosure())));
+        await Ok<AnchorResult>(Operator1, "Anchor", Json(Statement()));
+
+        Assert.Equal("400 invalid-argument", Code(await Disclose(Operator1, "eir~eir~eir-changes~0-9", Disclosure())));
+        Assert.Equal("400 invalid-argument", Code(await Disclose(Operator1, StatementAnchorId, null)));
+        Assert.Equal("400 invalid-argument", Code(await Disclose(Operator3, StatementAnchorId, Disclosure())));
+        Assert.Equal("400 invalid-argument", Code(await Disclose(Operator1, StatementAnchorId, Disclosure() with { Period = "2026-11" })));
+        Assert.Equal("400 invalid-argument", Code(await Disclose(Operator1, StatementAnchorId, Disclosure() with { NetPayerMspId = "Org3MSP" })));
+        Assert.Equal("403 forbidden", Code(await Disclose(Regulator, StatementAnchorId, Disclosure())));
+        Assert.Empty(_stub.GetPrivateState("disclosure-Org1MSP"));
+        Assert.Empty(_stub.GetPrivateState("disclosure-Org3MSP"));
+
+        Assert.True((await Disclose(Operator2, StatementAnchorId, Disclosure())).IsSuccess);
+        Assert.Equal("403 forbidden", Code(await Invoke(Operator1, "GetDisclosure", StatementAnchorId, "Org2MSP")));
+        Assert.Equal("403 forbidden", Code(await Invoke(Operator3, "GetDisclosure", StatementAnchorId, "Org2MSP")));
+        Assert.Equal("404 not-found", Code(await Invoke(Regulator, "GetDisclosure", StatementAnchorId, "Org1MSP")));
+        Assert.Equal(Same(Disclosure()), Same(await Ok<StatementDisclosure>(Regulator, "GetDisclosure", StatementAnchorId, "Org2MSP")));
     }
 }

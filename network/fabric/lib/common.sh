@@ -237,6 +237,11 @@ channel_collections() {
 # Prints the file, or nothing when the channel has no collections.
 collections_config() {
   local ch=$1 cc=${2:-} names name a b first=1 file="$ARTEFACTS/collections-$1${2:+-$2}.json"
+  if [ "$cc" = audit ]; then
+    disclosure_collections_config "$ch" "$file"
+    echo "$file"
+    return 0
+  fi
   # Fabric never lets a definition drop a collection, nor name an organisation outside the channel in one, so the pairs
   # of an organisation that left stay, retired: the remaining partner alone is their member and keeps what they hold.
   local current
@@ -269,6 +274,30 @@ collections_config() {
     echo "]"
   } > "$file"
   echo "$file"
+}
+
+# disclosure_collections_config CHANNEL FILE: the audit chaincode's collections, one per operator (disclosure-<MSPID>),
+# whose members are the operator and the channel's read-only organisations (the regulator): what an operator discloses
+# of its signed roaming statements is written with its own peer's endorsement alone and read by it and the regulator.
+disclosure_collections_config() {
+  local ch=$1 file=$2 o op members first=1
+  local readers=()
+  for o in ${CHANNEL_ORGS[$ch]}; do [ -n "${OPERATOR[$o]:-}" ] || readers+=("${MSP[$o]}"); done
+  {
+    echo "["
+    for op in $(channel_operators "$ch"); do
+      [ $first = 1 ] || echo ","
+      first=0
+      members="'$op.member'"
+      for o in "${readers[@]}"; do members+=", '$o.member'"; done
+      printf '  {\n    "name": "disclosure-%s",\n    "policy": "OR(%s)",\n' "$op" "$members"
+      printf '    "requiredPeerCount": 0,\n    "maxPeerCount": 1,\n    "blockToLive": 0,\n'
+      printf '    "endorsementPolicy": { "signaturePolicy": "OR('"'"'%s.peer'"'"')" },\n' "$op"
+      printf '    "memberOnlyRead": true,\n    "memberOnlyWrite": true\n  }'
+    done
+    echo
+    echo "]"
+  } > "$file"
 }
 
 # package_chaincode NAME VERSION: a ccaas package (metadata.json + code.tar.gz holding

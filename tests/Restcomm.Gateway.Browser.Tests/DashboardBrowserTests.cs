@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Restcomm.Audit;
 using Restcomm.Gateway.Store;
 
 namespace Restcomm.Gateway.Browser.Tests;
@@ -72,7 +73,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true }).WaitAsync(Timeout);
 
-        Assert.Equal(8, quarter.Count);
+        Assert.Equal(10, quarter.Count);
         Assert.All(quarter, chart => Assert.True(chart.Value.Points > 0, $"{chart.Key} has no data"));
         Assert.Equal(90, quarter["chart-eir-reports"].Labels);
         Assert.Equal(Enumerable.Range(0, 90).Sum(d => Operators.Select((_, o) => Reports(d, o)).Sum()), quarter["chart-eir-reports"].Sum);
@@ -85,6 +86,17 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal(7, week["chart-eir-reports"].Labels);
         Assert.Equal(Enumerable.Range(firstDay, 7).Sum(d => Operators.Select((_, o) => Reports(d, o)).Sum()), week["chart-eir-reports"].Sum);
         Assert.Equal(7, await page.Locator("#anchors tbody tr").CountAsync());
+        // February's statements: one row per pair; the net chart holds February's nets, seen from each pair's first operator.
+        Assert.Equal(2, await page.Locator("#statements tbody tr").CountAsync());
+        Assert.Equal(["2026-02"], await page.EvaluateAsync<string[]>("() => Chart.getChart(document.getElementById('chart-net')).data.labels").WaitAsync(Timeout));
+        Assert.Equal(Pairs.Sum(p => Net(1, p)) / 1000.0, week["chart-net"].Sum, 6);
+
+        // Drill-down on a statement row: the parties' disclosures, as the API read them.
+        await page.ClickAsync("#statements tbody tr >> nth=0").WaitAsync(Timeout);
+        await page.WaitForFunctionAsync("() => !document.getElementById('statement-detail').textContent.startsWith('Reading')", null, new() { Timeout = (float)Timeout.TotalMilliseconds }).WaitAsync(Timeout);
+        var statementDetail = await page.InnerTextAsync("#statement-detail");
+        Assert.Contains("roaming-emea~roaming~roaming-statement~AG-Org1MSP-Org2MSP.2026-02", statementDetail, StringComparison.Ordinal);
+        Assert.Contains("Org2MSP pays Org1MSP 1.700 SDR", statementDetail, StringComparison.Ordinal);
 
         // Drill-down: a row asks the API to verify its anchor and shows the answer.
         await page.ClickAsync("#anchors tbody tr >> nth=0").WaitAsync(Timeout);
@@ -158,8 +170,45 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
                 new { id, ok = d % 5 == 4 ? 0 : 1, at }, transaction);
         }
 
+        // Each pair's statement of each month, anchored on the 15th of the next one and disclosed by its first party.
+        for (var month = 0; month < 3; month++)
+        {
+            var period = First.AddMonths(month).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            var at = new DateTimeOffset(First.AddMonths(month + 1).AddDays(14).ToDateTime(new TimeOnly(13, 0)), TimeSpan.Zero).ToUnixTimeMilliseconds();
+            foreach (var (a, b) in Pairs)
+            {
+                var agreement = $"AG-{a}-{b}";
+                var id = $"roaming-emea~roaming~roaming-statement~{agreement}.{period}";
+                var net = Net(month, (a, b));
+                var disclosure = new StatementDisclosure
+                {
+                    AnchorId = id, SourceChannel = "roaming-emea", AgreementId = agreement, Period = period, Parties = [a, b], Currency = "SDR", DecimalPlaces = 3,
+                    Batches = 10 + month, ChargedMinor = new Dictionary<string, long> { [a] = 5_000 + net, [b] = 5_000 }, NetMinor = net,
+                    NetPayerMspId = b, NetPayeeMspId = a, StatementHash = new string('c', 64),
+                };
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO audit_anchors (anchor_id, channel, source_channel, chaincode, kind, from_block, to_block, statement_id, digest, change_count, anchored_by, anchored_at, transaction_id, block_number)
+                    VALUES (@id, 'audit', 'roaming-emea', 'roaming', 'roaming-statement', NULL, NULL, @statement, @digest, 1, @a, @at, @tx, @block)
+                    """,
+                    new { id, statement = $"{agreement}.{period}", digest = new string('d', 64), a, at, tx = $"tx-{id}", block = 1000 + month }, transaction);
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO audit_disclosures (anchor_id, discloser, channel, block_number, status, source_channel, agreement_id, period, party_a, party_b,
+                        currency, decimal_places, batches, net_minor, net_payer, net_payee, disclosure_json)
+                    VALUES (@id, @a, 'audit', @block, 'fetched', 'roaming-emea', @agreement, @period, @a, @b, 'SDR', 3, @batches, @net, @b, @a, @json)
+                    """,
+                    new { id, a, b, block = 1001 + month, agreement, period, batches = 10 + month, net, json = JsonSerializer.Serialize(disclosure, AuditJson.Options) }, transaction);
+            }
+        }
+
         await transaction.CommitAsync();
     }
+
+    private static readonly (string A, string B)[] Pairs = [("Org1MSP", "Org2MSP"), ("Org1MSP", "Org3MSP")];
+
+    /// <summary>The net a pair's second operator pays its first for a month of the seeded quarter, in thousandths of an SDR.</summary>
+    private static long Net(int month, (string A, string B) pair) => 1_000 + (350 * (month + 1)) - (pair.B == "Org3MSP" ? 900 : 0);
 
     private sealed class RegulatorHost : WebApplicationFactory<Program>
     {

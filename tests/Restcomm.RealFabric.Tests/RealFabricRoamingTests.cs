@@ -22,7 +22,22 @@ public sealed class RealFabricRoamingTests(FabricNetworkFixture network)
             using var b = apis[1].Client();
             using var c = apis[2].Client();
 
-            await new RoamingClearingScenario(a, b, c, RoamingClearingScenario.NewTag()).RunAsync();
+            var scenario = new RoamingClearingScenario(a, b, c, RoamingClearingScenario.NewTag());
+            await scenario.RunAsync();
+
+            // Both parties' APIs anchor the signed statement on the audit channel and disclose its figures to the
+            // regulator, whose API reads them from its own peer (it is no member of roaming-emea).
+            await using var regulatorApi = await RestApiProcess.StartAsync("RegulatorMSP", "audit:read");
+            using var regulator = regulatorApi.Client();
+            var anchorId = $"roaming-emea~roaming~roaming-statement~{scenario.AgreementId}.{RoamingClearingScenario.Period}";
+            var disclosures = await DisclosedAsync(regulator, anchorId);
+            Assert.Equal(["Org1MSP", "Org2MSP"], disclosures.Select(d => (string?)d!["discloser"]));
+            Assert.All(disclosures, d =>
+            {
+                Assert.Equal("fetched", (string?)d!["status"]);
+                Assert.Equal(5820, (long?)d["disclosure"]!["netMinor"]);
+                Assert.Equal("Org2MSP", (string?)d["disclosure"]!["netPayerMspId"]);
+            });
         }
         finally
         {
@@ -31,5 +46,27 @@ public sealed class RealFabricRoamingTests(FabricNetworkFixture network)
                 await api.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The statement's disclosures once the regulator's API has read both parties' (at most three minutes).</summary>
+    private static async Task<System.Text.Json.Nodes.JsonArray> DisclosedAsync(HttpClient regulator, string anchorId)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await regulator.GetAsync(new Uri($"/v1/audit/anchors/{anchorId}/disclosures", UriKind.Relative));
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.IsSuccessStatusCode
+                && System.Text.Json.Nodes.JsonNode.Parse(last[4..])!["disclosures"]!.AsArray() is { Count: 2 } list
+                && list.All(d => (string?)d!["status"] != "pending"))
+            {
+                return list;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        throw new TimeoutException($"The regulator's API has not read both disclosures of {anchorId}: {last}");
     }
 }

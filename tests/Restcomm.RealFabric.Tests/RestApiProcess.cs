@@ -28,19 +28,19 @@ internal sealed class RestApiProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>An API key of the organisation with every scope.</summary>
+    /// <summary>An API key of the organisation with the scopes asked for (every scope by default).</summary>
     public string Key { get; }
 
     /// <summary>The <c>restcomm</c> CLI's assembly, built once per run (run it with <c>dotnet</c>).</summary>
     public static async Task<string> CliAsync() => (await Builds.Value).Cli;
 
     /// <summary>Builds the API and the CLI (once per run), makes a key and starts the API of <paramref name="mspId"/>.</summary>
-    public static async Task<RestApiProcess> StartAsync(string mspId)
+    public static async Task<RestApiProcess> StartAsync(string mspId, string scopes = "all")
     {
         var (api, cli) = await Builds.Value;
         var data = Directory.CreateTempSubdirectory("restcomm-api-fabric-").FullName;
         var store = Path.Combine(data, "gateway.db");
-        var key = await Repository.RunAsync("dotnet", [cli, "keys", "create", "--org", mspId, "--scopes", "all", "--name", "real-fabric", "--store", store], Timeout);
+        var key = await Repository.RunAsync("dotnet", [cli, "keys", "create", "--org", mspId, "--scopes", scopes, "--name", "real-fabric", "--store", store], Timeout);
         Assert.True(key.ExitCode == 0, key.ToString());
         var token = key.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
         var port = FreePort();

@@ -59,13 +59,13 @@ internal sealed class AnchorVerifier(GatewayStore store, IBlockFeed blocks, IEnu
     public async Task<AnchorVerification> VerifyAsync(AuditAnchor anchor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anchor);
-        if (anchor.FromBlock is not { } from || anchor.ToBlock is not { } to)
-        {
-            throw new AnchorNotVerifiableException($"Anchor {anchor.Id} names a statement; statements are verified against the roaming channel's statement, not a block range.");
-        }
-
         var feed = SourceOf(anchor) ?? throw new AnchorNotVerifiableException(
             $"This API does not digest {anchor.Kind} of {anchor.Chaincode} on {anchor.SourceChannel} (Audit:Sources).");
+        if (anchor.FromBlock is not { } from || anchor.ToBlock is not { } to)
+        {
+            return await VerifyStatementAsync(anchor, feed, cancellationToken).ConfigureAwait(false);
+        }
+
         var applied = (await store.Positions.GetAsync(((IProjection)feed).Name, anchor.SourceChannel, cancellationToken).ConfigureAwait(false))?.NextBlock ?? 0;
         if (applied <= to)
         {
@@ -94,6 +94,55 @@ internal sealed class AnchorVerifier(GatewayStore store, IBlockFeed blocks, IEnu
         var result = new AnchorVerification(
             anchor.Id, anchorMatches && differences.Count == 0, summary, anchor.Digest, ledgerDigest, readModelDigest,
             anchor.ChangeCount, ledger.Count, readModel.Count, differences, clock.GetUtcNow());
+        await SaveAsync(result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// A statement anchor covers the statement's one <c>statement.signed</c> change: its block is found in this API's
+    /// read model (the change feed), that block is read from the ledger and the change recomputed from it.
+    /// </summary>
+    private async Task<AnchorVerification> VerifyStatementAsync(AuditAnchor anchor, IChangeFeedSource feed, CancellationToken cancellationToken)
+    {
+        var statementId = anchor.StatementId ?? "";
+        var dot = statementId.LastIndexOf('.');
+        var key = dot > 0 ? $"{statementId[..dot]}/{statementId[(dot + 1)..]}" : statementId;
+        AnchoringService.FeedRow? row;
+        await using (var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            row = await connection.QueryFirstOrDefaultAsync<AnchoringService.FeedRow>(new CommandDefinition(
+                """
+                SELECT block_number AS BlockNumber, transaction_id AS TransactionId, ordinal AS Ordinal, kind AS Kind, change_key AS ChangeKey, payload AS Payload
+                FROM change_feed WHERE application = @Application AND channel = @Channel AND kind = @Kind AND change_key = @Key
+                ORDER BY block_number, seq
+                """,
+                new { feed.Application, Channel = anchor.SourceChannel, Kind = AnchoringService.SignedStatementChange, Key = key },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (row is null)
+        {
+            throw new AnchorNotVerifiableException(
+                $"This API's read model of {anchor.SourceChannel} holds no signed statement {key}: it has not applied it yet, or it lost it. Ask again once it has caught up.");
+        }
+
+        var held = new CanonicalChange(row.BlockNumber, row.TransactionId, (int)row.Ordinal, row.Kind, row.ChangeKey, row.Payload);
+        var ledger = (await LedgerChangesAsync(feed, anchor.SourceChannel, row.BlockNumber, row.BlockNumber, cancellationToken).ConfigureAwait(false))
+            .Where(c => c.Kind == AnchoringService.SignedStatementChange && c.Key == key).ToList();
+        var ledgerDigest = AnchorDigest.ForStatement(anchor.SourceChannel, anchor.Chaincode, anchor.Kind, statementId, ledger);
+        var readModelDigest = AnchorDigest.ForStatement(anchor.SourceChannel, anchor.Chaincode, anchor.Kind, statementId, [held]);
+        var differences = Compare(ledger, [held]);
+        var anchorMatches = anchor.Digest == ledgerDigest && anchor.ChangeCount == ledger.Count;
+        var summary = (anchorMatches, differences.Count) switch
+        {
+            (true, 0) => $"The anchored digest equals the digest recomputed from the signature of statement {key} in block {row.BlockNumber} of {anchor.SourceChannel}, and the read model holds the same change.",
+            (true, _) => $"The anchor matches the ledger, but this API's read model differs from block {row.BlockNumber} on statement {key}: {differences[0].Problem}.",
+            (false, 0) => $"The anchored digest does not match the signature of statement {key} in block {row.BlockNumber} of {anchor.SourceChannel}; this API's read model agrees with the ledger, so the anchoring organisation ({anchor.AnchoredBy}) digested other data.",
+            _ => $"The anchored digest does not match the signature of statement {key} in block {row.BlockNumber} of {anchor.SourceChannel}, and the read model differs from the ledger there: {differences[0].Problem}.",
+        };
+        var result = new AnchorVerification(
+            anchor.Id, anchorMatches && differences.Count == 0, summary, anchor.Digest, ledgerDigest, readModelDigest,
+            anchor.ChangeCount, ledger.Count, 1, differences, clock.GetUtcNow());
         await SaveAsync(result, cancellationToken).ConfigureAwait(false);
         return result;
     }

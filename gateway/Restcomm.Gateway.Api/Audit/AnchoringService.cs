@@ -76,6 +76,12 @@ internal sealed partial class AnchoringService(
                 continue;
             }
 
+            if (AnchorKinds.IsStatement(source.Kind))
+            {
+                await PlanStatementsAsync(source, projection.Name, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             while (await PlanAsync(source, projection.Name, cancellationToken).ConfigureAwait(false))
             {
             }
@@ -157,6 +163,89 @@ internal sealed partial class AnchoringService(
         return true;
     }
 
+    /// <summary>
+    /// Records a pending anchor for each statement signed in the blocks applied since the source's cursor: its digest
+    /// covers the one <c>statement.signed</c> change, which carries the statement's whole public state (the hash of the
+    /// figures both parties signed, the batches, who proposed and who signed). The jobs and the cursor move in one
+    /// database transaction, as for ranges.
+    /// </summary>
+    private async Task PlanStatementsAsync(AnchorSource source, string projection, CancellationToken cancellationToken)
+    {
+        if (await store.Positions.GetAsync(projection, source.Channel, cancellationToken).ConfigureAwait(false) is not { } position)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var cursor = await connection.QuerySingleOrDefaultAsync<CursorRow>(new CommandDefinition(
+            "SELECT next_block AS NextBlock, planned_at AS PlannedAt FROM audit_anchor_cursors WHERE application = @Application AND source_channel = @Channel",
+            new { source.Application, source.Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var from = cursor?.NextBlock ?? 0;
+        if (position.NextBlock <= from)
+        {
+            return;
+        }
+
+        var signed = (await connection.QueryAsync<FeedRow>(new CommandDefinition(
+            """
+            SELECT block_number AS BlockNumber, transaction_id AS TransactionId, ordinal AS Ordinal, kind AS Kind, change_key AS ChangeKey, payload AS Payload
+            FROM change_feed
+            WHERE application = @Application AND channel = @Channel AND kind = @Kind AND block_number >= @From AND block_number < @Next
+            ORDER BY block_number, seq
+            """,
+            new { source.Application, source.Channel, Kind = SignedStatementChange, From = from, Next = position.NextBlock },
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        foreach (var row in signed)
+        {
+            var change = new CanonicalChange(row.BlockNumber, row.TransactionId, (int)row.Ordinal, row.Kind, row.ChangeKey, row.Payload);
+            var statementId = StatementIdOf(row.ChangeKey);
+            var request = new AnchorRequest
+            {
+                SourceChannel = source.Channel,
+                Chaincode = source.Chaincode,
+                Kind = source.Kind,
+                StatementId = statementId,
+                Digest = AnchorDigest.ForStatement(source.Channel, source.Chaincode, source.Kind, statementId, [change]),
+                ChangeCount = 1,
+            };
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO audit_anchor_jobs (anchor_id, application, source_channel, from_block, to_block, request_json, status, planned_at)
+                VALUES (@Id, @Application, @Channel, @Block, @Block, @Json, @Status, @Now)
+                ON CONFLICT (anchor_id) DO NOTHING
+                """,
+                new { request.Id, source.Application, source.Channel, Block = row.BlockNumber, Json = JsonSerializer.Serialize(request, AuditJson.Options), Status = Pending, Now = now.ToUnixTimeMilliseconds() },
+                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            LogPlanned(logger, request.Id, 1);
+        }
+
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            cursor is null
+                ? "INSERT INTO audit_anchor_cursors (application, source_channel, next_block, planned_at) VALUES (@Application, @Channel, @Next, @Now)"
+                : "UPDATE audit_anchor_cursors SET next_block = @Next, planned_at = @Now WHERE application = @Application AND source_channel = @Channel AND next_block = @From",
+            new { source.Application, source.Channel, Next = position.NextBlock, Now = now.ToUnixTimeMilliseconds(), From = from },
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (moved != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The roaming feed's change name of a co-signed statement.</summary>
+    internal const string SignedStatementChange = "statement.signed";
+
+    /// <summary>The statement ID of a roaming feed key (<c>agreementId/period</c>).</summary>
+    internal static string StatementIdOf(string changeKey)
+    {
+        var slash = changeKey.LastIndexOf('/');
+        return slash > 0 ? StatementDisclosure.StatementId(changeKey[..slash], changeKey[(slash + 1)..]) : changeKey;
+    }
+
     /// <summary>The change feed's changes of a source in a block range, in ledger order, as the canonical list names them.</summary>
     internal static async Task<List<CanonicalChange>> ReadFeedAsync(
         DbConnection connection, DbTransaction? transaction, string application, string channel, long from, long to, CancellationToken cancellationToken)
@@ -192,8 +281,15 @@ internal sealed partial class AnchoringService(
                     new LedgerCall(options.Value.Channel, options.Value.Chaincode, "Anchor", [job.RequestJson]), cancellationToken).ConfigureAwait(false);
                 var result = JsonSerializer.Deserialize<AnchorResult>(commit.Result.Span, AuditJson.Options)
                     ?? throw new InvalidDataException("The audit chaincode answered with nothing.");
-                (status, transactionId) = (Anchored, result.Anchor.TransactionId);
                 LogAnchored(logger, job.AnchorId, result.Created);
+                if (AnchorKinds.IsStatement(result.Anchor.Kind))
+                {
+                    // The job is done once this organisation has disclosed the statement to the regulators as well; a
+                    // failure leaves it pending, and the next round's Anchor is a no-op before the disclosure is tried again.
+                    await DiscloseAsync(result.Anchor, cancellationToken).ConfigureAwait(false);
+                }
+
+                (status, transactionId) = (Anchored, result.Anchor.TransactionId);
             }
             catch (LedgerException ex) when (ex.Failure == LedgerFailure.Rejected && ex.Code == AuditCodes.AnchorMismatch)
             {
@@ -222,6 +318,46 @@ internal sealed partial class AnchoringService(
         return submitted;
     }
 
+    /// <summary>
+    /// Discloses a signed statement's pair, volume and net to the regulators: the figures are read from this
+    /// organisation's own peer (it is a party, so it holds the pair's collection) and written into its disclosure
+    /// collection on the audit channel, passed as transient data and endorsed by its own peer alone.
+    /// </summary>
+    private async Task DiscloseAsync(AuditAnchor anchor, CancellationToken cancellationToken)
+    {
+        var statementId = anchor.StatementId ?? throw new InvalidDataException($"Anchor {anchor.Id} names no statement.");
+        var dot = statementId.LastIndexOf('.');
+        var (agreementId, period) = (statementId[..dot], statementId[(dot + 1)..]);
+        var own = gateway.Value.MspId;
+        var viewBytes = await ledger.EvaluateAsync(
+            new LedgerCall(anchor.SourceChannel, anchor.Chaincode, "GetStatement", [agreementId, period], EndorsingOrganisations: [own]), cancellationToken).ConfigureAwait(false);
+        var view = JsonSerializer.Deserialize<Restcomm.Roaming.StatementView>(viewBytes.Span, Restcomm.Roaming.RoamingJson.Options)
+            ?? throw new InvalidDataException($"The roaming chaincode answered nothing for statement {statementId}.");
+        var figures = view.Statement ?? throw new InvalidDataException($"{own} holds no figures of statement {statementId}.");
+        var disclosure = new StatementDisclosure
+        {
+            AnchorId = anchor.Id,
+            SourceChannel = anchor.SourceChannel,
+            AgreementId = agreementId,
+            Period = period,
+            Parties = [.. figures.Directions.SelectMany(d => new[] { d.VisitedMspId, d.HomeMspId }).Distinct().Order(StringComparer.Ordinal)],
+            Currency = figures.Currency,
+            DecimalPlaces = figures.DecimalPlaces,
+            Batches = view.State.Batches,
+            ChargedMinor = figures.Directions.ToDictionary(d => d.VisitedMspId, d => d.DiscountedMinor + d.ShortfallMinor, StringComparer.Ordinal),
+            NetMinor = figures.NetMinor,
+            NetPayerMspId = figures.NetPayerMspId,
+            NetPayeeMspId = figures.NetPayeeMspId,
+            StatementHash = view.State.StatementHash,
+        };
+        var commit = await ledger.SubmitAsync(new LedgerCall(
+            options.Value.Channel, options.Value.Chaincode, "Disclose", [anchor.Id],
+            Transient: new Dictionary<string, byte[]> { ["disclosure"] = JsonSerializer.SerializeToUtf8Bytes(disclosure, AuditJson.Options) },
+            EndorsingOrganisations: [own]), cancellationToken).ConfigureAwait(false);
+        var result = JsonSerializer.Deserialize<DisclosureResult>(commit.Result.Span, AuditJson.Options);
+        LogDisclosed(logger, anchor.Id, result?.Created ?? false);
+    }
+
     private async Task RecordAttemptAsync(string anchorId, string error, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -241,6 +377,9 @@ internal sealed partial class AnchoringService(
 
     [LoggerMessage(EventId = 7304, Level = LogLevel.Information, Message = "Anchor {AnchorId} not submitted yet: {Reason}")]
     private static partial void LogSubmitFailed(ILogger logger, string anchorId, string reason);
+
+    [LoggerMessage(EventId = 7306, Level = LogLevel.Information, Message = "Statement anchor {AnchorId} disclosed to the regulators (new: {Created})")]
+    private static partial void LogDisclosed(ILogger logger, string anchorId, bool created);
 
     [LoggerMessage(EventId = 7305, Level = LogLevel.Warning, Message = "An anchoring round failed ({Type}): {Reason}")]
     private static partial void LogRoundFailed(ILogger logger, string type, string reason);

@@ -27,6 +27,8 @@ public static class AuditEndpoints
             .WithSummary("One anchor (channel~chaincode~kind~from-to) and its latest verification.");
         read.MapGet("/anchors/{id}/verification", VerifyAnchor).WithName("AuditVerifyAnchor").ProducesLedgerProblems(Problems)
             .WithSummary("Recomputes the anchor's digest from the source channel's blocks and compares it with the anchor and this API's read model; says where they differ.");
+        read.MapGet("/anchors/{id}/disclosures", Disclosures).WithName("AuditStatementDisclosures").ProducesLedgerProblems(Problems)
+            .WithSummary("What the parties of a signed roaming statement disclosed to the regulators (pair, batches, net), as this API has read it: a read-only organisation's.");
         read.MapGet("/anchoring", Anchoring).WithName("AuditAnchoring")
             .WithSummary("Where this organisation's anchoring of each source stands: next block, blocks applied, pending anchors and conflicts.");
         read.MapGet("/dashboard", Dashboard).WithName("AuditDashboard")
@@ -86,6 +88,16 @@ public static class AuditEndpoints
         }
     }
 
+    private static async Task<Results<OkJson<DisclosuresAnswer>, ProblemAnswer>> Disclosures(string id, AuditReadModel readModel, CancellationToken cancellationToken)
+    {
+        if (await readModel.GetAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Unknown(id);
+        }
+
+        return Json(new DisclosuresAnswer(id, await readModel.DisclosuresAsync(id, cancellationToken).ConfigureAwait(false)));
+    }
+
     private static async Task<OkJson<AnchoringAnswer>> Anchoring(AuditReadModel readModel, AnchoringService anchoring, CancellationToken cancellationToken)
         => Json(new AnchoringAnswer(anchoring.Enabled, await readModel.AnchoringAsync(cancellationToken).ConfigureAwait(false)));
 
@@ -121,6 +133,9 @@ public static class AuditEndpoints
 
     /// <summary>An anchor and its latest verification here.</summary>
     internal sealed record AnchorAnswer(AnchorView Anchor, AnchorVerification? LastVerification);
+
+    /// <summary>The disclosures of a statement anchor this API has read.</summary>
+    internal sealed record DisclosuresAnswer(string AnchorId, IReadOnlyList<DisclosureView> Disclosures);
 
     /// <summary>Whether this API anchors, and where each source stands.</summary>
     internal sealed record AnchoringAnswer(bool Enabled, IReadOnlyList<AnchoringState> Sources);

@@ -29,11 +29,17 @@ public sealed class AuditOptions
     /// <summary>Whether this API verifies new anchors of the sources it reads by itself (null = only for a read-only organisation).</summary>
     public bool? VerifyAnchors { get; set; }
 
+    /// <summary>Whether this API reads the figures of statement disclosures for its dashboard (null = only for a read-only organisation).</summary>
+    public bool? FetchDisclosures { get; set; }
+
     /// <summary>The sources anchored: an application's change feed on a channel.</summary>
     public List<AnchorSource> Sources { get; set; } =
     [
         new() { Application = "eir", Channel = "eir", Chaincode = "eir", Kind = AnchorKinds.EirChanges },
         new() { Application = "numbers", Channel = "numbers", Chaincode = "numbers", Kind = AnchorKinds.NumbersChanges },
+        // Each signed statement of the roaming consortia, disclosed to the regulators by its parties.
+        new() { Application = "roaming", Channel = "roaming-emea", Chaincode = "roaming", Kind = AnchorKinds.RoamingStatement },
+        new() { Application = "roaming", Channel = "roaming-apac", Chaincode = "roaming", Kind = AnchorKinds.RoamingStatement },
     ];
 }
 

@@ -7,11 +7,17 @@ using Restcomm.Gateway.Store.Projections;
 
 namespace Restcomm.Gateway.Api.Audit;
 
-/// <summary>The anchors of the audit channel (<c>audit.anchored</c> events) as rows of <c>audit_anchors</c>.</summary>
+/// <summary>
+/// The anchors of the audit channel (<c>audit.anchored</c> events) as rows of <c>audit_anchors</c>, and each statement
+/// disclosure (<c>audit.disclosed</c>) as a pending row of <c>audit_disclosures</c> whose figures <see cref="DisclosureFetchService"/> reads.
+/// </summary>
 internal sealed class AuditProjection(IOptions<AuditOptions> options) : IProjection
 {
     /// <summary>The audit chaincode's event of a new anchor.</summary>
     public const string AnchoredEvent = "audit.anchored";
+
+    /// <summary>The audit chaincode's event of a statement disclosed to the regulators (no figures).</summary>
+    public const string DisclosedEvent = "audit.disclosed";
 
     public string Name => "audit";
 
@@ -21,7 +27,28 @@ internal sealed class AuditProjection(IOptions<AuditOptions> options) : IProject
     {
         foreach (var tx in block.Transactions)
         {
-            if (!tx.IsValid || tx.ChaincodeEvent is not { EventName: AnchoredEvent } e || e.ChaincodeId != options.Value.Chaincode)
+            if (!tx.IsValid || tx.ChaincodeEvent is not { } e || e.ChaincodeId != options.Value.Chaincode)
+            {
+                continue;
+            }
+
+            if (e.EventName == DisclosedEvent)
+            {
+                // The figures are private (the discloser's collection): a read-only organisation's API fetches them.
+                var disclosed = JsonSerializer.Deserialize<DisclosureResult>(e.Payload.Span, AuditJson.Options)
+                    ?? throw new InvalidDataException($"The disclosure event of {tx.TransactionId} is empty.");
+                await context.Connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO audit_disclosures (anchor_id, discloser, channel, block_number, status)
+                    VALUES (@AnchorId, @Discloser, @Channel, @Block, 'pending')
+                    ON CONFLICT (anchor_id, discloser) DO NOTHING
+                    """,
+                    new { disclosed.AnchorId, disclosed.Discloser, context.Channel, Block = (long)block.Number },
+                    context.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                continue;
+            }
+
+            if (e.EventName != AnchoredEvent)
             {
                 continue;
             }
@@ -46,6 +73,13 @@ internal sealed class AuditProjection(IOptions<AuditOptions> options) : IProject
         }
     }
 
-    public Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken) => context.Connection.ExecuteAsync(new CommandDefinition(
-        "DELETE FROM audit_anchors WHERE channel = @Channel", new { context.Channel }, context.Transaction, cancellationToken: cancellationToken));
+    public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var table in new[] { "audit_anchors", "audit_disclosures" })
+        {
+            await context.Connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM {table} WHERE channel = @Channel", new { context.Channel }, context.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
@@ -47,6 +48,7 @@ public sealed record AnchoringLag(string Source, long SourceHeight, long Anchore
 /// <param name="Anchoring">Anchoring lag per source.</param>
 /// <param name="Verification">Anchors of the range by verification status: <c>verified</c>, <c>failed</c>, <c>unverified</c>.</param>
 /// <param name="Anchors">The latest anchors of the range (at most 200), newest first.</param>
+/// <param name="Statements">Signed roaming statements disclosed to the regulators, per consortium, pair and period of the range.</param>
 public sealed record DashboardData(
     string From,
     string To,
@@ -59,7 +61,37 @@ public sealed record DashboardData(
     IReadOnlyDictionary<string, long[]> Published,
     IReadOnlyList<AnchoringLag> Anchoring,
     IReadOnlyDictionary<string, long> Verification,
-    IReadOnlyList<AnchorView> Anchors);
+    IReadOnlyList<AnchorView> Anchors,
+    IReadOnlyList<StatementPosition> Statements);
+
+/// <summary>
+/// A pair's signed statements of one period on one roaming channel, as their parties disclosed them: how many, the
+/// batches they count, and the pair's net position (the sum of the statements' bilateral nets, seen from
+/// <see cref="PartyA"/>: positive when <see cref="PartyA"/> receives).
+/// </summary>
+/// <param name="SourceChannel">The roaming channel (consortium).</param>
+/// <param name="Period">The period, <c>yyyy-MM</c>.</param>
+/// <param name="PartyA">The first operator of the pair (ordinal order).</param>
+/// <param name="PartyB">The second.</param>
+/// <param name="Currency">The settlement currency.</param>
+/// <param name="DecimalPlaces">Decimal places of <see cref="NetMinor"/>.</param>
+/// <param name="Statements">Signed statements disclosed.</param>
+/// <param name="Batches">Usage batches they count.</param>
+/// <param name="NetMinor">The pair's net position in minor units, from <see cref="PartyA"/>'s side.</param>
+/// <param name="Net">The same as a decimal amount.</param>
+/// <param name="Disagreements">Statements whose two parties disclosed different figures (0 when they agree).</param>
+/// <param name="AnchorIds">The statements' anchors (drill-down).</param>
+public sealed record StatementPosition(
+    string SourceChannel, string Period, string PartyA, string PartyB, string Currency, int DecimalPlaces,
+    int Statements, long Batches, long NetMinor, decimal Net, int Disagreements, IReadOnlyList<string> AnchorIds);
+
+/// <summary>One party's disclosure of a statement: <c>pending</c> (not read yet), <c>fetched</c> (with its figures) or <c>failed</c> (with the reason).</summary>
+/// <param name="Discloser">The disclosing operator.</param>
+/// <param name="Status">Where the read stands.</param>
+/// <param name="BlockNumber">The audit channel's block of the disclosure.</param>
+/// <param name="Disclosure">The figures, once read.</param>
+/// <param name="Error">Why they could not be read.</param>
+public sealed record DisclosureView(string Discloser, string Status, long BlockNumber, StatementDisclosure? Disclosure, string? Error);
 
 /// <summary>Queries of the audit read model (anchors, verifications, daily figures, anchoring state).</summary>
 internal sealed class AuditReadModel(GatewayStore store, IEnumerable<IProjection> projections, IOptions<AuditOptions> options, TimeProvider clock)
@@ -73,6 +105,16 @@ internal sealed class AuditReadModel(GatewayStore store, IEnumerable<IProjection
         var row = await connection.QuerySingleOrDefaultAsync<AnchorRow>(new CommandDefinition(
             SelectAnchors + " WHERE a.anchor_id = @Id", new { Id = id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToView();
+    }
+
+    public async Task<IReadOnlyList<DisclosureView>> DisclosuresAsync(string anchorId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Discloser, string Status, long Block, string? Json, string? Error)>(new CommandDefinition(
+            "SELECT discloser, status, block_number, disclosure_json, last_error FROM audit_disclosures WHERE anchor_id = @Id ORDER BY discloser",
+            new { Id = anchorId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new DisclosureView(
+            r.Discloser, r.Status, r.Block, r.Json is null ? null : JsonSerializer.Deserialize<StatementDisclosure>(r.Json, AuditJson.Options), r.Error))];
     }
 
     public async Task<AnchorVerification?> LastVerificationAsync(string id, CancellationToken cancellationToken)
@@ -214,7 +256,7 @@ internal sealed class AuditReadModel(GatewayStore store, IEnumerable<IProjection
 
         var lags = new List<AnchoringLag>();
         var now = clock.GetUtcNow();
-        foreach (var source in options.Value.Sources)
+        foreach (var source in options.Value.Sources.Where(s => !AnchorKinds.IsStatement(s.Kind)))
         {
             var latest = await connection.QuerySingleOrDefaultAsync<(long? ToBlock, long? At)>(new CommandDefinition(
                 "SELECT MAX(to_block), MAX(anchored_at) FROM audit_anchors WHERE source_channel = @Channel AND kind = @Kind",
@@ -226,13 +268,78 @@ internal sealed class AuditReadModel(GatewayStore store, IEnumerable<IProjection
                 at is { } t ? (long)(now - t).TotalSeconds : null));
         }
 
+        var statements = await StatementPositionsAsync(connection, from, to, cancellationToken).ConfigureAwait(false);
+
         return new DashboardData(
             first, last, days, ByOrganisation("eir.reported"), ByOrganisation("eir.cleared"), lists, ports, portHours, ByOrganisation("numbers.published"), lags,
             new Dictionary<string, long>(StringComparer.Ordinal)
             {
                 ["verified"] = verification.GetValueOrDefault(1), ["failed"] = verification.GetValueOrDefault(0), ["unverified"] = verification.GetValueOrDefault(2),
             },
-            anchors);
+            anchors,
+            statements);
+    }
+
+    /// <summary>The disclosed statements of the periods (months) the date range touches, per channel, pair and period.</summary>
+    private static async Task<List<StatementPosition>> StatementPositionsAsync(DbConnection connection, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<DisclosureRow>(new CommandDefinition(
+            """
+            SELECT anchor_id AS AnchorId, source_channel AS SourceChannel, period AS Period, party_a AS PartyA, party_b AS PartyB,
+                currency AS Currency, decimal_places AS DecimalPlaces, batches AS Batches, net_minor AS NetMinor, net_payee AS NetPayee
+            FROM audit_disclosures
+            WHERE status = 'fetched' AND period >= @First AND period <= @Last
+            ORDER BY source_channel, period, party_a, party_b, anchor_id, discloser
+            """,
+            new { First = from.ToString("yyyy-MM", CultureInfo.InvariantCulture), Last = to.ToString("yyyy-MM", CultureInfo.InvariantCulture) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var positions = new List<StatementPosition>();
+        foreach (var group in rows.GroupBy(r => (r.SourceChannel, r.Period, r.PartyA, r.PartyB, r.Currency, r.DecimalPlaces)))
+        {
+            var byAnchor = group.GroupBy(r => r.AnchorId, StringComparer.Ordinal).ToList();
+            long net = 0, batches = 0;
+            var disagreements = 0;
+            foreach (var statement in byAnchor)
+            {
+                var first = statement.First();
+                net += first.NetPayee == first.PartyA ? first.NetMinor : -first.NetMinor;
+                batches += first.Batches;
+                if (statement.Any(r => r.NetMinor != first.NetMinor || r.NetPayee != first.NetPayee || r.Batches != first.Batches))
+                {
+                    disagreements++;
+                }
+            }
+
+            var (channel, period, a, b, currency, places) = group.Key;
+            positions.Add(new StatementPosition(
+                channel, period, a, b, currency, places, byAnchor.Count, batches, net, net / (decimal)Math.Pow(10, places), disagreements,
+                [.. byAnchor.Select(g => g.Key)]));
+        }
+
+        return positions;
+    }
+
+    private sealed class DisclosureRow
+    {
+        public string AnchorId { get; set; } = "";
+
+        public string SourceChannel { get; set; } = "";
+
+        public string Period { get; set; } = "";
+
+        public string PartyA { get; set; } = "";
+
+        public string PartyB { get; set; } = "";
+
+        public string Currency { get; set; } = "";
+
+        public int DecimalPlaces { get; set; }
+
+        public long Batches { get; set; }
+
+        public long NetMinor { get; set; }
+
+        public string? NetPayee { get; set; }
     }
 
     private async Task<long> AppliedAsync(AnchorSource source, CancellationToken cancellationToken)

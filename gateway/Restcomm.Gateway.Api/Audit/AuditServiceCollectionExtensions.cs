@@ -23,6 +23,8 @@ public static class AuditServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
         services.AddSingleton<AnchorVerificationService>();
         services.AddHostedService(sp => sp.GetRequiredService<AnchorVerificationService>());
+        services.AddSingleton<DisclosureFetchService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DisclosureFetchService>());
         return services;
     }
 }

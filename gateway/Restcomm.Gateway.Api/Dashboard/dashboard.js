@@ -47,6 +47,33 @@
     const v = data.verification;
     draw('chart-verification', { type: 'doughnut', data: { labels: ['verified', 'failed', 'unverified'], datasets: [{ data: [v.verified, v.failed, v.unverified], backgroundColor: ['#2a9d8f', '#e63946', '#adb5bd'] }] } });
 
+    // Roaming statements: one bar group per period, one bar per pair; the net is seen from the pair's first operator.
+    const periods = [...new Set(data.statements.map((p) => p.period))].sort();
+    const pairs = {};
+    for (const p of data.statements) {
+      const name = p.sourceChannel + ': ' + p.partyA + ' / ' + p.partyB + ' (' + p.currency + ')';
+      pairs[name] = pairs[name] || { count: periods.map(() => 0), net: periods.map(() => 0) };
+      const i = periods.indexOf(p.period);
+      pairs[name].count[i] += p.statements;
+      pairs[name].net[i] += p.net;
+    }
+    draw('chart-statements', { type: 'bar', data: { labels: periods, datasets: series(Object.fromEntries(Object.entries(pairs).map(([k, v]) => [k, v.count]))) } });
+    draw('chart-net', { type: 'bar', data: { labels: periods, datasets: series(Object.fromEntries(Object.entries(pairs).map(([k, v]) => [k, v.net]))) },
+      options: { plugins: { tooltip: { callbacks: { footer: () => 'positive: the first operator receives' } } } } });
+    $('statements').querySelector('tbody').replaceChildren(...data.statements.map((p) => {
+      const row = document.createElement('tr');
+      const net = p.netMinor === 0 ? 'even' : (p.netMinor > 0 ? p.partyB + ' pays ' + p.partyA : p.partyA + ' pays ' + p.partyB) + ' ' + Math.abs(p.net).toFixed(p.decimalPlaces) + ' ' + p.currency;
+      for (const text of [p.sourceChannel, p.period, p.partyA + ' / ' + p.partyB, String(p.statements), String(p.batches), net]) {
+        const cell = document.createElement('td'); cell.textContent = text; row.append(cell);
+      }
+      const cell = document.createElement('td');
+      cell.textContent = p.disagreements === 0 ? 'agreed' : p.disagreements + ' disagree';
+      cell.className = p.disagreements === 0 ? 'ok' : 'failed';
+      row.append(cell);
+      row.addEventListener('click', () => statementDrill(p));
+      return row;
+    }));
+
     const body = $('anchors').querySelector('tbody');
     body.replaceChildren(...data.anchors.map((a) => {
       const row = document.createElement('tr');
@@ -58,6 +85,21 @@
       row.addEventListener('click', () => drill(a.anchor.id));
       return row;
     }));
+  }
+
+  async function statementDrill(position) {
+    const detail = $('statement-detail');
+    detail.hidden = false;
+    detail.textContent = 'Reading the disclosures of ' + position.anchorIds.length + ' statement(s)…';
+    try {
+      const answers = await Promise.all(position.anchorIds.map((id) => get('/v1/audit/anchors/' + encodeURIComponent(id) + '/disclosures')));
+      detail.textContent = answers.map((a) => a.anchorId + '\n' + a.disclosures.map((d) => '  ' + d.discloser + ': ' + (d.disclosure
+        ? (d.disclosure.netMinor === 0 ? 'even' : d.disclosure.netPayerMspId + ' pays ' + d.disclosure.netPayeeMspId + ' ' + (d.disclosure.netMinor / 10 ** d.disclosure.decimalPlaces).toFixed(d.disclosure.decimalPlaces) + ' ' + d.disclosure.currency)
+          + ', ' + d.disclosure.batches + ' batches, statement ' + d.disclosure.statementHash.slice(0, 16) + '…'
+        : d.status + (d.error ? ': ' + d.error : ''))).join('\n')).join('\n\n');
+    } catch (e) {
+      detail.textContent = e.message;
+    }
   }
 
   async function drill(id) {

@@ -35,11 +35,20 @@ internal sealed class InProcessAuditLedger
     /// <summary>Every Anchor call that reached the chaincode: (caller, request JSON, created).</summary>
     public List<(string Caller, string Request, bool Created)> Calls { get; } = [];
 
+    /// <summary>Every Disclose call that committed: (caller, anchor ID, the organisations asked to endorse).</summary>
+    public List<(string Caller, string AnchorId, IReadOnlyList<string> Endorsers)> Disclosures { get; } = [];
+
     /// <summary>Submits that commit and then fail, simulating a crash before the caller saw the answer.</summary>
     public int FailAfterCommit { get; set; }
 
     /// <summary>The anchors on the channel, from the stub's state.</summary>
     public IReadOnlyList<string> AnchorKeys => [.. _stub.State.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Answers evaluations on other channels (e.g. a roaming statement's figures); null refuses them.</summary>
+    public Func<TestIdentity, LedgerCall, byte[]>? OtherChannels { get; set; }
+
+    /// <summary>One private data collection of the audit chaincode.</summary>
+    public IReadOnlyDictionary<string, byte[]> PrivateState(string collection) => _stub.GetPrivateState(collection);
 
     public ILedger As(TestIdentity identity) => new Client(this, identity);
 
@@ -47,6 +56,12 @@ internal sealed class InProcessAuditLedger
     {
         public async Task<ReadOnlyMemory<byte>> EvaluateAsync(LedgerCall call, CancellationToken cancellationToken)
         {
+            if (call.Channel != Channel)
+            {
+                return ledger.OtherChannels?.Invoke(identity, call)
+                    ?? throw new LedgerException(LedgerFailure.Rejected, $"{call.Channel} is not a channel of this test", code: "not-found");
+            }
+
             ledger._stub.SetCreator(identity).StartTransaction(call.Function, call.Args);
             var response = await ledger._chaincode.InvokeAsync(ledger._stub, cancellationToken);
             return response.IsSuccess ? response.Payload : throw new LedgerException(ChaincodeError.FromResponse(response.Status, response.Message));
@@ -54,8 +69,14 @@ internal sealed class InProcessAuditLedger
 
         public async Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
         {
-            Assert.Equal((Channel, "audit", "Anchor"), (call.Channel, call.Chaincode, call.Function));
+            Assert.Equal((Channel, "audit"), (call.Channel, call.Chaincode));
+            Assert.Contains(call.Function, new[] { "Anchor", "Disclose" });
             ledger._stub.SetCreator(identity).StartTransaction(call.Function, call.Args);
+            foreach (var (key, value) in call.Transient ?? new Dictionary<string, byte[]>())
+            {
+                ledger._stub.SetTransient(key, value);
+            }
+
             var response = await ledger._chaincode.InvokeAsync(ledger._stub, cancellationToken);
             if (!response.IsSuccess)
             {
@@ -63,7 +84,15 @@ internal sealed class InProcessAuditLedger
             }
 
             var created = ledger._stub.EventName is not null;
-            ledger.Calls.Add((identity.MspId, call.Args[0], created));
+            if (call.Function == "Anchor")
+            {
+                ledger.Calls.Add((identity.MspId, call.Args[0], created));
+            }
+            else
+            {
+                ledger.Disclosures.Add((identity.MspId, call.Args[0], call.EndorsingOrganisations ?? []));
+            }
+
             var number = (long)ledger._blocks.Height(Channel);
             var block = new BlockBuilder(Channel, (ulong)number);
             if (created)

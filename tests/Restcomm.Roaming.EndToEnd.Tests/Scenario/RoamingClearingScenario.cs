@@ -24,11 +24,13 @@ internal sealed class RoamingClearingScenario(HttpClient a, HttpClient b, HttpCl
     /// <summary>First day of the settled month: two calendar months before today.</summary>
     private static readonly DateOnly PeriodStart = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-2);
 
-    private static readonly string Period = PeriodStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The settled month, <c>yyyy-MM</c>.</summary>
+    public static readonly string Period = PeriodStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     private long _height;
 
-    private string AgreementId => $"AB-{tag}";
+    /// <summary>The agreement A proposes and B accepts.</summary>
+    public string AgreementId => $"AB-{tag}";
 
     private string TadigA => $"A{tag}";
 

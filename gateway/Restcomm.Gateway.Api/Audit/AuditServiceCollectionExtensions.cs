@@ -25,6 +25,7 @@ public static class AuditServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AnchorVerificationService>());
         services.AddSingleton<DisclosureFetchService>();
         services.AddHostedService(sp => sp.GetRequiredService<DisclosureFetchService>());
+        services.AddHostedService<DashboardWarmup>();
         return services;
     }
 }

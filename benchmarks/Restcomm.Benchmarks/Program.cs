@@ -34,6 +34,12 @@ if (args.Length > 0 && args[0] == "eir-load")
     return await Restcomm.Benchmarks.EirLoad.EirLoadDriver.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `numbers-load setup|single|bulk …` drives a running REST API's number lookups (see NumbersLoad/NumbersLoadDriver.cs).
+if (args.Length > 0 && args[0] == "numbers-load")
+{
+    return await Restcomm.Benchmarks.NumbersLoad.NumbersLoadDriver.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 // `client-compare NETWORK_JSON [--transactions N] [--in-flight K,…]`: this project's Gateway client beside the official
 // Node client against a running network (see ClientCompareDriver).
 if (args.Length > 0 && args[0] == "client-compare")

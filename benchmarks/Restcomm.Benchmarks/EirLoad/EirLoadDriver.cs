@@ -18,7 +18,7 @@ internal static class EirLoadDriver
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Parse(args);
+        var options = RestLoad.Options(args);
         var url = options.GetValueOrDefault("url", "http://127.0.0.1:8081");
         var key = options.GetValueOrDefault("key", "");
         var concurrency = int.Parse(options.GetValueOrDefault("concurrency", "16"), CultureInfo.InvariantCulture);
@@ -26,12 +26,7 @@ internal static class EirLoadDriver
         var batch = int.Parse(options.GetValueOrDefault("batch", "10000"), CultureInfo.InvariantCulture);
         var listed = int.Parse(options.GetValueOrDefault("listed", "100000"), CultureInfo.InvariantCulture);
 
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
-        if (key.Length > 0)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+        using var http = RestLoad.Client(url, key, concurrency, TimeSpan.FromSeconds(60));
 
         switch (args[0])
         {
@@ -132,7 +127,7 @@ internal static class EirLoadDriver
         var imeiCount = results.Sum(r => r.imeis);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode={(single ? "single" : "bulk")} batch={batch} concurrency={concurrency} seconds={measured:F0} requests={all.Length} errors={results.Sum(r => r.errors)} " +
-            $"imei_per_s={imeiCount / measured:F0} requests_per_s={all.Length / measured:F0} p50_ms={Percentile(all, 0.50):F3} p99_ms={Percentile(all, 0.99):F3} max_ms={(all.Length > 0 ? all[^1] : 0):F3}"));
+            $"imei_per_s={imeiCount / measured:F0} requests_per_s={all.Length / measured:F0} p50_ms={RestLoad.Percentile(all, 0.50):F3} p99_ms={RestLoad.Percentile(all, 0.99):F3} max_ms={(all.Length > 0 ? all[^1] : 0):F3}"));
     }
 
     private static byte[] BulkBody(Random random, int batch, int listed)
@@ -145,19 +140,5 @@ internal static class EirLoadDriver
         }
 
         return Encoding.UTF8.GetBytes(body.Append("]}").ToString());
-    }
-
-    private static double Percentile(double[] sorted, double p)
-        => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static Dictionary<string, string> Parse(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return options;
     }
 }

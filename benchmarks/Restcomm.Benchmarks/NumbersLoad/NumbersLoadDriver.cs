@@ -23,7 +23,7 @@ internal static class NumbersLoadDriver
             return Usage();
         }
 
-        var options = Parse(args);
+        var options = RestLoad.Options(args);
         var url = options.GetValueOrDefault("url", "http://127.0.0.1:8081");
         var key = options.GetValueOrDefault("key", "");
         var concurrency = int.Parse(options.GetValueOrDefault("concurrency", "2"), CultureInfo.InvariantCulture);
@@ -31,12 +31,7 @@ internal static class NumbersLoadDriver
         var batch = int.Parse(options.GetValueOrDefault("batch", "100"), CultureInfo.InvariantCulture);
         var published = int.Parse(options.GetValueOrDefault("published", "100000"), CultureInfo.InvariantCulture);
 
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(120) };
-        if (key.Length > 0)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+        using var http = RestLoad.Client(url, key, concurrency, TimeSpan.FromSeconds(120));
 
         switch (args[0])
         {
@@ -157,7 +152,7 @@ internal static class NumbersLoadDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode={(single ? "single" : "bulk")} batch={batch} concurrency={concurrency} seconds={measured:F0} requests={all.Length} errors={results.Sum(r => r.errors)} " +
             $"numbers_per_s={count / measured:F0} found={(count == 0 ? 0 : 100.0 * results.Sum(r => r.found) / count):F1}% requests_per_s={all.Length / measured:F0} " +
-            $"p50_ms={Percentile(all, 0.50):F3} p99_ms={Percentile(all, 0.99):F3} max_ms={(all.Length > 0 ? all[^1] : 0):F3} driver_cpu_s={driverCpu:F1}"));
+            $"p50_ms={RestLoad.Percentile(all, 0.50):F3} p99_ms={RestLoad.Percentile(all, 0.99):F3} max_ms={(all.Length > 0 ? all[^1] : 0):F3} driver_cpu_s={driverCpu:F1}"));
     }
 
     /// <summary>The answer's <c>"found":N</c> (the bulk answer's count of numbers found).</summary>
@@ -189,19 +184,5 @@ internal static class NumbersLoadDriver
         }
 
         return Encoding.UTF8.GetBytes(body.Append("]}").ToString());
-    }
-
-    private static double Percentile(double[] sorted, double p)
-        => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static Dictionary<string, string> Parse(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return options;
     }
 }

@@ -12,66 +12,40 @@ internal sealed partial class AnchorVerificationService(
     IOptions<AuditOptions> options,
     IOptions<GatewayOptions> gateway,
     TimeProvider clock,
-    ILogger<AnchorVerificationService> logger) : BackgroundService
+    ILogger<AnchorVerificationService> logger) : AuditRounds(options, clock, logger)
 {
-    public bool Enabled => options.Value.VerifyAnchors ?? gateway.Value.IsReadOnly(gateway.Value.MspId);
+    private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override bool Enabled => Settings.VerifyAnchors ?? gateway.Value.IsReadOnly(gateway.Value.MspId);
+
+    protected override async Task RoundAsync(CancellationToken cancellationToken)
     {
-        if (!Enabled)
+        foreach (var anchor in await readModel.UnverifiedAsync(100 + _skipped.Count, cancellationToken).ConfigureAwait(false))
         {
-            return;
-        }
+            if (_skipped.Contains(anchor.Id) || verifier.SourceOf(anchor) is null)
+            {
+                _skipped.Add(anchor.Id);
+                continue;
+            }
 
-        await Task.Yield();
-        var skipped = new HashSet<string>(StringComparer.Ordinal);
-        while (!stoppingToken.IsCancellationRequested)
-        {
+            AnchorVerification result;
             try
             {
-                foreach (var anchor in await readModel.UnverifiedAsync(100 + skipped.Count, stoppingToken).ConfigureAwait(false))
-                {
-                    if (skipped.Contains(anchor.Id) || verifier.SourceOf(anchor) is null)
-                    {
-                        skipped.Add(anchor.Id);
-                        continue;
-                    }
-
-                    AnchorVerification result;
-                    try
-                    {
-                        result = await verifier.VerifyAsync(anchor, stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (AnchorNotVerifiableException)
-                    {
-                        // Not applied here yet: the next round takes it.
-                        continue;
-                    }
-
-                    if (!result.Verified)
-                    {
-                        LogFailed(logger, anchor.Id, result.Summary);
-                    }
-                }
+                result = await verifier.VerifyAsync(anchor, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (AnchorNotVerifiableException)
             {
-                return;
-            }
-#pragma warning disable CA1031 // The source may not be readable yet (peer away): try again at the next poll.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(logger, ex.GetType().Name, ex.Message);
+                // Not applied here yet: the next round takes it.
+                continue;
             }
 
-            await Task.Delay(options.Value.PollInterval, clock, stoppingToken).ConfigureAwait(false);
+            if (!result.Verified)
+            {
+                LogFailed(logger, anchor.Id, result.Summary);
+            }
         }
     }
 
     [LoggerMessage(EventId = 7311, Level = LogLevel.Warning, Message = "Anchor {AnchorId} does not verify: {Summary}")]
     private static partial void LogFailed(ILogger logger, string anchorId, string summary);
-
-    [LoggerMessage(EventId = 7312, Level = LogLevel.Information, Message = "A verification round failed ({Type}): {Reason}")]
-    private static partial void LogRoundFailed(ILogger logger, string type, string reason);
 }

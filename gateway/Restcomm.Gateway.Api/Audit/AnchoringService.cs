@@ -25,7 +25,7 @@ internal sealed partial class AnchoringService(
     IOptions<AuditOptions> options,
     IOptions<GatewayOptions> gateway,
     TimeProvider clock,
-    ILogger<AnchoringService> logger) : BackgroundService
+    ILogger<AnchoringService> logger) : AuditRounds(options, clock, logger)
 {
     /// <summary>Job states.</summary>
     public const string Pending = "pending", Anchored = "anchored", Conflict = "conflict";
@@ -33,43 +33,16 @@ internal sealed partial class AnchoringService(
     private readonly DateTimeOffset _started = clock.GetUtcNow();
 
     /// <summary>Whether this API anchors (operators do by default, read-only organisations never).</summary>
-    public bool Enabled => !gateway.Value.IsReadOnly(gateway.Value.MspId) && (options.Value.AnchoringEnabled ?? true);
+    public override bool Enabled => !gateway.Value.IsReadOnly(gateway.Value.MspId) && (Settings.AnchoringEnabled ?? true);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!Enabled)
-        {
-            return;
-        }
-
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A failed round (store or ledger away) is logged and tried again at the next poll.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(logger, ex.GetType().Name, ex.Message);
-            }
-
-            await Task.Delay(options.Value.PollInterval, clock, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override Task RoundAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>Plans every range that is due, then submits every pending anchor.</summary>
     /// <param name="cancellationToken">Cancels the round.</param>
     /// <returns>How many anchors were submitted.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        foreach (var source in options.Value.Sources)
+        foreach (var source in Settings.Sources)
         {
             if (FeedProjection(source) is not { } projection)
             {
@@ -102,13 +75,11 @@ internal sealed partial class AnchoringService(
             return false;
         }
 
-        var every = Math.Max(1, options.Value.EveryBlocks);
-        var now = clock.GetUtcNow();
+        var every = Math.Max(1, Settings.EveryBlocks);
+        var now = Clock.GetUtcNow();
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var cursor = await connection.QuerySingleOrDefaultAsync<CursorRow>(new CommandDefinition(
-            "SELECT next_block AS NextBlock, planned_at AS PlannedAt FROM audit_anchor_cursors WHERE application = @Application AND source_channel = @Channel",
-            new { source.Application, source.Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var cursor = await ReadCursorAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
         var from = cursor?.NextBlock ?? 0;
         var lastPlanned = cursor is null ? _started : DateTimeOffset.FromUnixTimeMilliseconds(cursor.PlannedAt);
         // Ranges end on multiples of EveryBlocks, so operators anchoring the same source make the same anchors.
@@ -118,7 +89,7 @@ internal sealed partial class AnchoringService(
         {
             to = aligned;
         }
-        else if (position.NextBlock > from && now - lastPlanned >= options.Value.Interval)
+        else if (position.NextBlock > from && now - lastPlanned >= Settings.Interval)
         {
             to = position.NextBlock - 1;
         }
@@ -145,13 +116,7 @@ internal sealed partial class AnchoringService(
             """,
             new { request.Id, source.Application, source.Channel, From = from, To = to, Json = JsonSerializer.Serialize(request, AuditJson.Options), Status = Pending, Now = now.ToUnixTimeMilliseconds() },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var moved = await connection.ExecuteAsync(new CommandDefinition(
-            cursor is null
-                ? "INSERT INTO audit_anchor_cursors (application, source_channel, next_block, planned_at) VALUES (@Application, @Channel, @Next, @Now)"
-                : "UPDATE audit_anchor_cursors SET next_block = @Next, planned_at = @Now WHERE application = @Application AND source_channel = @Channel AND next_block = @From",
-            new { source.Application, source.Channel, Next = to + 1, Now = now.ToUnixTimeMilliseconds(), From = from },
-            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (moved != 1)
+        if (!await MoveCursorAsync(connection, transaction, source, cursor is not null, from, to + 1, now, cancellationToken).ConfigureAwait(false))
         {
             // Another process of this organisation planned it first.
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -176,12 +141,10 @@ internal sealed partial class AnchoringService(
             return;
         }
 
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var cursor = await connection.QuerySingleOrDefaultAsync<CursorRow>(new CommandDefinition(
-            "SELECT next_block AS NextBlock, planned_at AS PlannedAt FROM audit_anchor_cursors WHERE application = @Application AND source_channel = @Channel",
-            new { source.Application, source.Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var cursor = await ReadCursorAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
         var from = cursor?.NextBlock ?? 0;
         if (position.NextBlock <= from)
         {
@@ -221,13 +184,7 @@ internal sealed partial class AnchoringService(
             LogPlanned(logger, request.Id, 1);
         }
 
-        var moved = await connection.ExecuteAsync(new CommandDefinition(
-            cursor is null
-                ? "INSERT INTO audit_anchor_cursors (application, source_channel, next_block, planned_at) VALUES (@Application, @Channel, @Next, @Now)"
-                : "UPDATE audit_anchor_cursors SET next_block = @Next, planned_at = @Now WHERE application = @Application AND source_channel = @Channel AND next_block = @From",
-            new { source.Application, source.Channel, Next = position.NextBlock, Now = now.ToUnixTimeMilliseconds(), From = from },
-            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (moved != 1)
+        if (!await MoveCursorAsync(connection, transaction, source, cursor is not null, from, position.NextBlock, now, cancellationToken).ConfigureAwait(false))
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return;
@@ -235,6 +192,21 @@ internal sealed partial class AnchoringService(
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static Task<CursorRow?> ReadCursorAsync(DbConnection connection, DbTransaction transaction, AnchorSource source, CancellationToken cancellationToken)
+        => connection.QuerySingleOrDefaultAsync<CursorRow?>(new CommandDefinition(
+            "SELECT next_block AS NextBlock, planned_at AS PlannedAt FROM audit_anchor_cursors WHERE application = @Application AND source_channel = @Channel",
+            new { source.Application, source.Channel }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Moves a source's cursor from <paramref name="from"/> to <paramref name="next"/>; false when another process moved it first.</summary>
+    private static async Task<bool> MoveCursorAsync(
+        DbConnection connection, DbTransaction transaction, AnchorSource source, bool exists, long from, long next, DateTimeOffset now, CancellationToken cancellationToken)
+        => await connection.ExecuteAsync(new CommandDefinition(
+            exists
+                ? "UPDATE audit_anchor_cursors SET next_block = @Next, planned_at = @Now WHERE application = @Application AND source_channel = @Channel AND next_block = @From"
+                : "INSERT INTO audit_anchor_cursors (application, source_channel, next_block, planned_at) VALUES (@Application, @Channel, @Next, @Now)",
+            new { source.Application, source.Channel, Next = next, Now = now.ToUnixTimeMilliseconds(), From = from },
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
 
     /// <summary>The roaming feed's change name of a co-signed statement.</summary>
     internal const string SignedStatementChange = "statement.signed";
@@ -278,7 +250,7 @@ internal sealed partial class AnchoringService(
             try
             {
                 var commit = await ledger.SubmitAsync(
-                    new LedgerCall(options.Value.Channel, options.Value.Chaincode, "Anchor", [job.RequestJson]), cancellationToken).ConfigureAwait(false);
+                    new LedgerCall(Settings.Channel, Settings.Chaincode, "Anchor", [job.RequestJson]), cancellationToken).ConfigureAwait(false);
                 var result = JsonSerializer.Deserialize<AnchorResult>(commit.Result.Span, AuditJson.Options)
                     ?? throw new InvalidDataException("The audit chaincode answered with nothing.");
                 LogAnchored(logger, job.AnchorId, result.Created);
@@ -310,7 +282,7 @@ internal sealed partial class AnchoringService(
                 UPDATE audit_anchor_jobs SET status = @Status, anchored_at = @Now, transaction_id = @TransactionId, attempts = attempts + 1, last_error = @Error
                 WHERE anchor_id = @AnchorId
                 """,
-                new { Status = status, Now = clock.GetUtcNow().ToUnixTimeMilliseconds(), TransactionId = transactionId, Error = error, job.AnchorId },
+                new { Status = status, Now = Clock.GetUtcNow().ToUnixTimeMilliseconds(), TransactionId = transactionId, Error = error, job.AnchorId },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             submitted++;
         }
@@ -351,7 +323,7 @@ internal sealed partial class AnchoringService(
             StatementHash = view.State.StatementHash,
         };
         var commit = await ledger.SubmitAsync(new LedgerCall(
-            options.Value.Channel, options.Value.Chaincode, "Disclose", [anchor.Id],
+            Settings.Channel, Settings.Chaincode, "Disclose", [anchor.Id],
             Transient: new Dictionary<string, byte[]> { ["disclosure"] = JsonSerializer.SerializeToUtf8Bytes(disclosure, AuditJson.Options) },
             EndorsingOrganisations: [own]), cancellationToken).ConfigureAwait(false);
         var result = JsonSerializer.Deserialize<DisclosureResult>(commit.Result.Span, AuditJson.Options);
@@ -381,8 +353,6 @@ internal sealed partial class AnchoringService(
     [LoggerMessage(EventId = 7306, Level = LogLevel.Information, Message = "Statement anchor {AnchorId} disclosed to the regulators (new: {Created})")]
     private static partial void LogDisclosed(ILogger logger, string anchorId, bool created);
 
-    [LoggerMessage(EventId = 7305, Level = LogLevel.Warning, Message = "An anchoring round failed ({Type}): {Reason}")]
-    private static partial void LogRoundFailed(ILogger logger, string type, string reason);
 
     private sealed class CursorRow
     {

@@ -20,38 +20,11 @@ internal sealed partial class DisclosureFetchService(
     IOptions<AuditOptions> options,
     IOptions<GatewayOptions> gateway,
     TimeProvider clock,
-    ILogger<DisclosureFetchService> logger) : BackgroundService
+    ILogger<DisclosureFetchService> logger) : AuditRounds(options, clock, logger)
 {
-    public bool Enabled => options.Value.FetchDisclosures ?? gateway.Value.IsReadOnly(gateway.Value.MspId);
+    public override bool Enabled => Settings.FetchDisclosures ?? gateway.Value.IsReadOnly(gateway.Value.MspId);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!Enabled)
-        {
-            return;
-        }
-
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The store or the peer may be away: try again at the next poll.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(logger, ex.GetType().Name, ex.Message);
-            }
-
-            await Task.Delay(options.Value.PollInterval, clock, stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override Task RoundAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>Fetches the pending disclosures; how many were fetched.</summary>
     /// <param name="cancellationToken">Cancels the round.</param>
@@ -73,7 +46,7 @@ internal sealed partial class DisclosureFetchService(
             try
             {
                 var bytes = await ledger.EvaluateAsync(
-                    new LedgerCall(options.Value.Channel, options.Value.Chaincode, "GetDisclosure", [anchorId, discloser], EndorsingOrganisations: [gateway.Value.MspId]),
+                    new LedgerCall(Settings.Channel, Settings.Chaincode, "GetDisclosure", [anchorId, discloser], EndorsingOrganisations: [gateway.Value.MspId]),
                     cancellationToken).ConfigureAwait(false);
                 disclosure = JsonSerializer.Deserialize<StatementDisclosure>(bytes.Span, AuditJson.Options)
                     ?? throw new InvalidDataException($"The audit chaincode answered nothing for {discloser}'s disclosure of {anchorId}.");
@@ -86,7 +59,7 @@ internal sealed partial class DisclosureFetchService(
             }
             catch (LedgerException ex)
             {
-                LogRoundFailed(logger, ex.Failure.ToString(), ex.Message);
+                LogStopped(logger, ex.Failure.ToString(), ex.Message);
                 break;
             }
 
@@ -121,5 +94,5 @@ internal sealed partial class DisclosureFetchService(
     private static partial void LogRefused(ILogger logger, string anchorId, string discloser, string reason);
 
     [LoggerMessage(EventId = 7322, Level = LogLevel.Information, Message = "A disclosure round stopped ({Type}): {Reason}")]
-    private static partial void LogRoundFailed(ILogger logger, string type, string reason);
+    private static partial void LogStopped(ILogger logger, string type, string reason);
 }

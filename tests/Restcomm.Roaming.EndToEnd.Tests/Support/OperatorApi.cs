@@ -86,10 +86,6 @@ internal sealed class OperatorApi : WebApplicationFactory<RoamingProjection>
     public Task CaughtUpAsync(long blockHeight)
         => Projections.WaitForHeightAsync("roaming", RoamingNetwork.Channel, blockHeight, CancellationToken.None).WaitAsync(RoamingNetwork.Timeout);
 
-    /// <summary>Waits until this API's settlement read model reflects every block below <paramref name="blockHeight"/>.</summary>
-    public Task SettlementCaughtUpAsync(long blockHeight)
-        => Projections.WaitForHeightAsync("settlement", RoamingNetwork.Channel, blockHeight, CancellationToken.None).WaitAsync(RoamingNetwork.Timeout);
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Gateway:MspId", MspId);

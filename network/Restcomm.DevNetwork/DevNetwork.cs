@@ -94,9 +94,10 @@ internal sealed class DevNetwork : IAsyncDisposable
         });
 
         var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.LogLevel).AddFilter("Microsoft", LogLevel.Warning));
+        var validator = new ConfigUpdateValidator(msp, config, options.CryptoRoot);
         var ledgers = config.Channels.ToDictionary(
             c => c.Name,
-            c => new ChannelLedger(new ChannelDefinition(c), options.DataDir, msp, config.BlockCutting, loggerFactory.CreateLogger("Restcomm.DevNetwork.Ledger")),
+            c => new ChannelLedger(c, () => ChannelGenesis.Build(c, options.CryptoRoot, config), validator, options.DataDir, msp, config.BlockCutting, loggerFactory.CreateLogger("Restcomm.DevNetwork.Ledger")),
             StringComparer.Ordinal);
         var handler = new StubHandler(config.ChaincodeRuntime);
         var chaincodes = new Dictionary<string, ChaincodeConnection>(StringComparer.Ordinal);
@@ -123,12 +124,18 @@ internal sealed class DevNetwork : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<GatewayService>();
         app.MapGrpcService<DeliverService>();
+        app.MapGrpcService<BroadcastService>();
         await app.StartAsync(ct).ConfigureAwait(false);
 
         var network = new DevNetwork(app, ledgers, chaincodes, options, stopping);
         if (options.NetworkJsonPath is not null)
         {
             network.WriteNetworkJson(options.NetworkJsonPath);
+            // Clients learn a membership change from the file, as after the real network's add-member.
+            foreach (var ledger in ledgers.Values)
+            {
+                ledger.ConfigCommitted += _ => network.WriteNetworkJson(options.NetworkJsonPath);
+            }
         }
         // Dial the chaincode servers now so the first transaction does not pay for it; failures retry on first use.
         foreach (var cc in chaincodes.Values)
@@ -198,7 +205,7 @@ internal sealed class DevNetwork : IAsyncDisposable
             });
         }
         var channels = new JsonArray();
-        foreach (var channel in config.Channels)
+        foreach (var channel in config.Channels.Select(c => _ledgers[c.Name].Definition.Source))
         {
             channels.Add(new JsonObject
             {
@@ -214,6 +221,16 @@ internal sealed class DevNetwork : IAsyncDisposable
     }
 
     public void WriteNetworkJson(string path)
+    {
+        lock (_networkJsonLock)
+        {
+            WriteNetworkJsonLocked(path);
+        }
+    }
+
+    private readonly Lock _networkJsonLock = new();
+
+    private void WriteNetworkJsonLocked(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var tmp = path + ".tmp";

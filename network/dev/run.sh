@@ -158,19 +158,26 @@ start_api() { # org port dir
   svc_start["api-$1"]="start_api $1 $2 $3"
 }
 keys_json="{"
-for entry in "${API_ORGS[@]}"; do
-  org=${entry%%:*} port=${entry##*:}
+add_api() { # org port: a key with the org's scopes in its own store, then the API
+  local org=$1 port=$2 dir created key id
   dir="$RUN/api/$(echo "$org" | tr '[:upper:]' '[:lower:]')"
   mkdir -p "$dir"
   created=$("$DOTNET" "$CLI_DLL" keys create --org "$org" --scopes "$(scopes_of "$org")" --name make-run --rotate --store "$dir/gateway.db" --json)
   key=$(printf '%s\n' "$created" | json_field key)
   id=$(printf '%s\n' "$created" | json_field id)
   keys_json+=$'\n'"  \"$org\": { \"url\": \"http://127.0.0.1:$port\", \"keyId\": \"$id\", \"key\": \"$key\" },"
+  printf '%s\n}\n' "${keys_json%,}" >"$RUN/api-keys.json"
+  chmod 600 "$RUN/api-keys.json"
   : >"$RUN/logs/api-$org.log"
   start_api "$org" "$port" "$dir"
+}
+for entry in "${API_ORGS[@]}"; do
+  add_api "${entry%%:*}" "${entry##*:}"
 done
-printf '%s\n}\n' "${keys_json%,}" >"$RUN/api-keys.json"
-chmod 600 "$RUN/api-keys.json"
+# Operators on no channel at start (Org4MSP, devnet.json): their API starts once network.json lists them as a channel
+# member, i.e. right after 'restcomm consortium add-member' commits the config block (the fifth API port, default 8084).
+LATE_APIS=(Org4MSP:${api_ports[4]:-8084})
+late_member() { grep -Eq "^ *\"$1\",? *\$" "$RUN/network.json" 2>/dev/null; }
 
 api_ready() { # port -> 0 once /readyz answers 200
   if command -v curl >/dev/null; then curl -sf -o /dev/null "http://127.0.0.1:$1/readyz"; else (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; fi
@@ -195,6 +202,14 @@ echo "ready in ${elapsed_ms} ms. Clients read $SHOWN/network.json; Ctrl-C stops 
 # Supervise: the dev network and the example chaincode are essential (their end ends the run); an API or another
 # chaincode server that exits is started again, up to 5 times, each restart said here and in its log.
 while true; do
+  for entry in "${LATE_APIS[@]}"; do
+    org=${entry%%:*} port=${entry##*:}
+    if [ -z "${svc_pid[api-$org]:-}" ] && [ -z "${svc_restarts[api-$org]:-}" ] && late_member "$org"; then
+      add_api "$org" "$port"
+      svc_restarts[api-$org]=0
+      echo "$org joined a channel: its REST API starts on http://127.0.0.1:$port (key in $SHOWN/api-keys.json, log $SHOWN/logs/api-$org.log)"
+    fi
+  done
   for name in "${!svc_pid[@]}"; do
     pid=${svc_pid[$name]}
     kill -0 "$pid" 2>/dev/null && continue

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Restcomm.Fabric.Client;
 
 namespace Restcomm.Cli.Consortium;
 
@@ -8,8 +9,8 @@ namespace Restcomm.Cli.Consortium;
 /// drives Fabric's own tools: <c>peer channel fetch config</c>, <c>configtxlator compute_update</c> for the
 /// ConfigUpdate's read/write sets, <c>peer channel signconfigtx</c> per admin, <c>peer channel update</c> to the orderer
 /// (which enforces the majority of admins), <c>peer channel join</c>, then the lifecycle's approve and commit of a new
-/// definition sequence with the new pair collections. The dev network does not take channel configuration updates yet,
-/// and the command says so instead of pretending.
+/// definition sequence with the new pair collections. On the dev network (kind <c>dev</c>) the same update is computed,
+/// signed and broadcast in C# (<see cref="DevConsortium"/>), and the dev network enforces the same majority.
 /// </summary>
 internal static class ConsortiumCommand
 {
@@ -26,8 +27,10 @@ internal static class ConsortiumCommand
         "  join          --channel CH --org ORG                                              after the update: peer joins, new definitions",
         "  leave         --channel CH --org ORG                                              after a removal: new definitions without ORG",
         "",
-        "ORG is an MSP ID (Org4MSP) or the network's key for it (org4). Needs the real network in native mode",
-        "(FABRIC_BIN, 'make network-up'); run from the repository (or pass --repo DIR). See network/README.md, 'Consortium membership'.",
+        "ORG is an MSP ID (Org4MSP) or the network's key for it (org4). Works on the dev network ('make run') and on the real",
+        "network in native mode (FABRIC_BIN, 'make network-up'); run from the repository (or pass --repo DIR; --network FILE names",
+        "another network.json). On the dev network join and leave have nothing to do: the config block is the whole change.",
+        "See network/README.md, 'Consortium membership'.",
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -39,7 +42,7 @@ internal static class ConsortiumCommand
         }
 
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        string[] known = ["channel", "org", "msp-dir", "signers", "out", "file", "user", "repo", "remove"];
+        string[] known = ["channel", "org", "msp-dir", "signers", "out", "file", "user", "repo", "remove", "network"];
         for (var i = 1; i < args.Length; i++)
         {
             var name = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
@@ -76,22 +79,60 @@ internal static class ConsortiumCommand
         }
 
         var repo = FindRepository(options.GetValueOrDefault("repo") ?? Directory.GetCurrentDirectory());
+        var networkJson = O("network").Length > 0 ? Path.GetFullPath(O("network")) : repo is null ? null : Path.Combine(repo, ".run", "network.json");
+        if (networkJson is not null && File.Exists(networkJson))
+        {
+            var description = await FabricNetworkDescription.LoadAsync(networkJson, cancellationToken).ConfigureAwait(false);
+            if (!description.IsRealFabric)
+            {
+                return await RunOnDevNetworkAsync(new DevConsortium(description, stdout), args[0], options, stderr, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (repo is null)
         {
             await stderr.WriteLineAsync("restcomm consortium: run it inside the repository (network/fabric/network.sh), or pass --repo DIR.").ConfigureAwait(false);
             return 2;
         }
 
-        var networkJson = Path.Combine(repo, ".run", "network.json");
-        if (File.Exists(networkJson) && (await File.ReadAllTextAsync(networkJson, cancellationToken).ConfigureAwait(false)).Contains("\"kind\": \"dev\"", StringComparison.Ordinal))
-        {
-            await stderr.WriteLineAsync(
-                "restcomm consortium: the running network is the dev network, which does not take channel configuration updates yet " +
-                "(its membership is network/dev/devnet.json's); change members on the real network ('make network-up' with FABRIC_BIN).").ConfigureAwait(false);
-            return 3;
-        }
-
         return await RunScriptAsync(repo, script, options.GetValueOrDefault("signers"), stdout, stderr, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunOnDevNetworkAsync(DevConsortium dev, string action, Dictionary<string, string> options, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        string O(string name) => options.GetValueOrDefault(name, "");
+        string? Optional(string name) => O(name).Length > 0 ? O(name) : null;
+        try
+        {
+            return action switch
+            {
+                "add-member" => await dev.ChangeAsync(O("channel"), O("org"), remove: false, Optional("msp-dir"), Optional("signers"), cancellationToken).ConfigureAwait(false),
+                "remove-member" => await dev.ChangeAsync(O("channel"), O("org"), remove: true, null, Optional("signers"), cancellationToken).ConfigureAwait(false),
+                "update" => await dev.WriteUpdateAsync(O("channel"), O("org"), options.ContainsKey("remove"), Optional("msp-dir"), Path.GetFullPath(O("out")), cancellationToken).ConfigureAwait(false),
+                "sign" => await dev.SignFileAsync(Path.GetFullPath(O("file")), O("org"), Optional("user"), cancellationToken).ConfigureAwait(false),
+                "submit" => await dev.SubmitFileAsync(O("channel"), Path.GetFullPath(O("file")), O("org"), cancellationToken).ConfigureAwait(false),
+                _ => await NothingToDoAsync(dev, action, O("channel"), O("org"), stderr).ConfigureAwait(false),
+            };
+        }
+        catch (ConsortiumException e)
+        {
+            await stderr.WriteLineAsync("restcomm consortium: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception e) when (e is Grpc.Core.RpcException or IOException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException or KeyNotFoundException or InvalidOperationException)
+        {
+            await stderr.WriteLineAsync($"restcomm consortium: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary><c>join</c> and <c>leave</c>: the dev network's peers and pair collections follow the config block.</summary>
+    private static async Task<int> NothingToDoAsync(DevConsortium dev, string action, string channel, string org, TextWriter stderr)
+    {
+        await stderr.WriteLineAsync(
+            $"restcomm consortium {action}: nothing to do on the dev network: {dev.MspId(org)}'s peer {(action == "join" ? "serves" : "stops serving")} {channel} and the pair collections " +
+            "change as the config block commits (the dev network has no chaincode lifecycle).").ConfigureAwait(false);
+        return 0;
     }
 
     private static bool Has(Dictionary<string, string> options, params string[] names) => names.All(n => options.TryGetValue(n, out var v) && v.Length > 0);

@@ -54,6 +54,7 @@ internal sealed class ChannelDefinition
 {
     public ChannelDefinition(ChannelConfig config)
     {
+        Source = config;
         Name = config.Name;
         Orgs = [.. config.AllOrgs];
         Readers = ChannelPolicies.Readers(config);
@@ -62,6 +63,12 @@ internal sealed class ChannelDefinition
     }
 
     public string Name { get; }
+
+    /// <summary>The channel as configured, with the membership of its current channel configuration.</summary>
+    public ChannelConfig Source { get; }
+
+    /// <summary>Organisations that write (operators); the others of <see cref="Orgs"/> only read.</summary>
+    public IReadOnlyList<string> Members => Source.Members;
     /// <summary><c>/Channel/Application/Readers</c>: proposals (peer/Propose), commit status, events, blocks.</summary>
     public ImplicitAnyPolicy Readers { get; }
 

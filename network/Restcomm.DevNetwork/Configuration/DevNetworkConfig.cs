@@ -76,27 +76,11 @@ internal sealed class DevNetworkConfig
                 }
                 cc.EndorsementPolicy ??= $"MAJORITY";
                 _ = PolicyParser.Parse(cc.EndorsementPolicy, channel.Members);
-                if (cc.PairwiseCollections)
+                if (cc.PairEndorsement is not null and not "AND" and not "OR")
                 {
-                    var sorted = channel.Members.Order(StringComparer.Ordinal).ToList();
-                    for (var i = 0; i < sorted.Count; i++)
-                    {
-                        for (var j = i + 1; j < sorted.Count; j++)
-                        {
-                            var name = $"pair-{sorted[i]}-{sorted[j]}";
-                            if (cc.Collections.All(c => c.Name != name))
-                            {
-                                cc.Collections.Add(new CollectionConfig
-                                {
-                                    Name = name,
-                                    Members = [sorted[i], sorted[j]],
-                                    MemberOnlyRead = true,
-                                    MemberOnlyWrite = true,
-                                });
-                            }
-                        }
-                    }
+                    throw new InvalidDataException($"{channel.Name}/{cc.Name}: pairEndorsement is AND or OR");
                 }
+                cc.AddPairCollections(channel.Members, []);
                 foreach (var coll in cc.Collections)
                 {
                     if (coll.Name.StartsWith("_implicit_org_", StringComparison.Ordinal))
@@ -150,6 +134,29 @@ internal sealed class ChannelConfig
     public List<ChaincodeConfig> Chaincodes { get; set; } = [];
 
     [JsonIgnore] public IReadOnlyList<string> AllOrgs => [.. Members, .. Readers.Where(r => !Members.Contains(r))];
+
+    /// <summary>
+    /// This channel with the membership a channel configuration gives it: its chaincodes' generated pair collections are
+    /// those of the new writing members, plus a retired one per pair of a member and a former member (the member alone
+    /// keeps what the pair shared, and nothing reaches the former member any more).
+    /// </summary>
+    public ChannelConfig WithMembership(IReadOnlyList<string> members, IReadOnlyList<string> readers, IReadOnlyCollection<string> formerMembers) => new()
+    {
+        Name = Name,
+        Members = [.. members],
+        Readers = [.. readers],
+        Chaincodes = [.. Chaincodes.Select(cc =>
+        {
+            var copy = new ChaincodeConfig
+            {
+                Name = cc.Name, Address = cc.Address, Version = cc.Version, EndorsementPolicy = cc.EndorsementPolicy, PairwiseCollections = cc.PairwiseCollections,
+                PairEndorsement = cc.PairEndorsement, TlsRequired = cc.TlsRequired, ClientAuthRequired = cc.ClientAuthRequired, RootCertFile = cc.RootCertFile,
+                Collections = [.. cc.Collections.Where(c => !c.Generated)],
+            };
+            copy.AddPairCollections(members, formerMembers);
+            return copy;
+        })],
+    };
 }
 
 internal sealed class ChaincodeConfig
@@ -163,6 +170,55 @@ internal sealed class ChaincodeConfig
     public List<CollectionConfig> Collections { get; set; } = [];
     /// <summary>Adds one member-only collection per pair of writing members, named pair-&lt;MSPa&gt;-&lt;MSPb&gt;.</summary>
     public bool PairwiseCollections { get; set; }
+    /// <summary>
+    /// The endorsement policy of each generated pair collection: <c>AND</c> (both partners' peers), <c>OR</c> (either), or
+    /// none (the chaincode's).
+    /// </summary>
+    public string? PairEndorsement { get; set; }
+
+    /// <summary>Adds the pair collections of <paramref name="members"/> (and retired ones with former members) that are not listed yet.</summary>
+    internal void AddPairCollections(IReadOnlyList<string> members, IReadOnlyCollection<string> formerMembers)
+    {
+        if (!PairwiseCollections)
+        {
+            return;
+        }
+        var sorted = members.Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            for (var j = i + 1; j < sorted.Count; j++)
+            {
+                Add(sorted[i], sorted[j], [sorted[i], sorted[j]]);
+            }
+        }
+        foreach (var member in sorted)
+        {
+            foreach (var former in formerMembers.Where(f => !members.Contains(f)))
+            {
+                var pair = new[] { member, former }.Order(StringComparer.Ordinal).ToArray();
+                Add(pair[0], pair[1], [member]);
+            }
+        }
+
+        void Add(string a, string b, List<string> holders)
+        {
+            var name = $"pair-{a}-{b}";
+            if (Collections.Any(c => c.Name == name))
+            {
+                return;
+            }
+            Collections.Add(new CollectionConfig
+            {
+                Name = name,
+                Members = holders,
+                MemberOnlyRead = true,
+                MemberOnlyWrite = true,
+                EndorsementPolicy = PairEndorsement is null ? null : $"{PairEndorsement}({string.Join(", ", holders.Select(h => $"'{h}.peer'"))})",
+                Generated = true,
+            });
+        }
+    }
+
     /// <summary>
     /// As connection.json's <c>tls_required</c>: dial the server over TLS and accept only a certificate issued by
     /// <see cref="RootCertFile"/> for the address's host.
@@ -190,6 +246,9 @@ internal sealed class CollectionConfig
     /// hashed state and from the private data store when block b + blockToLive + 1 commits; 0 keeps it forever.
     /// </summary>
     public ulong BlockToLive { get; set; }
+
+    /// <summary>A pair collection generated from the channel's members (regenerated when they change).</summary>
+    [JsonIgnore] public bool Generated { get; set; }
 }
 
 internal sealed class BlockCuttingConfig

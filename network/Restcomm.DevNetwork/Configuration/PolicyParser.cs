@@ -9,8 +9,11 @@ namespace Restcomm.DevNetwork.Configuration;
 /// into a <see cref="SignaturePolicyEnvelope"/>. MAJORITY, ANY and ALL stand for the channel's writing members' peers,
 /// like the default implicit-meta endorsement policy.
 /// </summary>
-internal static class PolicyParser
+internal static partial class PolicyParser
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^OutOf\(\s*(\d+)\s*,\s*MEMBERS\s*\)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex MembersShorthand();
+
     public static SignaturePolicyEnvelope Parse(string text, IReadOnlyList<string> channelMembers)
     {
         var trimmed = text.Trim();
@@ -19,6 +22,12 @@ internal static class PolicyParser
         {
             var n = keyword switch { "ANY" => 1, "ALL" => channelMembers.Count, _ => (channelMembers.Count / 2) + 1 };
             trimmed = $"OutOf({n}, {string.Join(", ", channelMembers.Select(m => $"'{m}.peer'"))})";
+        }
+        else if (MembersShorthand().Match(trimmed) is { Success: true } members)
+        {
+            // OutOf(n, MEMBERS): n of the writing members' peers, whoever they are now; what the real network's scripts
+            // write out at each membership change (OutOf(2, <the members' peers>) for the roaming chaincode).
+            trimmed = $"OutOf({members.Groups[1].Value}, {string.Join(", ", channelMembers.Select(m => $"'{m}.peer'"))})";
         }
         var envelope = new SignaturePolicyEnvelope { Version = 0 };
         var parser = new Parser(trimmed, envelope);

@@ -30,23 +30,39 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
     private readonly Task _cutter;
     private readonly Task _keeper;
     private TaskCompletionSource _blockSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChannelConfig _configured;
+    private readonly ConfigUpdateValidator _validator;
+    private readonly Lock _commitLock = new();
+    private readonly HashSet<string> _formerMembers = new(StringComparer.Ordinal);
+    private ChannelDefinition _definition;
+    private Config _config;
+    private ulong _lastConfigBlock;
     private byte[] _lastHash;
     private long _height;
 
-    public ChannelLedger(ChannelDefinition definition, string dataDir, Msp msp, BlockCuttingConfig cutting, ILogger logger)
+    /// <summary>Opens (or starts) the channel's ledger. <paramref name="configured"/> is the channel as devnet.json describes it
+    /// (its block 0 membership and its chaincodes); <paramref name="genesis"/> builds block 0's configuration for a new ledger.</summary>
+    public ChannelLedger(ChannelConfig configured, Func<Config> genesis, ConfigUpdateValidator validator, string dataDir, Msp msp, BlockCuttingConfig cutting, ILogger logger)
     {
-        Definition = definition;
+        _configured = configured;
+        _validator = validator;
         _msp = msp;
         _cutting = cutting;
         _logger = logger;
-        Store = new ChannelStore(Path.Combine(dataDir, definition.Name + ".sqlite"));
+        Store = new ChannelStore(Path.Combine(dataDir, configured.Name + ".sqlite"));
         var (height, lastHash) = Store.Tip();
         _height = (long)height;
         _lastHash = lastHash ?? [];
         if (height == 0)
         {
-            CommitGenesis();
+            _config = genesis();
+            CommitGenesis(_config);
         }
+        else
+        {
+            _config = LoadConfig(genesis);
+        }
+        _definition = Derive(_config);
         // Transactions accepted before the network stopped (or was killed) and not in a block yet are cut first.
         foreach (var pending in Store.Pending())
         {
@@ -60,7 +76,17 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         _cutter = Task.Run(CutBlocksAsync);
     }
 
-    public ChannelDefinition Definition { get; }
+    /// <summary>The channel as its current configuration makes it (membership, policies, collections); replaced by a config update.</summary>
+    public ChannelDefinition Definition => Volatile.Read(ref _definition);
+
+    /// <summary>The channel's current configuration (block <see cref="LastConfigBlock"/>).</summary>
+    public Config Config => Volatile.Read(ref _config);
+
+    /// <summary>The number of the block holding the current configuration.</summary>
+    public ulong LastConfigBlock => Interlocked.Read(ref _lastConfigBlock);
+
+    /// <summary>Raised after a config block commits, with the new definition.</summary>
+    public event Action<ChannelDefinition>? ConfigCommitted;
     public ChannelStore Store { get; }
     public ulong Height => (ulong)Interlocked.Read(ref _height);
 
@@ -153,24 +179,123 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         return bytes is null ? null : Block.Parser.ParseFrom(bytes);
     }
 
-    private void CommitGenesis()
+    private void CommitGenesis(Config config)
     {
-        var header = new ChannelHeader
-        {
-            Type = (int)HeaderType.Config,
-            ChannelId = Definition.Name,
-            Timestamp = Timestamp.FromDateTime(DateTime.UtcNow),
-        };
-        var payload = new Payload { Header = new Header { ChannelHeader = header.ToByteString() } };
-        var envelope = new Envelope { Payload = payload.ToByteString() };
-        var block = NewBlock(0, [], [envelope.ToByteArray()], [(byte)TxValidationCode.Valid]);
+        var block = NewBlock(0, [], [ConfigTransaction(config, null).ToByteArray()], [(byte)TxValidationCode.Valid], 0);
         var update = new BlockUpdate { Number = 0, Hash = BlockHashing.HeaderHash(block.Header), BlockBytes = block.ToByteArray() };
         Store.Commit(update);
         _lastHash = update.Hash;
         Interlocked.Exchange(ref _height, 1);
     }
 
-    private static Block NewBlock(ulong number, byte[] previousHash, List<byte[]> envelopes, byte[] filter)
+    /// <summary>
+    /// A CONFIG envelope: the whole configuration and the update that produced it (none for block 0). The dev network has
+    /// no orderer identity, so it carries no signature.
+    /// </summary>
+    private Envelope ConfigTransaction(Config config, Envelope? lastUpdate)
+    {
+        var header = new ChannelHeader { Type = (int)HeaderType.Config, ChannelId = _configured.Name, Timestamp = Timestamp.FromDateTime(DateTime.UtcNow) };
+        var data = new ConfigEnvelope { Config = config };
+        if (lastUpdate is not null)
+        {
+            data.LastUpdate = lastUpdate;
+        }
+        var payload = new Payload { Header = new Header { ChannelHeader = header.ToByteString() }, Data = data.ToByteString() };
+        return new Envelope { Payload = payload.ToByteString() };
+    }
+
+    /// <summary>
+    /// The configuration of the last config block (the tip's LAST_CONFIG), and the former members: organisations that
+    /// wrote in an earlier configuration and are gone, found by following each config block's predecessor back to block 0.
+    /// A ledger written before block 0 carried a configuration takes the one devnet.json gives.
+    /// </summary>
+    private Config LoadConfig(Func<Config> genesis)
+    {
+        var tip = GetBlock(Height - 1)!;
+        var index = ChannelConfiguration.LastConfigIndex(tip);
+        var current = ChannelConfiguration.ReadConfigBlock(GetBlock(index)!)?.Config;
+        if (current is null)
+        {
+            return genesis();
+        }
+        _lastConfigBlock = index;
+        var (members, _) = ChannelGenesis.Membership(current);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var at = index; ;)
+        {
+            var config = ChannelConfiguration.ReadConfigBlock(GetBlock(at)!)?.Config;
+            if (config is not null)
+            {
+                seen.UnionWith(ChannelGenesis.Membership(config).Members);
+            }
+            if (at == 0)
+            {
+                break;
+            }
+            at = ChannelConfiguration.LastConfigIndex(GetBlock(at - 1)!);
+        }
+        _formerMembers.UnionWith(seen.Except(members));
+        return current;
+    }
+
+    private ChannelDefinition Derive(Config config)
+    {
+        var (members, readers) = ChannelGenesis.Membership(config);
+        return new ChannelDefinition(_configured.WithMembership(members, readers, _formerMembers));
+    }
+
+    /// <summary>
+    /// Applies a CONFIG_UPDATE as the orderer does: the envelope's signer must satisfy <c>/Channel/Writers</c>, then the
+    /// update is validated (<see cref="ConfigUpdateValidator"/>) and, accepted, cut into a block of its own carrying the
+    /// new configuration (sequence + 1) that every later block's LAST_CONFIG names. The membership, policies and
+    /// collections change with it. Refused, it throws <see cref="ConfigUpdateRefusedException"/> and nothing changes.
+    /// </summary>
+    public ulong ApplyConfigUpdate(Envelope envelope)
+    {
+        lock (_commitLock)
+        {
+            var current = Config;
+            Identity? submitter;
+            try
+            {
+                var payload = Payload.Parser.ParseFrom(envelope.Payload);
+                submitter = _msp.Deserialize(SignatureHeader.Parser.ParseFrom(payload.Header?.SignatureHeader ?? ByteString.Empty).Creator);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                submitter = null;
+            }
+            // The orderer's first check on a CONFIG_UPDATE (its SigFilter): the envelope's signer is a channel writer.
+            if (submitter is null || !submitter.Verify(envelope.Payload.Span, envelope.Signature.Span)
+                || ConfigPolicies.Evaluate(current.ChannelGroup, "Writers", [submitter.AsSigner]) is not null)
+            {
+                throw new ConfigUpdateRefusedException("implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied: permission denied");
+            }
+            var proposed = _validator.Apply(current, _configured.Name, envelope);
+            var (members, _) = ChannelGenesis.Membership(proposed);
+            var before = ChannelGenesis.Membership(current).Members;
+            _formerMembers.UnionWith(before.Except(members));
+            _formerMembers.ExceptWith(members);
+            var definition = Derive(proposed);
+
+            var number = Height;
+            var block = NewBlock(number, _lastHash, [ConfigTransaction(proposed, envelope).ToByteArray()], [(byte)TxValidationCode.Valid], number);
+            var hash = BlockHashing.HeaderHash(block.Header);
+            Store.Commit(new BlockUpdate { Number = number, Hash = hash, BlockBytes = block.ToByteArray() });
+            _lastHash = hash;
+            Interlocked.Exchange(ref _lastConfigBlock, number);
+            Volatile.Write(ref _config, proposed);
+            Volatile.Write(ref _definition, definition);
+            Interlocked.Exchange(ref _height, (long)number + 1);
+            LogConfigCommitted(_logger, _configured.Name, number, proposed.Sequence, string.Join(", ", definition.Orgs));
+            var previous = Interlocked.Exchange(ref _blockSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            previous.TrySetResult();
+            ConfigCommitted?.Invoke(definition);
+            return number;
+        }
+    }
+
+    private static Block NewBlock(ulong number, byte[] previousHash, List<byte[]> envelopes, byte[] filter, ulong lastConfig)
     {
         var data = new BlockData();
         foreach (var e in envelopes)
@@ -184,9 +309,9 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             Metadata = new BlockMetadata(),
         };
         // SIGNATURES, LAST_CONFIG, TRANSACTIONS_FILTER, ORDERER, COMMIT_HASH — as a Fabric 2.x peer stores them.
-        var ordererMeta = new OrdererBlockMetadata { LastConfig = new LastConfig { Index = 0 } };
+        var ordererMeta = new OrdererBlockMetadata { LastConfig = new LastConfig { Index = lastConfig } };
         block.Metadata.Metadata.Add(new Metadata { Value = ordererMeta.ToByteString() }.ToByteString());
-        block.Metadata.Metadata.Add(new Metadata { Value = new LastConfig { Index = 0 }.ToByteString() }.ToByteString());
+        block.Metadata.Metadata.Add(new Metadata { Value = new LastConfig { Index = lastConfig }.ToByteString() }.ToByteString());
         block.Metadata.Metadata.Add(ByteString.CopyFrom(filter));
         block.Metadata.Metadata.Add(ByteString.Empty);
         block.Metadata.Metadata.Add(ByteString.Empty);
@@ -235,7 +360,10 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 {
                     try
                     {
-                        CommitBlock(batch, through);
+                        lock (_commitLock)
+                        {
+                            CommitBlock(batch, through);
+                        }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -324,7 +452,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             }
         }
 
-        var block = NewBlock(number, _lastHash, envelopes, filter);
+        var block = NewBlock(number, _lastHash, envelopes, filter, LastConfigBlock);
         var hash = BlockHashing.HeaderHash(block.Header);
         var final = new BlockUpdate { Number = number, Hash = hash, BlockBytes = block.ToByteArray(), PendingThrough = pendingThrough };
         final.Transactions.AddRange(update.Transactions);
@@ -787,6 +915,9 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         Store.Dispose();
         _stopping.Dispose();
     }
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Channel {Channel}: config block {Number} commits configuration sequence {Sequence}; organisations {Orgs}")]
+    private static partial void LogConfigCommitted(ILogger logger, string channel, ulong number, ulong sequence, string orgs);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Channel {Channel}: committed block {Number} with {Count} transactions")]
     private static partial void LogBlockCommitted(ILogger logger, string channel, ulong number, int count);

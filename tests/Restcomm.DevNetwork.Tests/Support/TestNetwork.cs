@@ -187,7 +187,7 @@ internal sealed class TestNetwork : IAsyncDisposable
     public Contract KeyPolicy(string mspId, string channel = Channel) =>
         Connect(mspId).GetNetwork(channel).GetContract(Chaincode, KeyPolicyContract.Name);
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

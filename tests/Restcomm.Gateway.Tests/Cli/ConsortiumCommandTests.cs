@@ -6,8 +6,9 @@ namespace Restcomm.Gateway.Tests.Cli;
 
 /// <summary>
 /// <c>restcomm consortium …</c> runs the real network's membership steps (<c>network/fabric/network.sh</c>); here a
-/// stand-in script records what it was asked, and a dev network's <c>.run/network.json</c> is refused with a message.
-/// The steps themselves run on real Fabric in <c>tests/Restcomm.RealFabric.Tests</c> (RealFabricMembershipTests).
+/// stand-in script records what it was asked; with a dev network's <c>.run/network.json</c> the command does the steps
+/// itself and never runs the script. The steps run on real Fabric in <c>tests/Restcomm.RealFabric.Tests</c>
+/// (RealFabricMembershipTests) and on the dev network in <c>tests/Restcomm.Roaming.EndToEnd.Tests</c> (ConsortiumMembershipEndToEndTests).
 /// </summary>
 public sealed class ConsortiumCommandTests : IDisposable
 {
@@ -47,15 +48,15 @@ public sealed class ConsortiumCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task On_the_dev_network_it_says_config_updates_are_not_taken_there_and_a_missing_option_is_usage()
+    public async Task On_the_dev_network_it_does_the_steps_itself_and_a_missing_option_is_usage()
     {
         await File.WriteAllTextAsync(Path.Combine(_repo, ".run", "network.json"), "{\n  \"kind\": \"dev\",\n  \"orgs\": []\n}\n");
 
         var dev = await RunAsync("add-member", "--channel", "roaming-emea", "--org", "Org4MSP");
         var missing = await RunAsync("add-member", "--channel", "roaming-emea");
 
-        Assert.Equal(3, dev.Code);
-        Assert.Contains("the dev network, which does not take channel configuration updates yet", dev.Err, StringComparison.Ordinal);
+        Assert.Equal(1, dev.Code);
+        Assert.Contains("restcomm consortium: no organisation Org4MSP in the network description", dev.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("network.sh", dev.Out, StringComparison.Ordinal);
         Assert.Equal(2, missing.Code);
         Assert.Contains("usage: restcomm consortium", missing.Err, StringComparison.Ordinal);

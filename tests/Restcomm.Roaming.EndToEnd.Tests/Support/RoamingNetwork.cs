@@ -29,6 +29,9 @@ public sealed class RoamingNetwork : IAsyncLifetime
     public const string OperatorB = "Org2MSP";
     public const string OperatorC = "Org3MSP";
 
+    /// <summary>Operator D: a peer and material from the start, on no channel (devnet.json).</summary>
+    public const string OperatorD = "Org4MSP";
+
     private readonly string _root = Path.Combine(Path.GetTempPath(), "roaming-api-e2e", Guid.NewGuid().ToString("N"));
     private ChaincodeServer _chaincode = null!;
     private DevNetworkHost _network = null!;
@@ -51,6 +54,13 @@ public sealed class RoamingNetwork : IAsyncLifetime
 
     /// <summary>Blocks committed on the channel so far (the next block's number).</summary>
     public long LedgerHeight => (long)_network.Ledgers[Channel].Height;
+
+    /// <summary>The members of a chaincode's collection as the channel's current configuration makes them.</summary>
+    public IReadOnlyList<string> CollectionMembers(string channel, string chaincode, string collection) =>
+        _network.Ledgers[channel].Definition.Chaincodes[chaincode].Collection(collection)?.Members ?? [];
+
+    /// <summary>The organisations of <paramref name="channel"/>'s current configuration.</summary>
+    public IReadOnlyList<string> OrgsOf(string channel) => _network.Ledgers[channel].Definition.Orgs;
 
     /// <summary>Blocks committed on <paramref name="channel"/> so far.</summary>
     public long HeightOf(string channel) => (long)_network.Ledgers[channel].Height;

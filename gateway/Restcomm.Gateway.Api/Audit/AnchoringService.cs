@@ -160,7 +160,10 @@ internal sealed partial class AnchoringService(
             """,
             new { source.Application, source.Channel, Kind = SignedStatementChange, From = from, Next = position.NextBlock },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        foreach (var row in signed)
+        // Each party anchors its own statements (the other operators of the consortium see their public state too, but
+        // only the parties hold the figures they disclose).
+        var own = gateway.Value.MspId;
+        foreach (var row in signed.Where(r => IsParty(r.Payload, own)))
         {
             var change = new CanonicalChange(row.BlockNumber, row.TransactionId, (int)row.Ordinal, row.Kind, row.ChangeKey, row.Payload);
             var statementId = StatementIdOf(row.ChangeKey);
@@ -207,6 +210,13 @@ internal sealed partial class AnchoringService(
                 : "INSERT INTO audit_anchor_cursors (application, source_channel, next_block, planned_at) VALUES (@Application, @Channel, @Next, @Now)",
             new { source.Application, source.Channel, Next = next, Now = now.ToUnixTimeMilliseconds(), From = from },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+
+    /// <summary>Whether <paramref name="mspId"/> is a party to the statement of a roaming feed change (its pair's collection names it).</summary>
+    internal static bool IsParty(string payload, string mspId)
+    {
+        var collection = JsonSerializer.Deserialize<Restcomm.Roaming.RoamingChange>(payload, Restcomm.Roaming.RoamingJson.Options)?.Statement?.Collection ?? "";
+        return collection.StartsWith($"pair-{mspId}-", StringComparison.Ordinal) || collection.EndsWith($"-{mspId}", StringComparison.Ordinal);
+    }
 
     /// <summary>The roaming feed's change name of a co-signed statement.</summary>
     internal const string SignedStatementChange = "statement.signed";
@@ -305,7 +315,13 @@ internal sealed partial class AnchoringService(
             new LedgerCall(anchor.SourceChannel, anchor.Chaincode, "GetStatement", [agreementId, period], EndorsingOrganisations: [own]), cancellationToken).ConfigureAwait(false);
         var view = JsonSerializer.Deserialize<Restcomm.Roaming.StatementView>(viewBytes.Span, Restcomm.Roaming.RoamingJson.Options)
             ?? throw new InvalidDataException($"The roaming chaincode answered nothing for statement {statementId}.");
-        var figures = view.Statement ?? throw new InvalidDataException($"{own} holds no figures of statement {statementId}.");
+        if (view.Statement is not { } figures)
+        {
+            // Not a party after all (its peer has no figures): nothing to disclose, and the anchor stands.
+            LogNoFigures(logger, anchor.Id, own);
+            return;
+        }
+
         var disclosure = new StatementDisclosure
         {
             AnchorId = anchor.Id,
@@ -349,6 +365,9 @@ internal sealed partial class AnchoringService(
 
     [LoggerMessage(EventId = 7304, Level = LogLevel.Information, Message = "Anchor {AnchorId} not submitted yet: {Reason}")]
     private static partial void LogSubmitFailed(ILogger logger, string anchorId, string reason);
+
+    [LoggerMessage(EventId = 7307, Level = LogLevel.Warning, Message = "Statement anchor {AnchorId}: {MspId}'s peer holds no figures of it, so it discloses nothing")]
+    private static partial void LogNoFigures(ILogger logger, string anchorId, string mspId);
 
     [LoggerMessage(EventId = 7306, Level = LogLevel.Information, Message = "Statement anchor {AnchorId} disclosed to the regulators (new: {Created})")]
     private static partial void LogDisclosed(ILogger logger, string anchorId, bool created);

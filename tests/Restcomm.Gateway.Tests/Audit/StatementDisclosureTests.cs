@@ -31,12 +31,14 @@ public abstract class StatementDisclosureTests<TDatabase>(TDatabase database) : 
     private static readonly DateTimeOffset At = new(2026, 2, 3, 10, 0, 0, TimeSpan.Zero);
 
     // AG-12: Org1 and Org2, Org2 pays Org1 1.500 SDR; AG-13: Org1 and Org3, Org1 pays Org3 0.250 SDR. AG-12 of December
-    // is proposed but never signed, so nothing of it is anchored.
+    // is proposed but never signed, so nothing of it is anchored; AG-23 is Org2's and Org3's, which Org1 sees signed on the
+    // channel but does not anchor (it holds no figures of it to disclose).
     private static readonly Dictionary<string, (string A, string B, long ChargedA, long ChargedB)> Statements = new()
     {
         ["AG-12/2026-01"] = ("Org1MSP", "Org2MSP", 4_000, 2_500),
         ["AG-13/2026-01"] = ("Org1MSP", "Org3MSP", 1_000, 1_250),
         ["AG-12/2025-12"] = ("Org1MSP", "Org2MSP", 100, 0),
+        ["AG-23/2026-01"] = ("Org2MSP", "Org3MSP", 700, 200),
     };
 
     private static AuditOptions Options() => new()
@@ -224,7 +226,8 @@ public abstract class StatementDisclosureTests<TDatabase>(TDatabase database) : 
             ("tx2", RoamingEvents.StatementProposed, State("AG-12", "2025-12", StatementStatus.Proposed))));
         feed.Append(Channel, Block(2, ("tx3", RoamingEvents.StatementProposed, State("AG-13", "2026-01", StatementStatus.Proposed))));
         feed.Append(Channel, Block(3, ("tx4", RoamingEvents.StatementSigned, State("AG-12", "2026-01", StatementStatus.Signed))));
-        feed.Append(Channel, Block(4, ("tx5", RoamingEvents.StatementSigned, State("AG-13", "2026-01", StatementStatus.Signed))));
+        feed.Append(Channel, Block(4, ("tx5", RoamingEvents.StatementSigned, State("AG-23", "2026-01", StatementStatus.Signed)),
+            ("tx6", RoamingEvents.StatementSigned, State("AG-13", "2026-01", StatementStatus.Signed))));
         feed.Complete();
         await new ProjectionEngine(store, feed, [new RoamingProjection()]).RunChannelAsync(Channel, CancellationToken.None).WaitAsync(Timeout);
         return (store, feed);

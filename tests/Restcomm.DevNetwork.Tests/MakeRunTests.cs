@@ -68,7 +68,8 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
         var api = ProcessesOf(group).Single(p => p.CommandLine.Contains($"--urls http://127.0.0.1:{apiPorts[1]} ", StringComparison.Ordinal));
         Process.GetProcessById(api.Pid).Kill();
         await WaitForLineAsync("api-Org2MSP exited (code 137); restarting it (1 of 5", StepTimeout);
-        await WaitUntilAsync(async () => await ReadyAsync(apiPorts[1]), StepTimeout);
+        // A restarted API starts as the first one did (while a parallel test run may hold both cores): the same bound.
+        await WaitUntilAsync(async () => await ReadyAsync(apiPorts[1]), StartTimeout);
         var restarted = ProcessesOf(group).Single(p => p.CommandLine.Contains($"--urls http://127.0.0.1:{apiPorts[1]} ", StringComparison.Ordinal));
         Assert.NotEqual(api.Pid, restarted.Pid);
 

@@ -185,6 +185,7 @@ public static partial class AnchorId
     [GeneratedRegex("^[A-Za-z0-9._-]{1,200}$")]
     private static partial Regex StatementName();
 
+    /// <summary>A SHA-256 in 64 lowercase hex digits.</summary>
     [GeneratedRegex("^[0-9a-f]{64}$")]
-    private static partial Regex HexDigest();
+    internal static partial Regex HexDigest();
 }

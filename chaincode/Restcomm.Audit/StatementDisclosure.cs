@@ -92,7 +92,7 @@ public sealed partial record StatementDisclosure
             problems.Add("a non-zero net names a payer and a payee, the two parties");
         }
 
-        if (!HexDigest().IsMatch(StatementHash ?? ""))
+        if (!global::Restcomm.Audit.AnchorId.HexDigest().IsMatch(StatementHash ?? ""))
         {
             problems.Add("statementHash must be a SHA-256 in 64 lowercase hex digits");
         }
@@ -102,9 +102,6 @@ public sealed partial record StatementDisclosure
 
     [GeneratedRegex("^[0-9]{4}-(0[1-9]|1[0-2])$")]
     private static partial Regex PeriodPattern();
-
-    [GeneratedRegex("^[0-9a-f]{64}$")]
-    private static partial Regex HexDigest();
 }
 
 /// <summary>

@@ -73,9 +73,9 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
         var restarted = ProcessesOf(group).Single(p => p.CommandLine.Contains($"--urls http://127.0.0.1:{apiPorts[1]} ", StringComparison.Ordinal));
         Assert.NotEqual(api.Pid, restarted.Pid);
 
-        Signal($"-TERM -{group}");
+        Signal("TERM", -group);
         await Task.Delay(200);
-        Signal($"-INT {group}");
+        Signal("INT", group);
         await _run.WaitForExitAsync().WaitAsync(StepTimeout);
         _lines.CompleteAdding();
         _seen.AddRange(_lines.GetConsumingEnumerable());
@@ -176,10 +176,21 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static void Signal(string arguments)
+    /// <summary>
+    /// kill(1) with the target after <c>--</c>: procps-ng 4.0's kill reads <c>kill -TERM -12345</c> as process group
+    /// -1 (every process the caller may signal) when the group's number starts with 1.
+    /// </summary>
+    private static void Signal(string signal, int target)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { Arguments = arguments, UseShellExecute = false })!;
+        var start = new ProcessStartInfo("kill") { UseShellExecute = false };
+        foreach (var arg in new[] { "-s", signal, "--", target.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var kill = Process.Start(start)!;
         kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>The processes still in process group <paramref name="group"/>, read from /proc.</summary>

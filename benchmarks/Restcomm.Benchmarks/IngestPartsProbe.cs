@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Restcomm.Ingestion.Internal;
 using Restcomm.Roaming;
 using Restcomm.Tap3;
 
@@ -10,8 +11,7 @@ namespace Restcomm.Benchmarks;
 /// <c>ingest-parts [records] [batch]</c>: CPU per record (process CPU time) of each step a usage record goes through, on one worker, to
 /// say where an ingestion's time goes: on the client (decode with call events kept, seal with the domain) and in the
 /// chaincode, which runs once per endorsing peer (verify the payload, rate every record, serialise the public state
-/// with its findings). The records are shaped like mapped ones (service, IMSI, MSISDN, called number or reference)
-/// from the call events' own values; the mapping itself is measured by the load driver's client CPU.
+/// with its findings). The records are mapped from the call events by the ingestion's own mapper, as `restcomm tap ingest` maps them.
 /// </summary>
 public static class IngestPartsProbe
 {
@@ -22,7 +22,8 @@ public static class IngestPartsProbe
         var path = TapBenchmarkFiles.Ensure(count, seed: 42);
         var header = new TapTrafficGenerator(42).Header;
         var bc = header.BatchControl!;
-        var records = new List<UsageRecord>();
+        var mapper = new UsageRecordMapper(CountryCodes.ForTadig(bc.Sender), CountryCodes.ForTadig(bc.Recipient), header.Accounting?.TapDecimalPlaces ?? 3);
+        var records = new List<byte[]>();
         for (var round = 0; round < 2; round++) // the first round warms the JIT
         {
             records.Clear();
@@ -39,22 +40,9 @@ public static class IngestPartsProbe
                 {
                     for (var i = 0; i < chunk.Count; i++)
                     {
-                        if (!chunk.IsRejected(i) && chunk.GetEvent(i) is { Imsi: not null, StartTime.Utc: { } utc } e)
+                        if (!chunk.IsRejected(i) && chunk.GetEvent(i) is { } e && mapper.Map(e, chunk.GetEncoding(i)).Encoding is { } encoding)
                         {
-                            records.Add(new UsageRecord
-                            {
-                                Service = (RoamingService)(i % 6),
-                                EventTimeUtc = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
-                                UtcOffsetMinutes = e.StartTime.Value.UtcOffsetMinutes ?? 0,
-                                Quantity = e.DurationSeconds ?? 1,
-                                ChargeMinor = e.Charges.Sum(c => c.Details.Where(d => d.ChargeType == "00").Sum(d => d.Charge)),
-                                DecimalPlaces = 3,
-                                TapRecordSha256 = UsageRecord.TapHash(chunk.GetEncoding(i)),
-                                Imsi = e.Imsi,
-                                Msisdn = e.Msisdn,
-                                CalledNumber = e.OtherPartyNumber,
-                                CallReference = e.ChargingId?.ToString(CultureInfo.InvariantCulture),
-                            });
+                            records.Add(encoding);
                         }
                     }
 
@@ -74,7 +62,13 @@ public static class IngestPartsProbe
             {
                 foreach (var b in batches)
                 {
-                    sealedBatches.Add(VerifiedUsageBatch.Build(template, b));
+                    var builder = new UsageBatchBuilder();
+                    foreach (var record in b)
+                    {
+                        builder.Add(record);
+                    }
+
+                    sealedBatches.Add(builder.Build(template));
                 }
             });
             var verified = new List<VerifiedUsageBatch>();
@@ -102,7 +96,7 @@ public static class IngestPartsProbe
             {
                 foreach (var v in verified)
                 {
-                    assessments.Add(UsageAssessment.Assess(v.Records, "Org1MSP", _ => document, 3));
+                    assessments.Add(UsageAssessment.Assess(v.Records, "Org1MSP", _ => document, 3, details: false));
                 }
             });
             var findings = assessments.Sum(a => a.Findings.Count);
@@ -124,8 +118,8 @@ public static class IngestPartsProbe
             {
                 double Per(TimeSpan t) => t.TotalMilliseconds * 1000 / records.Count;
                 Console.WriteLine($"{count:N0} call events → {records.Count:N0} records in {batches.Count} batches of ≤ {batchSize}; one thread; µs per record:");
-                Console.WriteLine($"  client: decode+validate with CallEvent objects {decode.TotalMilliseconds * 1000 / count:F2} per call event, build records + BER hash {Per(map):F2}, seal (Build: encode, leaf hashes, totals, root, payload) {Per(seal):F2}");
-                Console.WriteLine($"  chaincode, per endorsing peer: verify payload (decode, leaf hashes, totals, root) {Per(verify):F2}, rate (Assess) {Per(assess):F2}, public state + event JSON {Per(json):F2} ({findings:N0} findings, {stateBytes / (double)records.Count:F0} bytes/record)");
+                Console.WriteLine($"  client: decode+validate with CallEvent objects {decode.TotalMilliseconds * 1000 / count:F2} per call event, map to canonical encodings + BER hash {Per(map):F2}, seal (builder: leaf hashes, totals, root, payload) {Per(seal):F2}");
+                Console.WriteLine($"  chaincode, per endorsing peer: verify payload (read figures, leaf hashes, totals, root) {Per(verify):F2}, rate (Assess) {Per(assess):F2}, public state + event JSON {Per(json):F2} ({findings:N0} findings, {stateBytes / (double)records.Count:F0} bytes/record)");
             }
         }
 

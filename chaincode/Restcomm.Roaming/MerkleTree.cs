@@ -12,16 +12,29 @@ public static class MerkleTree
 {
     private const byte LeafPrefix = 0x00;
     private const byte NodePrefix = 0x01;
+    private const int HashSize = 32;
 
     /// <summary>SHA-256(0x00 ‖ data).</summary>
     /// <param name="data">A canonical record.</param>
     /// <returns>32 bytes.</returns>
     public static byte[] LeafHash(ReadOnlySpan<byte> data)
     {
-        var buffer = new byte[data.Length + 1];
+        var hash = new byte[HashSize];
+        LeafHash(data, hash);
+        return hash;
+    }
+
+    /// <summary>SHA-256(0x00 ‖ data) into <paramref name="destination"/>.</summary>
+    /// <param name="data">A canonical record.</param>
+    /// <param name="destination">32 bytes.</param>
+    public static void LeafHash(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        // A canonical record is at most a few hundred bytes: prefixing a copy on the stack is cheaper than an
+        // incremental hash.
+        Span<byte> buffer = data.Length < 2048 ? stackalloc byte[data.Length + 1] : new byte[data.Length + 1];
         buffer[0] = LeafPrefix;
-        data.CopyTo(buffer.AsSpan(1));
-        return SHA256.HashData(buffer);
+        data.CopyTo(buffer[1..]);
+        SHA256.HashData(buffer, destination);
     }
 
     /// <summary>SHA-256(0x01 ‖ left ‖ right).</summary>
@@ -30,11 +43,18 @@ public static class MerkleTree
     /// <returns>32 bytes.</returns>
     public static byte[] NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
+        var hash = new byte[HashSize];
+        NodeHash(left, right, hash);
+        return hash;
+    }
+
+    private static void NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
         Span<byte> buffer = stackalloc byte[1 + left.Length + right.Length];
         buffer[0] = NodePrefix;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + left.Length)..]);
-        return SHA256.HashData(buffer);
+        SHA256.HashData(buffer, destination);
     }
 
     /// <summary>The root over leaf hashes.</summary>
@@ -42,18 +62,46 @@ public static class MerkleTree
     /// <returns>32 bytes.</returns>
     public static byte[] Root(IReadOnlyList<byte[]> leaves)
     {
-        if (leaves.Count == 0)
+        var flat = new byte[leaves.Count * HashSize];
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            leaves[i].AsSpan(0, HashSize).CopyTo(flat.AsSpan(i * HashSize));
+        }
+
+        return RootInPlace(flat);
+    }
+
+    /// <summary>
+    /// The root over leaf hashes laid end to end, 32 bytes each; the buffer is overwritten by the tree's levels (each
+    /// level is computed into the front of the one below it).
+    /// </summary>
+    /// <param name="leaves">At least one leaf hash.</param>
+    /// <returns>32 bytes.</returns>
+    public static byte[] RootInPlace(Span<byte> leaves)
+    {
+        if (leaves.Length == 0 || leaves.Length % HashSize != 0)
         {
             throw RoamingRuleException.Invalid("a Merkle tree needs at least one record");
         }
 
-        var level = leaves.ToArray();
-        while (level.Length > 1)
+        for (var count = leaves.Length / HashSize; count > 1; count = (count + 1) / 2)
         {
-            level = NextLevel(level);
+            for (var i = 0; i < count; i += 2)
+            {
+                // Node i/2 is written after nodes i and i+1 were read, and no later pair reads it.
+                var target = leaves.Slice(i / 2 * HashSize, HashSize);
+                if (i + 1 < count)
+                {
+                    NodeHash(leaves.Slice(i * HashSize, HashSize), leaves.Slice((i + 1) * HashSize, HashSize), target);
+                }
+                else
+                {
+                    leaves.Slice(i * HashSize, HashSize).CopyTo(target);
+                }
+            }
         }
 
-        return level[0];
+        return leaves[..HashSize].ToArray();
     }
 
     /// <summary>The inclusion proof of leaf <paramref name="index"/>: its siblings from the bottom up.</summary>

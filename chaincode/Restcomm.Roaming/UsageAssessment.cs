@@ -85,26 +85,52 @@ public sealed record UsageAssessment
     /// <param name="decimalPlaces">The agreement's decimal places.</param>
     /// <returns>The assessment.</returns>
     public static UsageAssessment Assess(IReadOnlyList<UsageRecord> records, string visitedMspId, Func<DateOnly, AgreementDocument?> versionOn, int decimalPlaces)
+        => Assess([.. records.Select(r => r.Fields)], visitedMspId, versionOn, decimalPlaces);
+
+    /// <summary>
+    /// Prices records' figures in <paramref name="visitedMspId"/>'s direction at the version of the agreement in force
+    /// on each record's local date (<paramref name="versionOn"/> is asked once per distinct date).
+    /// </summary>
+    /// <param name="records">The records' figures.</param>
+    /// <param name="visitedMspId">The visited operator.</param>
+    /// <param name="versionOn">The accepted agreement version whose rates apply on a date (null: none).</param>
+    /// <param name="decimalPlaces">The agreement's decimal places.</param>
+    /// <param name="details">Whether findings carry their <see cref="UsageFinding.Detail"/> (the public state leaves it out).</param>
+    /// <returns>The assessment.</returns>
+    public static UsageAssessment Assess(IReadOnlyList<UsageRecordFields> records, string visitedMspId, Func<DateOnly, AgreementDocument?> versionOn, int decimalPlaces, bool details = true)
     {
         var assessed = new AssessedRecord[records.Count];
         var findings = new List<UsageFinding>();
+        var versions = new Dictionary<int, AgreementDocument?>();
+        var rates = new Dictionary<(int Version, RoamingService Service), ServiceRate?>();
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
             var charge = Rating.Rescale(record.ChargeMinor, record.DecimalPlaces, decimalPlaces);
-            var date = record.LocalDate;
-            var version = versionOn(date);
-            if (version is null || !version.IsValidOn(date))
+            var day = record.LocalDayNumber;
+            if (!versions.TryGetValue(day, out var version))
             {
-                findings.Add(new UsageFinding { Index = i, Code = "outside-validity", Detail = $"no agreement version is in force on {date:yyyy-MM-dd}" });
+                var date = DateOnly.FromDayNumber(day);
+                version = versionOn(date) is { } found && found.IsValidOn(date) ? found : null;
+                versions[day] = version;
+            }
+
+            if (version is null)
+            {
+                findings.Add(new UsageFinding { Index = i, Code = "outside-validity", Detail = details ? $"no agreement version is in force on {record.LocalDate:yyyy-MM-dd}" : null });
                 assessed[i] = new AssessedRecord(record.Service, record.Quantity, record.Quantity, charge);
                 continue;
             }
 
-            var rate = version.Direction(visitedMspId).Rate(record.Service);
+            if (!rates.TryGetValue((version.Version, record.Service), out var rate))
+            {
+                rate = version.Direction(visitedMspId).Rate(record.Service);
+                rates[(version.Version, record.Service)] = rate;
+            }
+
             if (rate is null)
             {
-                findings.Add(new UsageFinding { Index = i, Code = "no-rate", Detail = $"the agreement has no rate for {record.Service}" });
+                findings.Add(new UsageFinding { Index = i, Code = "no-rate", Detail = details ? $"the agreement has no rate for {record.Service}" : null });
                 assessed[i] = new AssessedRecord(record.Service, record.Quantity, record.Quantity, charge);
                 continue;
             }
@@ -116,8 +142,10 @@ public sealed record UsageAssessment
                 {
                     Index = i,
                     Code = "rate-mismatch",
-                    Detail = string.Create(CultureInfo.InvariantCulture,
-                        $"charged {charge}, version {version.Version}'s rate gives {rated.ChargeMinor} for {rated.BilledQuantity} {record.Service.QuantityUnit()}s"),
+                    Detail = details
+                        ? string.Create(CultureInfo.InvariantCulture,
+                            $"charged {charge}, version {version.Version}'s rate gives {rated.ChargeMinor} for {rated.BilledQuantity} {record.Service.QuantityUnit()}s")
+                        : null,
                     ExpectedChargeMinor = rated.ChargeMinor,
                 });
             }
@@ -132,7 +160,34 @@ public sealed record UsageAssessment
     /// <param name="excluded">Indices to leave out (e.g. rejected records).</param>
     /// <returns>The usage, in service order.</returns>
     public IReadOnlyList<ServiceUsage> Usage(IReadOnlySet<int>? excluded = null)
-        => ServiceUsage.Sum(Records
-            .Where((_, i) => excluded is null || !excluded.Contains(i))
-            .Select(r => new ServiceUsage { Service = r.Service, Records = 1, Quantity = r.Quantity, BilledQuantity = r.BilledQuantity, ChargeMinor = r.ChargeMinor }));
+    {
+        var services = RoamingServices.All.Count;
+        var count = new long[services];
+        var quantity = new long[services];
+        var billed = new long[services];
+        var charge = new long[services];
+        for (var i = 0; i < Records.Count; i++)
+        {
+            if (excluded is not null && excluded.Contains(i))
+            {
+                continue;
+            }
+
+            var r = Records[i];
+            var s = (int)r.Service;
+            count[s]++;
+            quantity[s] = checked(quantity[s] + r.Quantity);
+            billed[s] = checked(billed[s] + r.BilledQuantity);
+            charge[s] = checked(charge[s] + r.ChargeMinor);
+        }
+
+        return [.. RoamingServices.All.Where(s => count[(int)s] > 0).Select(s => new ServiceUsage
+        {
+            Service = s,
+            Records = count[(int)s],
+            Quantity = quantity[(int)s],
+            BilledQuantity = billed[(int)s],
+            ChargeMinor = charge[(int)s],
+        })];
+    }
 }

@@ -167,18 +167,13 @@ public static class UsageBatchPayload
     /// <returns>The payload.</returns>
     public static byte[] Encode(IReadOnlyList<UsageRecord> records)
     {
-        var encodings = records.Select(r => r.Encode()).ToArray();
-        var payload = new byte[4 + encodings.Sum(e => 2 + e.Length)];
-        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)encodings.Length);
-        var offset = 4;
-        foreach (var e in encodings)
+        var builder = new UsageBatchBuilder();
+        foreach (var record in records)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(offset), checked((ushort)e.Length));
-            e.CopyTo(payload.AsSpan(offset + 2));
-            offset += 2 + e.Length;
+            builder.Add(record);
         }
 
-        return payload;
+        return builder.Payload();
     }
 
     /// <summary>Splits a payload into canonical encodings (not yet decoded).</summary>
@@ -186,43 +181,70 @@ public static class UsageBatchPayload
     /// <returns>Each record's encoding.</returns>
     public static IReadOnlyList<ReadOnlyMemory<byte>> Split(ReadOnlyMemory<byte> payload)
     {
-        var span = payload.Span;
-        if (span.Length < 4)
+        var reader = new Reader(payload.Span);
+        var parts = new List<ReadOnlyMemory<byte>>(reader.Count);
+        while (reader.Next(out var start, out var length))
         {
-            throw new RoamingRuleException("invalid-payload", "the records payload is shorter than its count");
-        }
-
-        var count = BinaryPrimitives.ReadUInt32BigEndian(span);
-        if (count > (uint)(span.Length / 2))
-        {
-            throw new RoamingRuleException("invalid-payload", "the records payload announces more records than it holds");
-        }
-
-        var parts = new List<ReadOnlyMemory<byte>>((int)count);
-        var offset = 4;
-        for (var i = 0; i < count; i++)
-        {
-            if (offset + 2 > span.Length)
-            {
-                throw new RoamingRuleException("invalid-payload", $"the records payload is cut short at record {i}");
-            }
-
-            var length = BinaryPrimitives.ReadUInt16BigEndian(span[offset..]);
-            if (offset + 2 + length > span.Length)
-            {
-                throw new RoamingRuleException("invalid-payload", $"the records payload is cut short at record {i}");
-            }
-
-            parts.Add(payload.Slice(offset + 2, length));
-            offset += 2 + length;
-        }
-
-        if (offset != span.Length)
-        {
-            throw new RoamingRuleException("invalid-payload", "the records payload has bytes after its last record");
+            parts.Add(payload.Slice(start, length));
         }
 
         return parts;
+    }
+
+    /// <summary>Walks a payload's records without copying them; throws <c>invalid-payload</c> where it is malformed.</summary>
+    internal ref struct Reader
+    {
+        private readonly ReadOnlySpan<byte> _payload;
+        private int _offset;
+        private int _index;
+
+        public Reader(ReadOnlySpan<byte> payload)
+        {
+            if (payload.Length < 4)
+            {
+                throw new RoamingRuleException("invalid-payload", "the records payload is shorter than its count");
+            }
+
+            var count = BinaryPrimitives.ReadUInt32BigEndian(payload);
+            if (count > (uint)(payload.Length / 2))
+            {
+                throw new RoamingRuleException("invalid-payload", "the records payload announces more records than it holds");
+            }
+
+            _payload = payload;
+            Count = (int)count;
+            _offset = 4;
+        }
+
+        /// <summary>The record count the payload announces.</summary>
+        public int Count { get; }
+
+        /// <summary>The next record's place in the payload; false after the last (having checked nothing follows it).</summary>
+        public bool Next(out int start, out int length)
+        {
+            if (_index == Count)
+            {
+                if (_offset != _payload.Length)
+                {
+                    throw new RoamingRuleException("invalid-payload", "the records payload has bytes after its last record");
+                }
+
+                start = length = 0;
+                return false;
+            }
+
+            if (_offset + 2 > _payload.Length
+                || _offset + 2 + BinaryPrimitives.ReadUInt16BigEndian(_payload[_offset..]) > _payload.Length)
+            {
+                throw new RoamingRuleException("invalid-payload", $"the records payload is cut short at record {_index}");
+            }
+
+            length = BinaryPrimitives.ReadUInt16BigEndian(_payload[_offset..]);
+            start = _offset + 2;
+            _offset = start + length;
+            _index++;
+            return true;
+        }
     }
 
     /// <summary>Decodes every record.</summary>
@@ -247,6 +269,28 @@ public static class UsageBatchPayload
         return records;
     }
 
+    /// <summary>Reads every record's figures (each record checked, no strings made).</summary>
+    /// <param name="payload">The payload.</param>
+    /// <returns>The figures, in order.</returns>
+    public static IReadOnlyList<UsageRecordFields> Figures(ReadOnlySpan<byte> payload)
+    {
+        var reader = new Reader(payload);
+        var records = new UsageRecordFields[reader.Count];
+        for (var i = 0; reader.Next(out var start, out var length); i++)
+        {
+            try
+            {
+                records[i] = UsageRecordCodec.Read(payload.Slice(start, length));
+            }
+            catch (RoamingRuleException e)
+            {
+                throw new RoamingRuleException("invalid-record", $"record {i}: {e.Message}");
+            }
+        }
+
+        return records;
+    }
+
     /// <summary>SHA-256 of a payload, lower-case hex.</summary>
     /// <param name="payload">The payload.</param>
     /// <returns>64 hex digits.</returns>
@@ -255,15 +299,15 @@ public static class UsageBatchPayload
 
 /// <summary>A batch whose records were checked against its header.</summary>
 /// <param name="Header">The header.</param>
-/// <param name="Records">The records, in order.</param>
-/// <param name="LeafHashes">Their leaf hashes.</param>
-public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<UsageRecord> Records, IReadOnlyList<byte[]> LeafHashes)
+/// <param name="Records">The records' figures, in order (<see cref="UsageBatchPayload.Decode"/> reads the whole records).</param>
+public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<UsageRecordFields> Records)
 {
     /// <summary>
     /// Checks a payload against its header: payload hash, record count, every record readable with the header's
     /// decimal places, per-service totals and Merkle root. Throws <see cref="RoamingRuleException"/> with code
-    /// <c>payload-hash-mismatch</c>, <c>record-count-mismatch</c>, <c>invalid-record</c>, <c>totals-mismatch</c> or
-    /// <c>merkle-root-mismatch</c>.
+    /// <c>payload-hash-mismatch</c>, <c>record-count-mismatch</c>, <c>invalid-payload</c>, <c>invalid-record</c>,
+    /// <c>totals-mismatch</c> or <c>merkle-root-mismatch</c>. The records are checked on their bytes: no object or
+    /// string is made per record.
     /// </summary>
     /// <param name="header">The header.</param>
     /// <param name="payload">The payload (<see cref="UsageBatchPayload"/>).</param>
@@ -271,25 +315,28 @@ public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<U
     public static VerifiedUsageBatch Verify(UsageBatchHeader header, ReadOnlyMemory<byte> payload)
     {
         header.Check();
-        var hash = UsageBatchPayload.Hash(payload.Span);
+        var span = payload.Span;
+        var hash = UsageBatchPayload.Hash(span);
         if (hash != header.PayloadHash)
         {
             throw new RoamingRuleException("payload-hash-mismatch", $"the records payload hashes to {hash}, the header says {header.PayloadHash}");
         }
 
-        var parts = UsageBatchPayload.Split(payload);
-        if (parts.Count != header.RecordCount)
+        var reader = new UsageBatchPayload.Reader(span);
+        if (reader.Count != header.RecordCount)
         {
-            throw new RoamingRuleException("record-count-mismatch", $"the payload holds {parts.Count} records, the header says {header.RecordCount}");
+            throw new RoamingRuleException("record-count-mismatch", $"the payload holds {reader.Count} records, the header says {header.RecordCount}");
         }
 
-        var records = new UsageRecord[parts.Count];
-        var leaves = new byte[parts.Count][];
-        for (var i = 0; i < parts.Count; i++)
+        var records = new UsageRecordFields[reader.Count];
+        var leaves = new byte[reader.Count * 32];
+        var totals = new TotalsAccumulator();
+        for (var i = 0; reader.Next(out var start, out var length); i++)
         {
+            var encoding = span.Slice(start, length);
             try
             {
-                records[i] = UsageRecord.Decode(parts[i].Span);
+                records[i] = UsageRecordCodec.Read(encoding);
             }
             catch (RoamingRuleException e)
             {
@@ -301,37 +348,40 @@ public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<U
                 throw new RoamingRuleException("invalid-record", $"record {i} has {records[i].DecimalPlaces} decimal places, the batch {header.DecimalPlaces}");
             }
 
-            leaves[i] = MerkleTree.LeafHash(parts[i].Span);
+            totals.Add(records[i]);
+            MerkleTree.LeafHash(encoding, leaves.AsSpan(i * 32, 32));
         }
 
-        var totals = Totals(records);
+        var computed = totals.ToList();
         var claimed = header.Totals.Where(t => t.Records != 0 || t.Quantity != 0 || t.ChargeMinor != 0).OrderBy(t => t.Service).ToList();
-        if (!totals.SequenceEqual(claimed))
+        if (!computed.SequenceEqual(claimed))
         {
             throw new RoamingRuleException("totals-mismatch",
-                $"the records total {Describe(totals)}; the header says {Describe(claimed)}");
+                $"the records total {Describe(computed)}; the header says {Describe(claimed)}");
         }
 
-        var root = Convert.ToHexStringLower(MerkleTree.Root(leaves));
+        var root = Convert.ToHexStringLower(MerkleTree.RootInPlace(leaves));
         if (root != header.MerkleRoot)
         {
             throw new RoamingRuleException("merkle-root-mismatch", $"the records' Merkle root is {root}, the header says {header.MerkleRoot}");
         }
 
-        return new VerifiedUsageBatch(header, records, leaves);
+        return new VerifiedUsageBatch(header, records);
     }
 
     /// <summary>Per-service totals of records, in service order, services without records left out.</summary>
     /// <param name="records">The records.</param>
     /// <returns>The totals.</returns>
     public static IReadOnlyList<ServiceTotal> Totals(IEnumerable<UsageRecord> records)
-        => [.. records.GroupBy(r => r.Service).OrderBy(g => g.Key).Select(g => new ServiceTotal
+    {
+        var totals = new TotalsAccumulator();
+        foreach (var record in records)
         {
-            Service = g.Key,
-            Records = g.Count(),
-            Quantity = g.Sum(r => r.Quantity),
-            ChargeMinor = g.Sum(r => r.ChargeMinor),
-        })];
+            totals.Add(record.Fields);
+        }
+
+        return totals.ToList();
+    }
 
     /// <summary>Builds the header of records (the sender's side: totals, root, payload hash).</summary>
     /// <param name="template">The header fields that name the batch (totals, counts and hashes are replaced).</param>
@@ -339,18 +389,113 @@ public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<U
     /// <returns>The header and the payload to send in the transient map.</returns>
     public static (UsageBatchHeader Header, byte[] Payload) Build(UsageBatchHeader template, IReadOnlyList<UsageRecord> records)
     {
-        var payload = UsageBatchPayload.Encode(records);
+        var builder = new UsageBatchBuilder();
+        foreach (var record in records)
+        {
+            builder.Add(record);
+        }
+
+        return builder.Build(template);
+    }
+
+    private static string Describe(IEnumerable<ServiceTotal> totals)
+        => string.Join(", ", totals.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Service}: {t.Records} records, quantity {t.Quantity}, charge {t.ChargeMinor}")));
+}
+
+/// <summary>Per-service record counts, quantities and charges, summed record by record.</summary>
+internal sealed class TotalsAccumulator
+{
+    private readonly int[] _records = new int[RoamingServices.All.Count];
+    private readonly long[] _quantity = new long[RoamingServices.All.Count];
+    private readonly long[] _charge = new long[RoamingServices.All.Count];
+
+    public void Add(in UsageRecordFields record)
+    {
+        var s = (int)record.Service;
+        _records[s]++;
+        _quantity[s] = checked(_quantity[s] + record.Quantity);
+        _charge[s] = checked(_charge[s] + record.ChargeMinor);
+    }
+
+    /// <summary>The totals in service order, services without records left out.</summary>
+    public IReadOnlyList<ServiceTotal> ToList()
+        => [.. RoamingServices.All.Where(s => _records[(int)s] > 0)
+            .Select(s => new ServiceTotal { Service = s, Records = _records[(int)s], Quantity = _quantity[(int)s], ChargeMinor = _charge[(int)s] })];
+}
+
+/// <summary>
+/// Builds a batch record by record (the sender's side): each canonical encoding is appended to the payload, leaf-hashed
+/// and counted in the totals as it arrives, so sealing a batch encodes each record once and makes no object per record.
+/// </summary>
+public sealed class UsageBatchBuilder
+{
+    private byte[] _payload = new byte[4096];
+    private byte[] _leaves = new byte[32 * 64];
+    private readonly TotalsAccumulator _totals = new();
+    private int _length = 4;
+    private int _decimalPlaces = -1;
+
+    /// <summary>Records added.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The payload's size so far (count prefix and length prefixes included).</summary>
+    public int PayloadBytes => _length;
+
+    /// <summary>Adds a record (checked as the chaincode checks it).</summary>
+    /// <param name="record">The record.</param>
+    public void Add(UsageRecord record) => Add(record.Encode());
+
+    /// <summary>Adds a canonical encoding, checked as the chaincode checks it (<see cref="UsageRecordCodec.Read(ReadOnlySpan{byte})"/>).</summary>
+    /// <param name="encoding">The record's encoding.</param>
+    public void Add(ReadOnlySpan<byte> encoding)
+    {
+        var fields = UsageRecordCodec.Read(encoding);
+        if (_decimalPlaces >= 0 && fields.DecimalPlaces != _decimalPlaces)
+        {
+            throw RoamingRuleException.Invalid($"record {Count} has {fields.DecimalPlaces} decimal places, the batch {_decimalPlaces}");
+        }
+
+        _decimalPlaces = fields.DecimalPlaces;
+        Grow(ref _payload, _length + 2 + encoding.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(_payload.AsSpan(_length), checked((ushort)encoding.Length));
+        encoding.CopyTo(_payload.AsSpan(_length + 2));
+        _length += 2 + encoding.Length;
+        Grow(ref _leaves, (Count + 1) * 32);
+        MerkleTree.LeafHash(encoding, _leaves.AsSpan(Count * 32, 32));
+        _totals.Add(fields);
+        Count++;
+    }
+
+    /// <summary>The payload of the records added so far.</summary>
+    /// <returns>A new array.</returns>
+    public byte[] Payload()
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(_payload, (uint)Count);
+        return _payload.AsSpan(0, _length).ToArray();
+    }
+
+    /// <summary>The header (totals, root, payload hash, count and decimal places filled in) and the payload.</summary>
+    /// <param name="template">The header fields that name the batch.</param>
+    /// <returns>The header and the payload to send in the transient map.</returns>
+    public (UsageBatchHeader Header, byte[] Payload) Build(UsageBatchHeader template)
+    {
+        var payload = Payload();
         var header = template with
         {
-            RecordCount = records.Count,
-            DecimalPlaces = records.Count > 0 ? records[0].DecimalPlaces : template.DecimalPlaces,
-            Totals = Totals(records),
-            MerkleRoot = Convert.ToHexStringLower(MerkleTree.Root([.. records.Select(r => r.LeafHash())])),
+            RecordCount = Count,
+            DecimalPlaces = Count > 0 ? _decimalPlaces : template.DecimalPlaces,
+            Totals = _totals.ToList(),
+            MerkleRoot = Convert.ToHexStringLower(MerkleTree.RootInPlace(_leaves.AsSpan(0, Count * 32).ToArray())),
             PayloadHash = UsageBatchPayload.Hash(payload),
         };
         return (header, payload);
     }
 
-    private static string Describe(IEnumerable<ServiceTotal> totals)
-        => string.Join(", ", totals.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Service}: {t.Records} records, quantity {t.Quantity}, charge {t.ChargeMinor}")));
+    private static void Grow(ref byte[] buffer, int needed)
+    {
+        if (needed > buffer.Length)
+        {
+            Array.Resize(ref buffer, Math.Max(needed, buffer.Length * 2));
+        }
+    }
 }

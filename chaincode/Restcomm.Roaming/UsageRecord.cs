@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -62,32 +63,29 @@ public sealed record UsageRecord
     public string? CallReference { get; init; }
 
     /// <summary>The event's local date in the visited network: the date whose rates apply.</summary>
-    public DateOnly LocalDate => DateOnly.FromDateTime(EventTimeUtc.UtcDateTime.AddMinutes(UtcOffsetMinutes));
+    public DateOnly LocalDate => Fields.LocalDate;
+
+    /// <summary>The figures totals, rating and periods need.</summary>
+    public UsageRecordFields Fields => new(Service, EventTimeUtc.ToUnixTimeSeconds(), UtcOffsetMinutes, Quantity, ChargeMinor, DecimalPlaces);
 
     /// <summary>The canonical encoding (see the remarks of <see cref="UsageRecord"/>).</summary>
     /// <returns>The bytes.</returns>
     public byte[] Encode()
     {
-        Check();
-        var strings = new[] { Imsi, Msisdn ?? "", CalledNumber ?? "", CallReference ?? "" };
-        var length = 1 + 1 + 8 + 2 + 8 + 8 + 1 + 32 + strings.Sum(s => 1 + s.Length);
-        var buffer = new byte[length];
-        var span = buffer.AsSpan();
-        span[0] = FormatVersion;
-        span[1] = (byte)Service;
-        BinaryPrimitives.WriteInt64BigEndian(span[2..], EventTimeUtc.ToUnixTimeSeconds());
-        BinaryPrimitives.WriteInt16BigEndian(span[10..], checked((short)UtcOffsetMinutes));
-        BinaryPrimitives.WriteInt64BigEndian(span[12..], Quantity);
-        BinaryPrimitives.WriteInt64BigEndian(span[20..], ChargeMinor);
-        span[28] = (byte)DecimalPlaces;
-        Convert.FromHexString(TapRecordSha256).CopyTo(span[29..]);
-        var offset = 61;
-        foreach (var s in strings)
+        if (EventTimeUtc.Offset != TimeSpan.Zero || EventTimeUtc.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            span[offset++] = (byte)s.Length;
-            offset += Encoding.ASCII.GetBytes(s, span[offset..]);
+            throw RoamingRuleException.Invalid("eventTimeUtc must be a UTC instant in whole seconds");
         }
 
+        if (TapRecordSha256 is not { Length: 64 } || !TapRecordSha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw RoamingRuleException.Invalid("tapRecordSha256 must be 64 lower-case hex digits");
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        Convert.FromHexString(TapRecordSha256, hash, out _, out _);
+        var buffer = new byte[UsageRecordCodec.EncodedLength(Imsi, Msisdn, CalledNumber, CallReference)];
+        UsageRecordCodec.Write(buffer, Fields, hash, Imsi, Msisdn, CalledNumber, CallReference);
         return buffer;
     }
 
@@ -100,23 +98,184 @@ public sealed record UsageRecord
     /// <returns>The record.</returns>
     public static UsageRecord Decode(ReadOnlySpan<byte> encoding)
     {
-        if (encoding.Length < 65 || encoding[0] != FormatVersion)
+        Span<Range> strings = stackalloc Range[4];
+        var fields = UsageRecordCodec.Read(encoding, strings);
+        var imsi = Encoding.ASCII.GetString(encoding[strings[0]]);
+        var msisdn = Text(encoding[strings[1]]);
+        var called = Text(encoding[strings[2]]);
+        var reference = Text(encoding[strings[3]]);
+        return new UsageRecord
         {
-            throw RoamingRuleException.Invalid($"not a version {FormatVersion} canonical usage record ({encoding.Length} bytes)");
+            Service = fields.Service,
+            EventTimeUtc = DateTimeOffset.FromUnixTimeSeconds(fields.EventUnixSeconds),
+            UtcOffsetMinutes = fields.UtcOffsetMinutes,
+            Quantity = fields.Quantity,
+            ChargeMinor = fields.ChargeMinor,
+            DecimalPlaces = fields.DecimalPlaces,
+            TapRecordSha256 = Convert.ToHexStringLower(encoding.Slice(UsageRecordCodec.HashOffset, 32)),
+            Imsi = imsi,
+            Msisdn = msisdn,
+            CalledNumber = called,
+            CallReference = reference,
+        };
+
+        static string? Text(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? null : Encoding.ASCII.GetString(bytes);
+    }
+
+    /// <summary>Checks the fields the encoding and the ledger rely on; throws <see cref="RoamingRuleException"/>.</summary>
+    public void Check() => _ = Encode();
+
+    /// <summary>The SHA-256 of a TAP call event's bytes, as <see cref="TapRecordSha256"/> holds it.</summary>
+    /// <param name="tapCallEvent">The call event's BER encoding.</param>
+    /// <returns>64 lower-case hex digits.</returns>
+    public static string TapHash(ReadOnlySpan<byte> tapCallEvent) => Convert.ToHexStringLower(SHA256.HashData(tapCallEvent));
+}
+
+/// <summary>
+/// The figures of one canonical usage record that totals, rating and periods need, read from its encoding without its
+/// strings (<see cref="UsageRecordCodec.Read(ReadOnlySpan{byte})"/>).
+/// </summary>
+/// <param name="Service">The service.</param>
+/// <param name="EventUnixSeconds">The event's start, Unix seconds UTC.</param>
+/// <param name="UtcOffsetMinutes">The visited network's UTC offset at the event, minutes.</param>
+/// <param name="Quantity">Seconds, events or bytes.</param>
+/// <param name="ChargeMinor">The visited operator's charge, minor units at <paramref name="DecimalPlaces"/>.</param>
+/// <param name="DecimalPlaces">Decimal places of the charge.</param>
+public readonly record struct UsageRecordFields(RoamingService Service, long EventUnixSeconds, int UtcOffsetMinutes, long Quantity, long ChargeMinor, int DecimalPlaces)
+{
+    private const int SecondsPerDay = 86_400;
+    private static readonly int UnixEpochDay = new DateOnly(1970, 1, 1).DayNumber;
+
+    /// <summary>The event's local date in the visited network: the date whose rates apply.</summary>
+    public DateOnly LocalDate => DateOnly.FromDayNumber(LocalDayNumber);
+
+    /// <summary><see cref="LocalDate"/> as a day number (<see cref="DateOnly.DayNumber"/>).</summary>
+    public int LocalDayNumber
+    {
+        get
+        {
+            var local = EventUnixSeconds + (UtcOffsetMinutes * 60L);
+            var days = local / SecondsPerDay;
+            return UnixEpochDay + (int)(local % SecondsPerDay < 0 ? days - 1 : days);
+        }
+    }
+}
+
+/// <summary>
+/// The canonical usage record's encoding, written and read on spans (the layout the remarks of
+/// <see cref="UsageRecord"/> give): a batch of thousands of records is encoded, hashed, totalled and checked without
+/// an object or a string per record. Both directions apply the same rules and throw
+/// <see cref="RoamingRuleException"/> (code <c>invalid-argument</c>).
+/// </summary>
+public static class UsageRecordCodec
+{
+    /// <summary>Where the TAP call event's SHA-256 starts in an encoding.</summary>
+    public const int HashOffset = 29;
+
+    private const int FixedLength = 61;
+    private const int MaxText = 64;
+
+    // The range DateTimeOffset can hold, as Unix seconds (0001-01-01 to 9999-12-31), with a day's margin for the offset.
+    private const long MinUnixSeconds = -62_135_596_800 + 86_400;
+    private const long MaxUnixSeconds = 253_402_300_799 - 86_400;
+
+    /// <summary>The length of a record's encoding.</summary>
+    /// <param name="imsi">The IMSI.</param>
+    /// <param name="msisdn">The MSISDN, or null.</param>
+    /// <param name="calledNumber">The called number, or null.</param>
+    /// <param name="callReference">The call reference, or null.</param>
+    /// <returns>Bytes.</returns>
+    public static int EncodedLength(string? imsi, string? msisdn, string? calledNumber, string? callReference)
+        => FixedLength + 4 + Math.Min(imsi?.Length ?? 0, 255) + Math.Min(msisdn?.Length ?? 0, 255)
+           + Math.Min(calledNumber?.Length ?? 0, 255) + Math.Min(callReference?.Length ?? 0, 255);
+
+    /// <summary>Checks a record and writes its encoding.</summary>
+    /// <param name="destination">At least <see cref="EncodedLength"/> bytes.</param>
+    /// <param name="fields">The figures.</param>
+    /// <param name="tapRecordSha256">The TAP call event's SHA-256, 32 bytes.</param>
+    /// <param name="imsi">5-15 digits.</param>
+    /// <param name="msisdn">Null or 1-64 printable ASCII characters.</param>
+    /// <param name="calledNumber">Null or 1-64 printable ASCII characters.</param>
+    /// <param name="callReference">Null or 1-64 printable ASCII characters.</param>
+    /// <returns>The bytes written.</returns>
+    public static int Write(Span<byte> destination, in UsageRecordFields fields, ReadOnlySpan<byte> tapRecordSha256, string? imsi, string? msisdn, string? calledNumber, string? callReference)
+    {
+        CheckFields(fields);
+        if (tapRecordSha256.Length != 32)
+        {
+            throw RoamingRuleException.Invalid("tapRecordSha256 must be 32 bytes");
         }
 
-        var offset = 61;
-        var strings = new string?[4];
-        for (var i = 0; i < strings.Length; i++)
+        if (imsi is null || !IsImsi(imsi.AsSpan()))
+        {
+            throw RoamingRuleException.Invalid("imsi must be 5-15 digits");
+        }
+
+        if (!IsOptionalText(msisdn) || !IsOptionalText(calledNumber) || !IsOptionalText(callReference))
+        {
+            throw RoamingRuleException.Invalid("msisdn, calledNumber and callReference must be 1-64 printable ASCII characters");
+        }
+
+        destination[0] = UsageRecord.FormatVersion;
+        destination[1] = (byte)fields.Service;
+        BinaryPrimitives.WriteInt64BigEndian(destination[2..], fields.EventUnixSeconds);
+        BinaryPrimitives.WriteInt16BigEndian(destination[10..], (short)fields.UtcOffsetMinutes);
+        BinaryPrimitives.WriteInt64BigEndian(destination[12..], fields.Quantity);
+        BinaryPrimitives.WriteInt64BigEndian(destination[20..], fields.ChargeMinor);
+        destination[28] = (byte)fields.DecimalPlaces;
+        tapRecordSha256.CopyTo(destination[HashOffset..]);
+        var offset = FixedLength;
+        offset = WriteText(destination, offset, imsi);
+        offset = WriteText(destination, offset, msisdn);
+        offset = WriteText(destination, offset, calledNumber);
+        return WriteText(destination, offset, callReference);
+    }
+
+    /// <summary>Checks one encoding (exactly the bytes given) and reads its figures.</summary>
+    /// <param name="encoding">The bytes.</param>
+    /// <returns>The figures.</returns>
+    public static UsageRecordFields Read(ReadOnlySpan<byte> encoding) => Read(encoding, []);
+
+    /// <summary>Checks one encoding (exactly the bytes given), reads its figures and where its four strings are.</summary>
+    /// <param name="encoding">The bytes.</param>
+    /// <param name="strings">Empty, or four ranges: imsi, msisdn, calledNumber, callReference (empty when absent).</param>
+    /// <returns>The figures.</returns>
+    public static UsageRecordFields Read(ReadOnlySpan<byte> encoding, Span<Range> strings)
+    {
+        if (encoding.Length < FixedLength + 4 || encoding[0] != UsageRecord.FormatVersion)
+        {
+            throw RoamingRuleException.Invalid($"not a version {UsageRecord.FormatVersion} canonical usage record ({encoding.Length} bytes)");
+        }
+
+        var fields = new UsageRecordFields(
+            (RoamingService)encoding[1],
+            BinaryPrimitives.ReadInt64BigEndian(encoding[2..]),
+            BinaryPrimitives.ReadInt16BigEndian(encoding[10..]),
+            BinaryPrimitives.ReadInt64BigEndian(encoding[12..]),
+            BinaryPrimitives.ReadInt64BigEndian(encoding[20..]),
+            encoding[28]);
+        CheckFields(fields);
+        var offset = FixedLength;
+        for (var i = 0; i < 4; i++)
         {
             if (offset >= encoding.Length || offset + 1 + encoding[offset] > encoding.Length)
             {
                 throw RoamingRuleException.Invalid("a canonical usage record is cut short");
             }
 
-            var length = encoding[offset];
-            strings[i] = length == 0 ? null : Encoding.ASCII.GetString(encoding.Slice(offset + 1, length));
-            offset += 1 + length;
+            var text = encoding.Slice(offset + 1, encoding[offset]);
+            var valid = i == 0 ? IsImsi(text) : text.IsEmpty || IsText(text);
+            if (!valid)
+            {
+                throw RoamingRuleException.Invalid(i == 0 ? "imsi must be 5-15 digits" : "msisdn, calledNumber and callReference must be 1-64 printable ASCII characters");
+            }
+
+            if (!strings.IsEmpty)
+            {
+                strings[i] = new Range(offset + 1, offset + 1 + text.Length);
+            }
+
+            offset += 1 + text.Length;
         }
 
         if (offset != encoding.Length)
@@ -124,73 +283,86 @@ public sealed record UsageRecord
             throw RoamingRuleException.Invalid("a canonical usage record has trailing bytes");
         }
 
-        var record = new UsageRecord
-        {
-            Service = (RoamingService)encoding[1],
-            EventTimeUtc = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(encoding[2..])),
-            UtcOffsetMinutes = BinaryPrimitives.ReadInt16BigEndian(encoding[10..]),
-            Quantity = BinaryPrimitives.ReadInt64BigEndian(encoding[12..]),
-            ChargeMinor = BinaryPrimitives.ReadInt64BigEndian(encoding[20..]),
-            DecimalPlaces = encoding[28],
-            TapRecordSha256 = Convert.ToHexStringLower(encoding.Slice(29, 32)),
-            Imsi = strings[0] ?? "",
-            Msisdn = strings[1],
-            CalledNumber = strings[2],
-            CallReference = strings[3],
-        };
-        record.Check();
-        return record;
+        return fields;
     }
 
-    /// <summary>Checks the fields the encoding and the ledger rely on; throws <see cref="RoamingRuleException"/>.</summary>
-    public void Check()
+    private static void CheckFields(in UsageRecordFields fields)
     {
-        if (!RoamingServices.IsDefined(Service))
+        if (!RoamingServices.IsDefined(fields.Service))
         {
-            throw RoamingRuleException.Invalid($"unknown service code {(int)Service}");
+            throw RoamingRuleException.Invalid($"unknown service code {(int)fields.Service}");
         }
 
-        if (EventTimeUtc.Offset != TimeSpan.Zero || EventTimeUtc.Ticks % TimeSpan.TicksPerSecond != 0)
+        if (fields.EventUnixSeconds is < MinUnixSeconds or > MaxUnixSeconds)
         {
-            throw RoamingRuleException.Invalid("eventTimeUtc must be a UTC instant in whole seconds");
+            throw RoamingRuleException.Invalid("eventTimeUtc is out of range");
         }
 
-        if (UtcOffsetMinutes is < -1440 or > 1440)
+        if (fields.UtcOffsetMinutes is < -1440 or > 1440)
         {
             throw RoamingRuleException.Invalid("utcOffsetMinutes must be within a day");
         }
 
-        if (Quantity < 0 || ChargeMinor < 0)
+        if (fields.Quantity < 0 || fields.ChargeMinor < 0)
         {
             throw RoamingRuleException.Invalid("quantity and chargeMinor cannot be negative");
         }
 
-        if (DecimalPlaces is < 0 or > 6)
+        if (fields.DecimalPlaces is < 0 or > 6)
         {
             throw RoamingRuleException.Invalid("decimalPlaces must be 0-6");
         }
-
-        if (TapRecordSha256 is not { Length: 64 } || !TapRecordSha256.All(char.IsAsciiHexDigitLower))
-        {
-            throw RoamingRuleException.Invalid("tapRecordSha256 must be 64 lower-case hex digits");
-        }
-
-        if (Imsi.Length is < 5 or > 15 || !Imsi.All(char.IsAsciiDigit))
-        {
-            throw RoamingRuleException.Invalid("imsi must be 5-15 digits");
-        }
-
-        foreach (var text in new[] { Msisdn, CalledNumber, CallReference })
-        {
-            if (text is not null && (text.Length is 0 or > 64 || !text.All(c => c is >= ' ' and <= '~')))
-            {
-                throw RoamingRuleException.Invalid("msisdn, calledNumber and callReference must be 1-64 printable ASCII characters");
-            }
-        }
     }
 
-    /// <summary>The SHA-256 of a TAP call event's bytes, as <see cref="TapRecordSha256"/> holds it.</summary>
-    /// <param name="tapCallEvent">The call event's BER encoding.</param>
-    /// <returns>64 lower-case hex digits.</returns>
-    public static string TapHash(ReadOnlySpan<byte> tapCallEvent) => Convert.ToHexStringLower(SHA256.HashData(tapCallEvent));
+    private static bool IsImsi<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (text.Length is < 5 or > 15)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (int.CreateTruncating(c) is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsOptionalText(string? text) => text is null || IsText(text.AsSpan());
+
+    private static bool IsText<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (text.Length is 0 or > MaxText)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (int.CreateTruncating(c) is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int WriteText(Span<byte> destination, int offset, string? text)
+    {
+        var length = text?.Length ?? 0;
+        destination[offset] = (byte)length;
+        for (var i = 0; i < length; i++)
+        {
+            destination[offset + 1 + i] = (byte)text![i];
+        }
+
+        return offset + 1 + length;
+    }
 }

@@ -321,7 +321,7 @@ public sealed partial class TapIngestor
         private readonly UsageBatchHeader _template;
         private readonly Dictionary<string, Queue<IngestionBatch>> _planned;
         private readonly Dictionary<string, long> _covered;
-        private readonly Dictionary<int, List<UsageRecord>> _rebuilding = [];
+        private readonly Dictionary<int, List<byte[]>> _rebuilding = [];
         private readonly Dictionary<long, string> _severe;
         private readonly List<ClosedBatch> _closed = [];
         private int _nextNumber;
@@ -381,14 +381,14 @@ public sealed partial class TapIngestor
                     continue;
                 }
 
-                if (mapped[i].Record is not { } record)
+                if (mapped[i].Encoding is not { } record)
                 {
                     unsettled++;
                     run.LeaveOut(index, chunk.GetOffset(i), "not settled: " + (mapped[i].Unsettled ?? "unknown call event type"));
                     continue;
                 }
 
-                run.Settled(record);
+                run.Settled(mapped[i].Fields);
                 var period = mapped[i].Period!;
                 if (_covered.TryGetValue(period, out var covered) && index <= covered)
                 {
@@ -396,7 +396,7 @@ public sealed partial class TapIngestor
                 }
                 else
                 {
-                    _batcher.Add(record, mapped[i].PayloadBytes, period, index, _closed);
+                    _batcher.Add(record, period, index, _closed);
                 }
             }
 
@@ -426,7 +426,7 @@ public sealed partial class TapIngestor
             return sealing;
         }
 
-        private void Rebuild(UsageRecord record, string period, long index, List<Task<SealedBatch>> sealing)
+        private void Rebuild(byte[] record, string period, long index, List<Task<SealedBatch>> sealing)
         {
             var queue = _planned[period];
             var batch = queue.Peek();
@@ -477,10 +477,16 @@ public sealed partial class TapIngestor
             _closed.Clear();
         }
 
-        private static SealedBatch Seal(UsageBatchHeader template, int number, string period, long first, long last, IReadOnlyList<UsageRecord> records, IngestionBatch? existing)
+        private static SealedBatch Seal(UsageBatchHeader template, int number, string period, long first, long last, IReadOnlyList<byte[]> records, IngestionBatch? existing)
         {
             var started = Stopwatch.GetTimestamp();
-            var (header, payload) = VerifiedUsageBatch.Build(template with { BatchNumber = number, Period = period }, records);
+            var builder = new UsageBatchBuilder();
+            foreach (var record in records)
+            {
+                builder.Add(record);
+            }
+
+            var (header, payload) = builder.Build(template with { BatchNumber = number, Period = period });
             if (existing is not null && existing.PayloadHash != header.PayloadHash)
             {
                 throw new InvalidDataException(

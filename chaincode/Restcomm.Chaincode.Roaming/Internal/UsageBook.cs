@@ -55,7 +55,7 @@ internal sealed class UsageBook(RoamingTransaction tx)
 
         var payload = tx.Transient(UsageBatchPayload.TransientKey);
         var batch = VerifiedUsageBatch.Verify(header, payload);
-        var assessment = await AssessAsync(agreement, visited.MspId, batch.Records).ConfigureAwait(false);
+        var assessment = await AssessAsync(agreement, visited.MspId, batch.Records, details: false).ConfigureAwait(false);
 
         SequenceCheck? sequence = null;
         if (header.BatchNumber == 1 && header.FileSequenceNumber > 1)
@@ -133,8 +133,8 @@ internal sealed class UsageBook(RoamingTransaction tx)
         tx.RequireRole(RoamingPolicy.ApproverRole);
         var (key, state) = await BatchForHomeAsync(fileId, batchNumber).ConfigureAwait(false);
         var agreement = await tx.AgreementAsync(state.Header.AgreementId).ConfigureAwait(false);
-        var records = await RecordsAsync(state).ConfigureAwait(false);
-        var assessment = await AssessAsync(agreement, state.VisitedMspId, records).ConfigureAwait(false);
+        var records = await FiguresAsync(state).ConfigureAwait(false);
+        var assessment = await AssessAsync(agreement, state.VisitedMspId, records, details: false).ConfigureAwait(false);
         var rejected = state.Rejections.Select(r => r.Index).ToHashSet();
         var accepted = state with
         {
@@ -156,7 +156,7 @@ internal sealed class UsageBook(RoamingTransaction tx)
         var agreement = await tx.AgreementAsync(state.Header.AgreementId).ConfigureAwait(false);
         tx.RequireParty(agreement);
         var records = await RecordsAsync(state).ConfigureAwait(false);
-        var assessment = await AssessAsync(agreement, state.VisitedMspId, records).ConfigureAwait(false);
+        var assessment = await AssessAsync(agreement, state.VisitedMspId, [.. records.Select(r => r.Fields)], details: true).ConfigureAwait(false);
         return new UsageRecordsView { Batch = state, Records = records, Findings = assessment.Findings };
     }
 
@@ -265,11 +265,14 @@ internal sealed class UsageBook(RoamingTransaction tx)
     private async Task<IReadOnlyList<UsageRecord>> RecordsAsync(UsageBatchState state)
         => UsageBatchPayload.Decode(await PayloadAsync(state).ConfigureAwait(false));
 
-    private async Task<UsageAssessment> AssessAsync(AgreementState agreement, string visitedMspId, IReadOnlyList<UsageRecord> records)
+    private async Task<IReadOnlyList<UsageRecordFields>> FiguresAsync(UsageBatchState state)
+        => UsageBatchPayload.Figures(await PayloadAsync(state).ConfigureAwait(false));
+
+    private async Task<UsageAssessment> AssessAsync(AgreementState agreement, string visitedMspId, IReadOnlyList<UsageRecordFields> records, bool details)
     {
         // Every version a record's date needs, read once; the assessment itself is synchronous.
         var versions = new Dictionary<int, AgreementDocument>();
-        foreach (var date in records.Select(r => r.LocalDate).Distinct())
+        foreach (var date in records.Select(r => r.LocalDayNumber).Distinct().Select(DateOnly.FromDayNumber))
         {
             if (agreement.VersionOn(date) is { } info && !versions.ContainsKey(info.Version))
             {
@@ -280,7 +283,7 @@ internal sealed class UsageBook(RoamingTransaction tx)
         var decimalPlaces = versions.Count > 0
             ? versions.Values.First().DecimalPlaces
             : (await tx.DocumentAsync(agreement, agreement.Versions[^1].Version).ConfigureAwait(false)).DecimalPlaces;
-        return UsageAssessment.Assess(records, visitedMspId, date => agreement.VersionOn(date) is { } v ? versions[v.Version] : null, decimalPlaces);
+        return UsageAssessment.Assess(records, visitedMspId, date => agreement.VersionOn(date) is { } v ? versions[v.Version] : null, decimalPlaces, details);
     }
 
     private static AgreementParty? PartyOf(AgreementState agreement, string tadig)

@@ -53,7 +53,7 @@ internal sealed class RunState(IProgress<IngestionProgress>? progress, long file
     public void InFlight(int delta) => Interlocked.Add(ref _inFlight, delta);
 
     /// <summary>Counts a settled record in the file's totals (the batcher's thread only).</summary>
-    public void Settled(UsageRecord record)
+    public void Settled(in UsageRecordFields record)
     {
         var s = (int)record.Service;
         _fileRecords[s]++;

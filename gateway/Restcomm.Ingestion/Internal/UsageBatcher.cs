@@ -1,14 +1,12 @@
-using Restcomm.Roaming;
-
 namespace Restcomm.Ingestion.Internal;
 
 /// <summary>A batch the batcher closed: one period's records, consecutive in that period's order in the file.</summary>
 /// <param name="Period">The period, <c>yyyy-MM</c>.</param>
 /// <param name="FirstIndex">File index of the first record.</param>
 /// <param name="LastIndex">File index of the last record.</param>
-/// <param name="Records">The records, in file order.</param>
+/// <param name="Records">The records' canonical encodings, in file order.</param>
 /// <param name="PayloadBytes">The payload's size.</param>
-internal sealed record ClosedBatch(string Period, long FirstIndex, long LastIndex, IReadOnlyList<UsageRecord> Records, int PayloadBytes);
+internal sealed record ClosedBatch(string Period, long FirstIndex, long LastIndex, IReadOnlyList<byte[]> Records, int PayloadBytes);
 
 /// <summary>
 /// Cuts records into batches: at most <c>maxRecords</c> records and <c>maxBytes</c> payload bytes, never two periods in
@@ -27,9 +25,10 @@ internal sealed class UsageBatcher(int maxRecords, int maxBytes, TimeSpan linger
     /// <summary>Batches open now.</summary>
     public int OpenCount => _open.Count;
 
-    /// <summary>Adds a record; closed batches (if any) are appended to <paramref name="closed"/>.</summary>
-    public void Add(UsageRecord record, int payloadBytes, string period, long index, List<ClosedBatch> closed)
+    /// <summary>Adds a record's canonical encoding; closed batches (if any) are appended to <paramref name="closed"/>.</summary>
+    public void Add(byte[] record, string period, long index, List<ClosedBatch> closed)
     {
+        var payloadBytes = 2 + record.Length;
         if (!_open.TryGetValue(period, out var batch))
         {
             if (_open.Count >= maxOpenPeriods)
@@ -96,7 +95,7 @@ internal sealed class UsageBatcher(int maxRecords, int maxBytes, TimeSpan linger
 
         public long Started { get; } = started;
 
-        public List<UsageRecord> Records { get; } = [];
+        public List<byte[]> Records { get; } = [];
 
         public int Bytes { get; set; } = PayloadHeaderBytes;
     }

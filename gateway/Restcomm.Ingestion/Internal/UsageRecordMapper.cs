@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Restcomm.Roaming;
@@ -5,15 +6,22 @@ using Restcomm.Tap3;
 
 namespace Restcomm.Ingestion.Internal;
 
-/// <summary>A mapped call event: the canonical record, or why the event has no roaming service.</summary>
-/// <param name="Record">The record (null when not settled).</param>
-/// <param name="PayloadBytes">Its size in a batch payload (length prefix included).</param>
+/// <summary>A mapped call event: the canonical record's encoding and figures, or why the event has no roaming service.</summary>
+/// <param name="Encoding">The canonical encoding (null when not settled).</param>
+/// <param name="Fields">Its figures.</param>
 /// <param name="Period">Its settlement period, <c>yyyy-MM</c> of its local date.</param>
 /// <param name="Unsettled">Why it maps to no record.</param>
-internal readonly record struct MappedRecord(UsageRecord? Record, int PayloadBytes, string? Period, string? Unsettled);
+internal readonly record struct MappedRecord(byte[]? Encoding, UsageRecordFields Fields, string? Period, string? Unsettled)
+{
+    /// <summary>Its size in a batch payload (length prefix included).</summary>
+    public int PayloadBytes => 2 + (Encoding?.Length ?? 0);
+
+    /// <summary>The record decoded from <see cref="Encoding"/> (for inspection; the pipeline keeps only the bytes).</summary>
+    public UsageRecord? Record => Encoding is null ? null : UsageRecord.Decode(Encoding);
+}
 
 /// <summary>
-/// TAP call event → canonical <see cref="UsageRecord"/> (the mapping the library README documents):
+/// TAP call event → canonical <see cref="UsageRecord"/> encoding (the mapping the library README documents):
 /// <list type="bullet">
 /// <item>MobileOriginatedCall: TeleService 22 (short message MO) → <c>smsMo</c>, quantity 1; TeleService 21 (short
 /// message MT) is not a roaming service; otherwise voice, quantity = TotalCallEventDuration, classified by the called
@@ -94,35 +102,33 @@ internal sealed class UsageRecordMapper(string? visitedCountryCode, string? home
             }
         }
 
+        if (utc.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            return Unsettled("not a valid usage record: eventTimeUtc must be a UTC instant in whole seconds");
+        }
+
+        // The canonical encoding is written straight from the call event: no record object, no hex strings.
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(encoding, hash);
-        var record = new UsageRecord
-        {
-            Service = service,
-            EventTimeUtc = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
-            UtcOffsetMinutes = offset,
-            Quantity = quantity,
-            ChargeMinor = charge,
-            DecimalPlaces = decimalPlaces,
-            TapRecordSha256 = Convert.ToHexStringLower(hash),
-            Imsi = e.Imsi,
-            Msisdn = string.IsNullOrEmpty(e.Msisdn) ? null : e.Msisdn,
-            CalledNumber = string.IsNullOrEmpty(called) ? null : called,
-            CallReference = reference,
-        };
-
-        int size;
+        var fields = new UsageRecordFields(service, new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds(), offset, quantity, charge, decimalPlaces);
+        var msisdn = string.IsNullOrEmpty(e.Msisdn) ? null : e.Msisdn;
+        called = string.IsNullOrEmpty(called) ? null : called;
+        var bytes = new byte[UsageRecordCodec.EncodedLength(e.Imsi, msisdn, called, reference)];
         try
         {
-            size = 2 + record.Encode().Length; // Encode checks what the chaincode will check
+            UsageRecordCodec.Write(bytes, fields, hash, e.Imsi, msisdn, called, reference);
         }
         catch (RoamingRuleException ex)
         {
             return Unsettled($"not a valid usage record: {ex.Message}");
         }
 
-        return new MappedRecord(record, size, record.LocalDate.ToString("yyyy-MM", CultureInfo.InvariantCulture), null);
+        return new MappedRecord(bytes, fields, PeriodOf(fields.LocalDate), null);
     }
+
+    /// <summary><c>yyyy-MM</c> of a date, one string per month (the mapper runs on several threads).</summary>
+    private static string PeriodOf(DateOnly date)
+        => Periods.GetOrAdd((date.Year * 12) + date.Month - 1, static key => string.Create(CultureInfo.InvariantCulture, $"{key / 12:D4}-{(key % 12) + 1:D2}"));
 
     private RoamingService? Destination(CallEvent e)
     {
@@ -172,5 +178,7 @@ internal sealed class UsageRecordMapper(string? visitedCountryCode, string? home
         }
     }
 
-    private static MappedRecord Unsettled(string reason) => new(null, 0, null, reason);
+    private static readonly ConcurrentDictionary<int, string> Periods = new();
+
+    private static MappedRecord Unsettled(string reason) => new(null, default, null, reason);
 }

@@ -6,7 +6,7 @@ namespace Restcomm.Chaincode.Roaming.Tests.Domain;
 public class MerkleTreeTests
 {
     /// <summary>RFC 6962 §2.1 written as the RFC states it: split at the largest power of two below n, recursively.</summary>
-    private static byte[] Rfc6962(IReadOnlyList<byte[]> data)
+    internal static byte[] Rfc6962(IReadOnlyList<byte[]> data)
     {
         if (data.Count == 1)
         {

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Restcomm.Hashing;
 
 namespace Restcomm.Roaming;
 
@@ -29,12 +29,7 @@ public static class MerkleTree
     /// <param name="destination">32 bytes.</param>
     public static void LeafHash(ReadOnlySpan<byte> data, Span<byte> destination)
     {
-        // A canonical record is at most a few hundred bytes: prefixing a copy on the stack is cheaper than an
-        // incremental hash.
-        Span<byte> buffer = data.Length < 2048 ? stackalloc byte[data.Length + 1] : new byte[data.Length + 1];
-        buffer[0] = LeafPrefix;
-        data.CopyTo(buffer[1..]);
-        SHA256.HashData(buffer, destination);
+        ShortSha256.Hash(LeafPrefix, data, destination);
     }
 
     /// <summary>SHA-256(0x01 ‖ left ‖ right).</summary>
@@ -50,11 +45,10 @@ public static class MerkleTree
 
     private static void NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
     {
-        Span<byte> buffer = stackalloc byte[1 + left.Length + right.Length];
-        buffer[0] = NodePrefix;
-        left.CopyTo(buffer[1..]);
-        right.CopyTo(buffer[(1 + left.Length)..]);
-        SHA256.HashData(buffer, destination);
+        Span<byte> children = stackalloc byte[left.Length + right.Length];
+        left.CopyTo(children);
+        right.CopyTo(children[left.Length..]);
+        ShortSha256.Hash(NodePrefix, children, destination);
     }
 
     /// <summary>The root over leaf hashes.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Restcomm.Hashing;
 using Restcomm.Tap3.Internal;
 
 namespace Restcomm.Tap3;
@@ -54,7 +55,7 @@ public static class TapRecordHash
 
         var buffer = record.Canonical;
         var length = WriteCanonical(record, tapDecimalPlaces, buffer);
-        RecordDigest.Hash(buffer.AsSpan(0, length), destination, record.DigestContext);
+        ShortSha256.Hash(buffer.AsSpan(0, length), destination, record.DigestContext);
     }
 
     /// <summary>An upper bound of the canonical length, so the writer needs no bounds checks of its own.</summary>

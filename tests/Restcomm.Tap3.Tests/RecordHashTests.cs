@@ -46,7 +46,7 @@ public class RecordHashTests
             var data = new byte[length];
             random.NextBytes(data);
 
-            Internal.RecordDigest.Hash(data, destination);
+            Restcomm.Hashing.ShortSha256.Hash(data, destination);
 
             Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), destination);
         }
@@ -57,6 +57,6 @@ public class RecordHashTests
     {
         Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"), "libcrypto 3 not installed here");
 
-        Assert.True(Internal.RecordDigest.UsesLibcrypto);
+        Assert.True(Restcomm.Hashing.ShortSha256.UsesLibcrypto);
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
+using Restcomm.Hashing;
 using Restcomm.Roaming;
 using Restcomm.Tap3;
 
@@ -109,7 +109,7 @@ internal sealed class UsageRecordMapper(string? visitedCountryCode, string? home
 
         // The canonical encoding is written straight from the call event: no record object, no hex strings.
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(encoding, hash);
+        ShortSha256.Hash(encoding, hash);
         var fields = new UsageRecordFields(service, new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds(), offset, quantity, charge, decimalPlaces);
         var msisdn = string.IsNullOrEmpty(e.Msisdn) ? null : e.Msisdn;
         called = string.IsNullOrEmpty(called) ? null : called;

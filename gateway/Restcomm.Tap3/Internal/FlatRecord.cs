@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Restcomm.Hashing;
 
 namespace Restcomm.Tap3.Internal;
 
@@ -121,7 +122,7 @@ internal sealed class FlatRecord
 
     /// <summary>Scratch for the canonical encoding and the digest context of whoever owns this record.</summary>
     public byte[] Canonical = new byte[4096];
-    public readonly byte[] DigestContext = RecordDigest.NewContext();
+    public readonly byte[] DigestContext = ShortSha256.NewContext();
 
     /// <summary>The field descriptor with canonical id <paramref name="id"/> (null for unused ids).</summary>
     public static CallEventField? Field(int id) => FieldsById[id];

@@ -189,4 +189,26 @@ public sealed class CryptoTests : IDisposable
         Assert.Equal(ca.Subject, client.Issuer);
         Assert.Equal(P("chaincode.example.com", "peers", "eir.chaincode.example.com", "tls", "server.crt"), certFile);
     }
+
+    [Fact]
+    public void A_remembered_signature_is_known_while_one_changed_byte_of_signer_data_or_signature_is_not()
+    {
+        var signer = RandomNumberGenerator.GetBytes(300);
+        var data = RandomNumberGenerator.GetBytes(1000);
+        var signature = RandomNumberGenerator.GetBytes(72);
+        Assert.False(VerifiedSignatures.Contains(signer, data, signature));
+
+        VerifiedSignatures.Add(signer, data, signature);
+
+        Assert.True(VerifiedSignatures.Contains(signer, data, signature));
+        foreach (var part in new[] { signer, data, signature })
+        {
+            part[^1] ^= 1;
+            Assert.False(VerifiedSignatures.Contains(signer, data, signature));
+            part[^1] ^= 1;
+        }
+
+        // The same bytes split differently between the three parts are another triple.
+        Assert.False(VerifiedSignatures.Contains([.. signer, data[0]], data[1..], signature));
+    }
 }

@@ -330,7 +330,7 @@ public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<U
 
         var records = new UsageRecordFields[reader.Count];
         var leaves = new byte[reader.Count * 32];
-        var totals = new TotalsAccumulator();
+        var totals = new UsageTotals();
         for (var i = 0; reader.Next(out var start, out var length); i++)
         {
             var encoding = span.Slice(start, length);
@@ -374,7 +374,7 @@ public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<U
     /// <returns>The totals.</returns>
     public static IReadOnlyList<ServiceTotal> Totals(IEnumerable<UsageRecord> records)
     {
-        var totals = new TotalsAccumulator();
+        var totals = new UsageTotals();
         foreach (var record in records)
         {
             totals.Add(record.Fields);
@@ -402,13 +402,19 @@ public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<U
         => string.Join(", ", totals.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Service}: {t.Records} records, quantity {t.Quantity}, charge {t.ChargeMinor}")));
 }
 
-/// <summary>Per-service record counts, quantities and charges, summed record by record.</summary>
-internal sealed class TotalsAccumulator
+/// <summary>Per-service record counts, quantities and charges, summed record by record (a batch's, or a whole file's).</summary>
+public sealed class UsageTotals
 {
-    private readonly int[] _records = new int[RoamingServices.All.Count];
+    private readonly long[] _records = new long[RoamingServices.All.Count];
     private readonly long[] _quantity = new long[RoamingServices.All.Count];
     private readonly long[] _charge = new long[RoamingServices.All.Count];
 
+    /// <summary>The services with records, in service order, with their sums.</summary>
+    public IEnumerable<(RoamingService Service, long Records, long Quantity, long ChargeMinor)> Services
+        => RoamingServices.All.Where(s => _records[(int)s] > 0).Select(s => (s, _records[(int)s], _quantity[(int)s], _charge[(int)s]));
+
+    /// <summary>Counts a record.</summary>
+    /// <param name="record">Its figures.</param>
     public void Add(in UsageRecordFields record)
     {
         var s = (int)record.Service;
@@ -417,10 +423,10 @@ internal sealed class TotalsAccumulator
         _charge[s] = checked(_charge[s] + record.ChargeMinor);
     }
 
-    /// <summary>The totals in service order, services without records left out.</summary>
+    /// <summary>A batch header's totals: in service order, services without records left out.</summary>
+    /// <returns>The totals.</returns>
     public IReadOnlyList<ServiceTotal> ToList()
-        => [.. RoamingServices.All.Where(s => _records[(int)s] > 0)
-            .Select(s => new ServiceTotal { Service = s, Records = _records[(int)s], Quantity = _quantity[(int)s], ChargeMinor = _charge[(int)s] })];
+        => [.. Services.Select(t => new ServiceTotal { Service = t.Service, Records = checked((int)t.Records), Quantity = t.Quantity, ChargeMinor = t.ChargeMinor })];
 }
 
 /// <summary>
@@ -431,7 +437,7 @@ public sealed class UsageBatchBuilder
 {
     private byte[] _payload = new byte[4096];
     private byte[] _leaves = new byte[32 * 64];
-    private readonly TotalsAccumulator _totals = new();
+    private readonly UsageTotals _totals = new();
     private int _length = 4;
     private int _decimalPlaces = -1;
 

@@ -9,9 +9,7 @@ internal sealed class RunState(IProgress<IngestionProgress>? progress, long file
     private const long ReportEveryTicks = TimeSpan.TicksPerMillisecond * 100;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private readonly long[] _fileRecords = new long[RoamingServices.All.Count];
-    private readonly long[] _fileQuantity = new long[RoamingServices.All.Count];
-    private readonly long[] _fileCharge = new long[RoamingServices.All.Count];
+    private readonly UsageTotals _file = new();
     private long _lastReport = -ReportEveryTicks;
     private long _bytesRead;
     private long _validated;
@@ -53,16 +51,9 @@ internal sealed class RunState(IProgress<IngestionProgress>? progress, long file
     public void InFlight(int delta) => Interlocked.Add(ref _inFlight, delta);
 
     /// <summary>Counts a settled record in the file's totals (the batcher's thread only).</summary>
-    public void Settled(in UsageRecordFields record)
-    {
-        var s = (int)record.Service;
-        _fileRecords[s]++;
-        _fileQuantity[s] = checked(_fileQuantity[s] + record.Quantity);
-        _fileCharge[s] = checked(_fileCharge[s] + record.ChargeMinor);
-    }
+    public void Settled(in UsageRecordFields record) => _file.Add(record);
 
-    public IReadOnlyList<ServiceSum> FileTotals()
-        => [.. RoamingServices.All.Where(s => _fileRecords[(int)s] > 0).Select(s => new ServiceSum(s, _fileRecords[(int)s], _fileQuantity[(int)s], _fileCharge[(int)s]))];
+    public IReadOnlyList<ServiceSum> FileTotals() => [.. _file.Services.Select(t => new ServiceSum(t.Service, t.Records, t.Quantity, t.ChargeMinor))];
 
     public void LeaveOut(long index, long offset, string reason)
     {

@@ -108,9 +108,9 @@ if [ -n "$(address_of eir)" ]; then
 fi
 if [ -n "$(address_of roaming)" ]; then
   # Roles come from the roaming.submitter / roaming.approver certificate attributes devnet.json's operator users carry.
-  # The settlement contract (RCB) needs roaming-emea's members: governance majority, account holders, jurors
+  # The settlement contract (RCB) needs each roaming channel's members: governance majority, account holders, jurors
   # (exported, so a restarted roaming server gets them too); a dispute's vote windows may be as short as a minute here.
-  export SETTLEMENT_MEMBER_MSPS="${SETTLEMENT_MEMBER_MSPS-Org1MSP,Org2MSP,Org3MSP}" SETTLEMENT_MIN_VOTE_SECONDS="${SETTLEMENT_MIN_VOTE_SECONDS-60}"
+  export SETTLEMENT_MEMBER_MSPS="${SETTLEMENT_MEMBER_MSPS-roaming-emea=Org1MSP,Org2MSP,Org3MSP;roaming-apac=Org2MSP,Org3MSP}" SETTLEMENT_MIN_VOTE_SECONDS="${SETTLEMENT_MIN_VOTE_SECONDS-60}"
   start_chaincode roaming "$(address_of roaming)" chaincode/Restcomm.Chaincode.Roaming/bin/$CONFIGURATION/net10.0/Restcomm.Chaincode.Roaming.dll
 fi
 if [ -n "$(address_of numbers)" ]; then

@@ -5,7 +5,12 @@ namespace Restcomm.Chaincode.Roaming.Internal;
 /// <summary>Deployment choices of the settlement contract (the same on every endorsing peer).</summary>
 internal sealed record SettlementPolicy
 {
-    /// <summary>Environment variable: the channel's member MSP IDs, comma-separated (the chaincode cannot read the channel configuration).</summary>
+    /// <summary>
+    /// Environment variable: the channels' member MSP IDs (the chaincode cannot read the channel configuration), either
+    /// one comma-separated list for every channel (<c>Org1MSP,Org2MSP,Org3MSP</c>) or a list per channel, separated by
+    /// semicolons (<c>roaming-emea=Org1MSP,Org2MSP,Org3MSP;roaming-apac=Org2MSP,Org3MSP</c>); a list without a channel
+    /// name applies to the channels not named. One chaincode server serves every channel it is defined on.
+    /// </summary>
     public const string MembersVariable = "SETTLEMENT_MEMBER_MSPS";
 
     /// <summary>Environment variable: jurors drawn per dispute.</summary>
@@ -25,6 +30,15 @@ internal sealed record SettlementPolicy
     /// who can be drawn as a juror. Empty refuses governance and disputes.
     /// </summary>
     public IReadOnlyList<string> Members { get; init; } = [];
+
+    /// <summary>Members of the channels named in <see cref="MembersVariable"/>, where they differ from <see cref="Members"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ChannelMembers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The policy on one channel: its own member list when it has one.</summary>
+    /// <param name="channelId">The transaction's channel.</param>
+    /// <returns>The policy with that channel's <see cref="Members"/>.</returns>
+    public SettlementPolicy ForChannel(string channelId)
+        => ChannelMembers.TryGetValue(channelId, out var members) ? this with { Members = members } : this;
 
     /// <summary>The token's decimals.</summary>
     public int TokenDecimals { get; init; } = 2;
@@ -49,7 +63,7 @@ internal sealed record SettlementPolicy
         var policy = new SettlementPolicy();
         if (Environment.GetEnvironmentVariable(MembersVariable) is { } members)
         {
-            policy = policy with { Members = members.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() };
+            policy = policy.WithMembers(members);
         }
 
         policy = policy with
@@ -60,6 +74,31 @@ internal sealed record SettlementPolicy
             MinimumVoteSeconds = (int)Number(MinimumVoteSecondsVariable, policy.MinimumVoteSeconds),
         };
         return policy;
+    }
+
+    /// <summary>This policy with the member lists of a <see cref="MembersVariable"/> value.</summary>
+    /// <param name="text">The value.</param>
+    /// <returns>The policy.</returns>
+    public SettlementPolicy WithMembers(string text)
+    {
+        IReadOnlyList<string> everywhere = [];
+        var channels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var entry in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var named = entry.IndexOf('=', StringComparison.Ordinal);
+            var list = (named < 0 ? entry : entry[(named + 1)..])
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (named < 0)
+            {
+                everywhere = list;
+            }
+            else
+            {
+                channels[entry[..named].Trim()] = list;
+            }
+        }
+
+        return this with { Members = everywhere, ChannelMembers = channels };
     }
 
     private static long Number(string variable, long fallback)

@@ -57,7 +57,7 @@ declare -A CC_PORT=([example]=7301 [eir]=7302 [roaming]=7303 [numbers]=7304 [aud
 # roaming chaincode lets any client of a party act in both roles here (a CA-enrolled network drops this). Its
 # settlement contract needs the channel's members (governance majority, account holders, jurors); a dispute's commit
 # and reveal windows may be as short as 10 s (the contract's default is an hour), so a vote resolves within a test.
-declare -A CC_ENV=([roaming]="ROAMING_ROLE_ATTRIBUTES=false SETTLEMENT_MEMBER_MSPS=Org1MSP,Org2MSP,Org3MSP SETTLEMENT_MIN_VOTE_SECONDS=10")
+declare -A CC_ENV=([roaming]="ROAMING_ROLE_ATTRIBUTES=false SETTLEMENT_MEMBER_MSPS=roaming-emea=Org1MSP,Org2MSP,Org3MSP;roaming-apac=Org2MSP,Org3MSP SETTLEMENT_MIN_VOTE_SECONDS=10")
 declare -A CC_PROJECT=(
   [example]=chaincode/Restcomm.Chaincode.Example
   [eir]=chaincode/Restcomm.Chaincode.Eir

@@ -32,9 +32,9 @@ internal sealed class SettlementLedger
         MinimumVoteSeconds = 60,
     };
 
-    public SettlementLedger(SettlementPolicy? policy = null)
+    public SettlementLedger(SettlementPolicy? policy = null, string channel = "roaming-emea")
     {
-        Roaming = new RoamingLedger(policy ?? Policy);
+        Roaming = new RoamingLedger(policy ?? Policy, channel);
     }
 
     public RoamingLedger Roaming { get; }

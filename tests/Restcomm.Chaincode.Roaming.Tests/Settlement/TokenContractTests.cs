@@ -1,3 +1,4 @@
+using Restcomm.Chaincode.Roaming.Internal;
 using Restcomm.Roaming.Settlement;
 using static Restcomm.Chaincode.Roaming.Tests.Settlement.SettlementLedger;
 
@@ -113,5 +114,34 @@ public class TokenContractTests
         Assert.Equal(30, await _ledger.Balance("Org3MSP"));
         var history = await _ledger.Ok<IReadOnlyList<AccountEntry>>(C, "GetAccountHistory", "Org3MSP");
         Assert.Equal([("Org1MSP", 10L), ("Org2MSP", 20L)], history.Select(e => (e.Counterparty!, e.Amount)).Order().ToList());
+    }
+
+    [Fact]
+    public async Task One_chaincode_server_keeps_each_channels_own_members_for_votes_majorities_and_accounts()
+    {
+        var policy = SettlementLedger.Policy.WithMembers("roaming-emea=Org1MSP,Org2MSP,Org3MSP,Org4MSP,Org5MSP; roaming-apac=Org2MSP,Org3MSP");
+        var apac = new SettlementLedger(policy, "roaming-apac");
+        var emea = new SettlementLedger(policy);
+
+        // Org1 is a member of roaming-emea only: on roaming-apac it has no vote and holds no account.
+        await apac.Refused(403, "forbidden", A, "ProposeSupplyChange", "mint", "Org2MSP", "100", "allocation");
+        await apac.Refused(400, "invalid-argument", B, "ProposeSupplyChange", "mint", "Org1MSP", "100", "allocation");
+        var onApac = await apac.Ok<SupplyProposal>(B, "ProposeSupplyChange", "mint", "Org2MSP", "100", "allocation");
+        var onEmea = await emea.Ok<SupplyProposal>(A, "ProposeSupplyChange", "mint", "Org1MSP", "100", "allocation");
+
+        Assert.Equal((2, 3), (onApac.Required, onEmea.Required));
+        var carried = await apac.Ok<SupplyProposal>(C, "ApproveSupplyChange", onApac.ProposalId);
+        Assert.Equal(ProposalStatus.Executed, carried.Status);
+        Assert.Equal(100, await apac.Balance("Org2MSP"));
+    }
+
+    [Fact]
+    public void A_member_list_without_a_channel_name_applies_to_the_channels_not_named()
+    {
+        var policy = new SettlementPolicy().WithMembers("Org3MSP,Org1MSP,Org2MSP;roaming-apac=Org2MSP,Org3MSP");
+
+        Assert.Equal(["Org1MSP", "Org2MSP", "Org3MSP"], policy.ForChannel("roaming-emea").Members);
+        Assert.Equal(["Org2MSP", "Org3MSP"], policy.ForChannel("roaming-apac").Members);
+        Assert.Equal(["Org1MSP", "Org2MSP", "Org3MSP"], new SettlementPolicy().WithMembers("Org1MSP, Org2MSP,Org3MSP").ForChannel("any").Members);
     }
 }

@@ -31,9 +31,9 @@ internal sealed class RoamingLedger
 
     public ContractChaincode Chaincode { get; }
 
-    public RoamingLedger(SettlementPolicy? settlement = null)
+    public RoamingLedger(SettlementPolicy? settlement = null, string channel = "roaming-emea")
     {
-        Stub = new InMemoryChaincodeStub("roaming-emea") { TimeProvider = Clock };
+        Stub = new InMemoryChaincodeStub(channel) { TimeProvider = Clock };
         Chaincode = RoamingChaincode.Create(new RoamingPolicy(), settlement);
     }
 

@@ -54,18 +54,7 @@ public static class ChannelConfigUpdates
     private static async Task<Block> FetchBlockAsync(CallInvoker invoker, string channel, IIdentity identity, ISigner signer, SeekPosition position, CancellationToken cancellationToken)
     {
         var signing = new SigningIdentity(identity, signer, Hash.Sha256);
-        var nonce = SigningIdentity.NewNonce();
-        var seek = new SeekInfo { Start = position, Stop = position, Behavior = SeekInfo.Types.SeekBehavior.FailIfNotReady };
-        var payload = new Payload
-        {
-            Header = new Header
-            {
-                ChannelHeader = SigningIdentity.ChannelHeader(HeaderType.DeliverSeekInfo, channel, signing.TransactionId(nonce)).ToByteString(),
-                SignatureHeader = signing.SignatureHeader(nonce),
-            },
-            Data = seek.ToByteString(),
-        };
-        var envelope = new Envelope { Payload = payload.ToByteString() };
+        var envelope = signing.SeekEnvelope(channel, position, position, SeekInfo.Types.SeekBehavior.FailIfNotReady);
         envelope.Signature = await signing.SignAsync(envelope.Payload, cancellationToken).ConfigureAwait(false);
 
         using var call = new DeliverClient(invoker).Deliver(cancellationToken: cancellationToken);

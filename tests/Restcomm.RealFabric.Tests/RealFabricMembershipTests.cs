@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restcomm.Roaming;
+using Restcomm.Roaming.Scenario;
 
 namespace Restcomm.RealFabric.Tests;
 
@@ -152,33 +153,6 @@ public sealed class RealFabricMembershipTests(FabricNetworkFixture network)
 
     /// <summary>Org4 (TADIG D+tag) and Org1 (A+tag), both directions, in SDR.</summary>
     private static AgreementDocument Agreement(string id, string tag)
-    {
-        var start = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-2);
-        return new AgreementDocument
-        {
-            AgreementId = id,
-            PartyA = new AgreementParty { MspId = "Org4MSP", Tadigs = [$"D{tag}"] },
-            PartyB = new AgreementParty { MspId = "Org1MSP", Tadigs = [$"A{tag}"] },
-            ValidFrom = start.AddYears(-1),
-            ValidTo = start.AddYears(2),
-            Currency = "SDR",
-            DecimalPlaces = 3,
-            LocalCurrencies = ["EUR"],
-            ExchangeRateSource = "IMF SDR daily",
-            PaymentTerms = "15+15",
-            Directions =
-            [
-                new DirectionTerms
-                {
-                    VisitedMspId = "Org4MSP",
-                    Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 80, ChargingIncrement = 60 }],
-                },
-                new DirectionTerms
-                {
-                    VisitedMspId = "Org1MSP",
-                    Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 85, ChargingIncrement = 60 }],
-                },
-            ],
-        };
-    }
+        => MocLocalAgreements.Between(id, new AgreementParty { MspId = "Org4MSP", Tadigs = [$"D{tag}"] },
+            new AgreementParty { MspId = "Org1MSP", Tadigs = [$"A{tag}"] }, priceInA: 80, priceInB: 85, MocLocalAgreements.RecentPeriodStart);
 }

@@ -103,33 +103,6 @@ public sealed class ConsortiumEndToEndTests(RoamingNetwork network) : IClassFixt
 
     /// <summary>An agreement between <paramref name="partyA"/> (default B) and C in SDR.</summary>
     private static AgreementDocument Agreement(string id, string tag, string partyA = RoamingNetwork.OperatorB)
-    {
-        var start = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-2);
-        return new AgreementDocument
-        {
-            AgreementId = id,
-            PartyA = new AgreementParty { MspId = partyA, Tadigs = [$"P{tag}"] },
-            PartyB = new AgreementParty { MspId = RoamingNetwork.OperatorC, Tadigs = [$"C{tag}"] },
-            ValidFrom = start.AddYears(-1),
-            ValidTo = start.AddYears(2),
-            Currency = "SDR",
-            DecimalPlaces = 3,
-            LocalCurrencies = ["SGD"],
-            ExchangeRateSource = "IMF SDR daily",
-            PaymentTerms = "15+15",
-            Directions =
-            [
-                new DirectionTerms
-                {
-                    VisitedMspId = partyA,
-                    Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 90, ChargingIncrement = 60 }],
-                },
-                new DirectionTerms
-                {
-                    VisitedMspId = RoamingNetwork.OperatorC,
-                    Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 95, ChargingIncrement = 60 }],
-                },
-            ],
-        };
-    }
+        => MocLocalAgreements.Between(id, new AgreementParty { MspId = partyA, Tadigs = [$"P{tag}"] },
+            new AgreementParty { MspId = RoamingNetwork.OperatorC, Tadigs = [$"C{tag}"] }, priceInA: 90, priceInB: 95, MocLocalAgreements.RecentPeriodStart, localCurrency: "SGD");
 }

@@ -85,25 +85,6 @@ public sealed class ConsortiumMembershipEndToEndTests(RoamingNetwork network) : 
 
     /// <summary>An agreement between D (proposing) and A in SDR.</summary>
     private static AgreementDocument Agreement(string id, string tag)
-    {
-        var start = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-2);
-        return new AgreementDocument
-        {
-            AgreementId = id,
-            PartyA = new AgreementParty { MspId = RoamingNetwork.OperatorD, Tadigs = [$"D{tag}"] },
-            PartyB = new AgreementParty { MspId = RoamingNetwork.OperatorA, Tadigs = [$"A{tag}"] },
-            ValidFrom = start.AddYears(-1),
-            ValidTo = start.AddYears(2),
-            Currency = "SDR",
-            DecimalPlaces = 3,
-            LocalCurrencies = ["EUR"],
-            ExchangeRateSource = "IMF SDR daily",
-            PaymentTerms = "15+15",
-            Directions =
-            [
-                new DirectionTerms { VisitedMspId = RoamingNetwork.OperatorD, Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 90, ChargingIncrement = 60 }] },
-                new DirectionTerms { VisitedMspId = RoamingNetwork.OperatorA, Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 95, ChargingIncrement = 60 }] },
-            ],
-        };
-    }
+        => MocLocalAgreements.Between(id, new AgreementParty { MspId = RoamingNetwork.OperatorD, Tadigs = [$"D{tag}"] },
+            new AgreementParty { MspId = RoamingNetwork.OperatorA, Tadigs = [$"A{tag}"] }, priceInA: 90, priceInB: 95, MocLocalAgreements.RecentPeriodStart);
 }

@@ -47,14 +47,6 @@ public sealed class BlockEventsRequest<TEvent>
     /// <summary>Builds the unsigned <c>DELIVER_SEEK_INFO</c> envelope asking for blocks from the start position onwards, without end.</summary>
     internal static Envelope BuildEnvelope(GatewayContext context, string channelName, EventsOptions? options)
     {
-        var signing = context.Signing;
-        var nonce = SigningIdentity.NewNonce();
-        var channelHeader = SigningIdentity.ChannelHeader(HeaderType.DeliverSeekInfo, channelName, signing.TransactionId(nonce));
-        if (!context.Options.TlsClientCertificateHash.IsEmpty)
-        {
-            channelHeader.TlsCertHash = ByteString.CopyFrom(context.Options.TlsClientCertificateHash.Span);
-        }
-
         var start = StartPositions.NextCommit();
         if (options?.StartBlock is { } block)
         {
@@ -66,22 +58,7 @@ public sealed class BlockEventsRequest<TEvent>
             start = StartPositions.Specified(checkpoint);
         }
 
-        var seekInfo = new SeekInfo
-        {
-            Start = start,
-            Stop = StartPositions.Max(),
-            Behavior = SeekInfo.Types.SeekBehavior.BlockUntilReady,
-        };
-        var payload = new Payload
-        {
-            Header = new Header
-            {
-                ChannelHeader = channelHeader.ToByteString(),
-                SignatureHeader = signing.SignatureHeader(nonce),
-            },
-            Data = seekInfo.ToByteString(),
-        };
-        return new Envelope { Payload = payload.ToByteString() };
+        return context.Signing.SeekEnvelope(channelName, start, StartPositions.Max(), SeekInfo.Types.SeekBehavior.BlockUntilReady, context.Options.TlsClientCertificateHash.Span);
     }
 
     /// <summary>The serialized envelope (for an offline signer).</summary>

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Restcomm.Fabric.Protos.Common;
 using Restcomm.Fabric.Protos.Msp;
+using Restcomm.Fabric.Protos.Orderer;
 
 namespace Restcomm.Fabric.Client.Internal;
 
@@ -62,6 +63,27 @@ internal sealed class SigningIdentity
         Creator = Creator,
         Nonce = ByteString.CopyFrom(nonce),
     }.ToByteString();
+
+    /// <summary>
+    /// The unsigned <c>DELIVER_SEEK_INFO</c> envelope a Deliver stream starts with: blocks from <paramref name="start"/>
+    /// to <paramref name="stop"/>, the channel header bound to the client's TLS certificate when its hash is given.
+    /// </summary>
+    public Envelope SeekEnvelope(string channel, SeekPosition start, SeekPosition stop, SeekInfo.Types.SeekBehavior behavior, ReadOnlySpan<byte> tlsCertificateHash = default)
+    {
+        var nonce = NewNonce();
+        var channelHeader = ChannelHeader(HeaderType.DeliverSeekInfo, channel, TransactionId(nonce));
+        if (!tlsCertificateHash.IsEmpty)
+        {
+            channelHeader.TlsCertHash = ByteString.CopyFrom(tlsCertificateHash);
+        }
+
+        var payload = new Payload
+        {
+            Header = new Header { ChannelHeader = channelHeader.ToByteString(), SignatureHeader = SignatureHeader(nonce) },
+            Data = new SeekInfo { Start = start, Stop = stop, Behavior = behavior }.ToByteString(),
+        };
+        return new Envelope { Payload = payload.ToByteString() };
+    }
 
     public static ChannelHeader ChannelHeader(HeaderType type, string channel, string transactionId) => new()
     {

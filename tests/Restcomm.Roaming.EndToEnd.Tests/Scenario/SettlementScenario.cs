@@ -26,7 +26,7 @@ internal sealed class SettlementScenario(HttpClient a, HttpClient b, HttpClient 
     private static readonly string[] Operators = [OperatorA, OperatorB, OperatorC];
 
     /// <summary>First day of the settled month: two calendar months before today.</summary>
-    private static readonly DateOnly PeriodStart = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-2);
+    private static readonly DateOnly PeriodStart = MocLocalAgreements.RecentPeriodStart;
 
     /// <summary>The settled month, <c>yyyy-MM</c>.</summary>
     public static readonly string Period = PeriodStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
@@ -256,24 +256,8 @@ internal sealed class SettlementScenario(HttpClient a, HttpClient b, HttpClient 
     {
         var v = Client(visited);
         var h = Client(home);
-        var document = new AgreementDocument
-        {
-            AgreementId = agreementId,
-            PartyA = new AgreementParty { MspId = visited, Tadigs = [Tadig(visited)] },
-            PartyB = new AgreementParty { MspId = home, Tadigs = [Tadig(home)] },
-            ValidFrom = PeriodStart.AddYears(-1),
-            ValidTo = PeriodStart.AddYears(2),
-            Currency = "SDR",
-            DecimalPlaces = 2,
-            LocalCurrencies = ["EUR"],
-            ExchangeRateSource = "IMF SDR daily",
-            PaymentTerms = "15+15",
-            Directions =
-            [
-                new DirectionTerms { VisitedMspId = visited, Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 100, ChargingIncrement = 60 }] },
-                new DirectionTerms { VisitedMspId = home, Rates = [new ServiceRate { Service = RoamingService.MocLocal, PricePerUnit = 100, ChargingIncrement = 60 }] },
-            ],
-        };
+        var document = MocLocalAgreements.Between(agreementId, new AgreementParty { MspId = visited, Tadigs = [Tadig(visited)] },
+            new AgreementParty { MspId = home, Tadigs = [Tadig(home)] }, priceInA: 100, priceInB: 100, PeriodStart, decimalPlaces: 2);
         var proposed = Written(await v.PostJsonAsync("/v1/roaming/agreements", document)).Expect(HttpStatusCode.Created);
         Written(await h.PostJsonAsync($"/v1/roaming/agreements/{agreementId}/accept", new { documentHash = proposed.Text("documentHash") })).Expect(HttpStatusCode.OK);
         var records = Enumerable.Range(0, minutes).Select(n => new UsageRecord

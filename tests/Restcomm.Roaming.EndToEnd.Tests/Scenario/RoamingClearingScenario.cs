@@ -27,7 +27,7 @@ internal sealed class RoamingClearingScenario(HttpClient a, HttpClient b, HttpCl
     /// <summary>The settled month, <c>yyyy-MM</c>.</summary>
     public static readonly string Period = PeriodStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
-    private long _height;
+    private readonly WrittenBlocks _written = new();
 
     /// <summary>The agreement A proposes and B accepts.</summary>
     public string AgreementId => $"AB-{tag}";
@@ -167,32 +167,14 @@ internal sealed class RoamingClearingScenario(HttpClient a, HttpClient b, HttpCl
     }
 
     /// <summary>Notes the block a write answer names, so later reads can wait for it.</summary>
-    private Answer Written(Answer answer)
-    {
-        if (answer.Body["blockNumber"] is { } block)
-        {
-            _height = Math.Max(_height, (long)block + 1);
-        }
-
-        return answer;
-    }
+    private Answer Written(Answer answer) => _written.Note(answer);
 
     /// <summary>Waits until <paramref name="api"/>'s roaming read model holds every block this run wrote.</summary>
-    private async Task CaughtUpAsync(HttpClient api)
+    private Task CaughtUpAsync(HttpClient api) => _written.CaughtUpAsync(async () =>
     {
-        var deadline = DateTime.UtcNow + Rest.Timeout;
-        while (true)
-        {
-            var page = (await api.GetJsonAsync($"/v1/roaming/batches?agreementId={AgreementId}&limit=1")).Expect(HttpStatusCode.OK);
-            if (page.Number("blockHeight") >= _height)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the read model stayed at {page.Number("blockHeight")}, below {_height}");
-            await Task.Delay(100);
-        }
-    }
+        var height = (await api.GetJsonAsync($"/v1/roaming/batches?agreementId={AgreementId}&limit=1")).Expect(HttpStatusCode.OK).Number("blockHeight");
+        return (height, height.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    });
 
     /// <summary>
     /// A (Org1MSP, TADIG A+tag) and B (Org2MSP, B+tag) in SDR with 3 decimals. In A's network: MOC local 120/min per 60 s,

@@ -32,7 +32,7 @@ internal sealed class SettlementScenario(HttpClient a, HttpClient b, HttpClient 
     public static readonly string Period = PeriodStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The highest block height a write of this run answered with; reads wait until an API's read models reach it.</summary>
-    private long _height;
+    private readonly WrittenBlocks _written = new();
 
     /// <summary>A fresh four-character tag.</summary>
     public static string NewTag() => Convert.ToHexString(Guid.NewGuid().ToByteArray())[..4];
@@ -285,31 +285,13 @@ internal sealed class SettlementScenario(HttpClient a, HttpClient b, HttpClient 
     }
 
     /// <summary>Notes the block a write answer names, so later reads can wait for it.</summary>
-    private Answer Written(Answer answer)
-    {
-        if (answer.Body["blockNumber"] is { } block)
-        {
-            _height = Math.Max(_height, (long)block + 1);
-        }
-
-        return answer;
-    }
+    private Answer Written(Answer answer) => _written.Note(answer);
 
     /// <summary>Waits until <paramref name="api"/>'s settlement and roaming read models hold every block this run wrote.</summary>
-    private async Task CaughtUpAsync(HttpClient api)
+    private Task CaughtUpAsync(HttpClient api) => _written.CaughtUpAsync(async () =>
     {
-        var deadline = DateTime.UtcNow + Rest.Timeout;
-        while (true)
-        {
-            var settlement = (await api.GetJsonAsync("/v1/settlement/token")).Expect(HttpStatusCode.OK).Number("blockHeight");
-            var roaming = (await api.GetJsonAsync("/v1/roaming/batches?limit=1")).Expect(HttpStatusCode.OK).Number("blockHeight");
-            if (Math.Min(settlement, roaming) >= _height)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the read models stayed at {settlement} (settlement) and {roaming} (roaming), below {_height}");
-            await Task.Delay(100);
-        }
-    }
+        var settlement = (await api.GetJsonAsync("/v1/settlement/token")).Expect(HttpStatusCode.OK).Number("blockHeight");
+        var roaming = (await api.GetJsonAsync("/v1/roaming/batches?limit=1")).Expect(HttpStatusCode.OK).Number("blockHeight");
+        return (Math.Min(settlement, roaming), $"{settlement} (settlement) and {roaming} (roaming)");
+    });
 }

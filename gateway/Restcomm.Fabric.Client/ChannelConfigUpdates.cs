@@ -82,13 +82,14 @@ public static class ChannelConfigUpdates
     }
 
     /// <summary>Adds <paramref name="identity"/>'s signature to a <c>CONFIG_UPDATE</c> envelope (<c>peer channel signconfigtx</c>).</summary>
+    /// <exception cref="InvalidDataException">The envelope is no config update.</exception>
     public static async Task<Envelope> SignAsync(Envelope envelope, IIdentity identity, ISigner signer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(signer);
         var signing = new SigningIdentity(identity, signer, Hash.Sha256);
+        var update = ChannelConfiguration.ReadUpdateEnvelope(envelope);
         var payload = Payload.Parser.ParseFrom(envelope.Payload);
-        var update = ConfigUpdateEnvelope.Parser.ParseFrom(payload.Data);
         var header = signing.SignatureHeader(SigningIdentity.NewNonce());
         var signature = await signing.SignAsync(ByteString.CopyFrom(ChannelConfiguration.SignedBytes(header, update.ConfigUpdate)), cancellationToken).ConfigureAwait(false);
         update.Signatures.Add(new ConfigSignature { SignatureHeader = header, Signature = signature });

@@ -83,6 +83,34 @@ public sealed class ConsortiumMembershipEndToEndTests(RoamingNetwork network) : 
         (await a.GetJsonAsync($"/v1/roaming/agreements/{id}/document")).Expect(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_file_that_is_no_config_update_is_refused_by_sign_and_submit_and_left_as_it_was()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var height = network.LedgerHeight;
+            foreach (var content in new[] { Array.Empty<byte>(), "not a protobuf envelope"u8.ToArray() })
+            {
+                await File.WriteAllBytesAsync(file, content);
+
+                var signed = await ConsortiumAsync("sign", "--file", file, "--org", "org1");
+                var submitted = await ConsortiumAsync("submit", "--channel", Channel, "--file", file, "--org", "org1");
+
+                Assert.Equal((1, 1), (signed.Code, submitted.Code));
+                Assert.StartsWith("restcomm consortium: ", signed.Err, StringComparison.Ordinal);
+                Assert.StartsWith("restcomm consortium: ", submitted.Err, StringComparison.Ordinal);
+                Assert.Equal(content, await File.ReadAllBytesAsync(file));
+            }
+
+            Assert.Equal(height, network.LedgerHeight);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>An agreement between D (proposing) and A in SDR.</summary>
     private static AgreementDocument Agreement(string id, string tag)
         => MocLocalAgreements.Between(id, new AgreementParty { MspId = RoamingNetwork.OperatorD, Tadigs = [$"D{tag}"] },

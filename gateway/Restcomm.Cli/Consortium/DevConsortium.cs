@@ -113,8 +113,7 @@ internal sealed class DevConsortium(FabricNetworkDescription network, TextWriter
     private async Task<(Config Config, ConfigUpdate? Update)> UpdateAsync(string channel, string mspId, bool remove, string? mspDir, CancellationToken cancellationToken)
     {
         // Read the configuration as an admin of a member (the newcomer cannot read the channel yet).
-        var reader = await ReaderAsync(channel, mspId, cancellationToken).ConfigureAwait(false);
-        var (config, _) = await FetchAsync(channel, reader, cancellationToken).ConfigureAwait(false);
+        var config = await MemberReadAsync(channel, mspId, cancellationToken).ConfigureAwait(false);
         if (remove)
         {
             return (config, ChannelConfiguration.RemoveOrganization(config, channel, mspId));
@@ -146,8 +145,8 @@ internal sealed class DevConsortium(FabricNetworkDescription network, TextWriter
         return Path.Combine(orgDir ?? ".", "msp");
     }
 
-    /// <summary>An organisation whose admin can read the channel: the first listed member other than <paramref name="subject"/>.</summary>
-    private async Task<string> ReaderAsync(string channel, string subject, CancellationToken cancellationToken)
+    /// <summary>The configuration as the first listed member other than <paramref name="subject"/> whose admin can read the channel reads it.</summary>
+    private async Task<Config> MemberReadAsync(string channel, string subject, CancellationToken cancellationToken)
     {
         var listed = network.Channels.FirstOrDefault(c => c.Name == channel)
             ?? throw new ConsortiumException($"no channel {channel} in the network description");
@@ -155,8 +154,7 @@ internal sealed class DevConsortium(FabricNetworkDescription network, TextWriter
         {
             try
             {
-                await FetchAsync(channel, candidate, cancellationToken).ConfigureAwait(false);
-                return candidate;
+                return (await FetchAsync(channel, candidate, cancellationToken).ConfigureAwait(false)).Config;
             }
             catch (ConfigUpdateException)
             {
@@ -183,10 +181,10 @@ internal sealed class DevConsortium(FabricNetworkDescription network, TextWriter
     private async Task SubmitAsync(string channel, Envelope envelope, string mspId, CancellationToken cancellationToken)
     {
         var org = network.GetOrg(mspId);
-        var header = ChannelHeader.Parser.ParseFrom(Payload.Parser.ParseFrom(envelope.Payload).Header.ChannelHeader);
-        if (header.ChannelId != channel)
+        var updateChannel = ConfigUpdate.Parser.ParseFrom(ChannelConfiguration.ReadUpdateEnvelope(envelope).ConfigUpdate).ChannelId;
+        if (updateChannel != channel)
         {
-            throw new ConsortiumException($"the update is for channel {header.ChannelId}, not {channel}");
+            throw new ConsortiumException($"the update is for channel {updateChannel}, not {channel}");
         }
 
         using GrpcChannel grpc = org.CreateConnectionOptions().CreateChannel();

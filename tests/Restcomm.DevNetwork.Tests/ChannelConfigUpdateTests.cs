@@ -113,6 +113,20 @@ public sealed class ChannelConfigUpdateTests
     }
 
     [Fact]
+    public async Task A_submitter_the_channels_Writers_do_not_name_is_forbidden_even_with_a_majority_of_signatures()
+    {
+        await using var net = await StartWithOrg4Async();
+        var update = await AddOrg4Async(net);
+        var height = net.Network.Ledgers[TestNetwork.Channel].Height;
+
+        var refused = await Assert.ThrowsAsync<ConfigUpdateException>(() => SubmitAsync(net, update, "Org4MSP", ("Org1MSP", FabricUserRole.Admin), ("Org2MSP", FabricUserRole.Admin)));
+
+        Assert.Equal(Status.Forbidden, refused.Status);
+        Assert.Contains("requires 1 of the 'Writers' sub-policies to be satisfied: permission denied", refused.Info, StringComparison.Ordinal);
+        AssertUnchanged(net, height);
+    }
+
+    [Fact]
     public async Task Two_signatures_where_one_is_a_client_are_refused_and_the_channel_is_unchanged()
     {
         await using var net = await StartWithOrg4Async();

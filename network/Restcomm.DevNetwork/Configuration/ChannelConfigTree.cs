@@ -8,8 +8,15 @@ using Restcomm.Fabric.Protos.Msp;
 
 namespace Restcomm.DevNetwork.Configuration;
 
-/// <summary>A config update the channel refuses; the channel is unchanged. The message is the orderer's.</summary>
-internal sealed class ConfigUpdateRefusedException(string message) : Exception(message);
+/// <summary>
+/// A config update the channel refuses; the channel is unchanged. The message is the orderer's; <paramref name="status"/>
+/// is its answer: BAD_REQUEST for an update that does not validate, FORBIDDEN for a submitter the channel's Writers refuse.
+/// </summary>
+internal sealed class ConfigUpdateRefusedException(string message, Status status = Status.BadRequest) : Exception(message)
+{
+    /// <summary>The orderer's status for this refusal.</summary>
+    public Status Status => status;
+}
 
 /// <summary>
 /// The channel configuration of a dev channel's block 0, laid out as <c>configtxgen</c> writes it from

@@ -269,7 +269,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
             if (submitter is null || !submitter.Verify(envelope.Payload.Span, envelope.Signature.Span)
                 || ConfigPolicies.Evaluate(current.ChannelGroup, "Writers", [submitter.AsSigner]) is not null)
             {
-                throw new ConfigUpdateRefusedException("implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied: permission denied");
+                throw new ConfigUpdateRefusedException("implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied: permission denied", Status.Forbidden);
             }
             var proposed = _validator.Apply(current, _configured.Name, envelope);
             var (members, _) = ChannelGenesis.Membership(proposed);

@@ -63,8 +63,7 @@ internal sealed partial class BroadcastService(NetworkContext network, ILogger<B
         catch (ConfigUpdateRefusedException e)
         {
             LogRefused(logger, header.ChannelId, e.Message);
-            var forbidden = e.Message.Contains("'Writers' sub-policies", StringComparison.Ordinal);
-            return new BroadcastResponse { Status = forbidden ? Status.Forbidden : Status.BadRequest, Info = e.Message };
+            return new BroadcastResponse { Status = e.Status, Info = e.Message };
         }
     }
 

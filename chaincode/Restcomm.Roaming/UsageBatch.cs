@@ -191,6 +191,8 @@ public static class UsageBatchPayload
         return parts;
     }
 
+    private delegate T RecordReader<out T>(ReadOnlySpan<byte> encoding);
+
     /// <summary>Walks a payload's records without copying them; throws <c>invalid-payload</c> where it is malformed.</summary>
     internal ref struct Reader
     {
@@ -250,37 +252,22 @@ public static class UsageBatchPayload
     /// <summary>Decodes every record.</summary>
     /// <param name="payload">The payload.</param>
     /// <returns>The records.</returns>
-    public static IReadOnlyList<UsageRecord> Decode(ReadOnlyMemory<byte> payload)
-    {
-        var parts = Split(payload);
-        var records = new UsageRecord[parts.Count];
-        for (var i = 0; i < parts.Count; i++)
-        {
-            try
-            {
-                records[i] = UsageRecord.Decode(parts[i].Span);
-            }
-            catch (RoamingRuleException e)
-            {
-                throw new RoamingRuleException("invalid-record", $"record {i}: {e.Message}");
-            }
-        }
-
-        return records;
-    }
+    public static IReadOnlyList<UsageRecord> Decode(ReadOnlyMemory<byte> payload) => ReadEach(payload.Span, UsageRecord.Decode);
 
     /// <summary>Reads every record's figures (each record checked, no strings made).</summary>
     /// <param name="payload">The payload.</param>
     /// <returns>The figures, in order.</returns>
-    public static IReadOnlyList<UsageRecordFields> Figures(ReadOnlySpan<byte> payload)
+    public static IReadOnlyList<UsageRecordFields> Figures(ReadOnlySpan<byte> payload) => ReadEach(payload, UsageRecordCodec.Read);
+
+    private static T[] ReadEach<T>(ReadOnlySpan<byte> payload, RecordReader<T> read)
     {
         var reader = new Reader(payload);
-        var records = new UsageRecordFields[reader.Count];
+        var records = new T[reader.Count];
         for (var i = 0; reader.Next(out var start, out var length); i++)
         {
             try
             {
-                records[i] = UsageRecordCodec.Read(payload.Slice(start, length));
+                records[i] = read(payload.Slice(start, length));
             }
             catch (RoamingRuleException e)
             {

@@ -73,6 +73,11 @@ internal sealed class PeeringContract(PeeringPolicy policy) : ContractBase
     public Task<GrantedDetailsView> GetGrantedDetails(TransactionContext ctx, string grantId)
         => Run(ctx, tx => new GrantBook(tx).DetailsAsync(grantId));
 
+    /// <summary>What the answering peer keeps of a grant's copy: its hash (anyone on the channel may ask) and, for a party, whether its peer holds the copy; never the copy.</summary>
+    [EvaluateTransaction]
+    public Task<GrantCopyHolding> GetGrantCopyHolding(TransactionContext ctx, string grantId)
+        => Run(ctx, tx => new GrantBook(tx).HoldingAsync(grantId));
+
     /// <summary>The buyer registers an OAuth client under a grant in force; the secret's SHA-256 is the transient entry <c>clientSecretHash</c>.</summary>
     [SubmitTransaction]
     public Task<GrantClient> RegisterGrantClient(TransactionContext ctx, string grantId, string clientId)

@@ -231,6 +231,29 @@ public sealed record GrantedDetailsView
     public required InterconnectionProfile Details { get; init; }
 }
 
+/// <summary>
+/// What the answering peer keeps of a grant's copy, never the copy itself: anyone on the channel can check that a
+/// revoked or expired grant's copy is gone from the hashed state every peer keeps, and a party that its own peer no
+/// longer holds the bytes.
+/// </summary>
+public sealed record GrantCopyHolding
+{
+    /// <summary>The grant.</summary>
+    public required string GrantId { get; init; }
+
+    /// <summary>The pair's collection the copy is (or was) in.</summary>
+    public required string Collection { get; init; }
+
+    /// <summary>Whether the peer's hashed state still holds the copy's hash.</summary>
+    public required bool DetailsHashHeld { get; init; }
+
+    /// <summary>Whether the peer holds the copy itself: answered to the buyer and the seller only (null to others, whose peers never hold it).</summary>
+    public bool? DetailsHeld { get; init; }
+
+    /// <summary>How many of the grant's client secret hashes the peer's hashed state still holds.</summary>
+    public required int ClientSecretsHeld { get; init; }
+}
+
 /// <summary>Names of the chaincode event and of its changes.</summary>
 public static class PeeringEvents
 {

@@ -183,6 +183,37 @@ internal sealed class GrantBook(PeeringTransaction tx)
         return new GrantedDetailsView { Grant = grant, Details = InterconnectionProfile.Parse(bytes) };
     }
 
+    /// <summary>What the answering peer keeps of a grant's copy (hashes for anyone on the channel; the copy's presence for a party).</summary>
+    public async Task<GrantCopyHolding> HoldingAsync(string grantId)
+    {
+        var grant = await tx.GrantAsync(grantId).ConfigureAwait(false);
+        var key = PeeringKeys.DetailsKey(tx.Stub, grantId);
+        var hash = await tx.Stub.GetPrivateDataHashAsync(grant.Collection, key, tx.CancellationToken).ConfigureAwait(false);
+        bool? held = null;
+        if (tx.CallerMspId == grant.Buyer || tx.CallerMspId == grant.Seller)
+        {
+            held = await tx.Stub.GetPrivateDataAsync(grant.Collection, key, tx.CancellationToken).ConfigureAwait(false) is { Length: > 0 };
+        }
+
+        var secrets = 0;
+        foreach (var clientId in grant.Clients)
+        {
+            if (await tx.Stub.GetPrivateDataHashAsync(grant.Collection, PeeringKeys.ClientSecretKey(tx.Stub, clientId), tx.CancellationToken).ConfigureAwait(false) is { Length: > 0 })
+            {
+                secrets++;
+            }
+        }
+
+        return new GrantCopyHolding
+        {
+            GrantId = grantId,
+            Collection = grant.Collection,
+            DetailsHashHeld = hash is { Length: > 0 },
+            DetailsHeld = held,
+            ClientSecretsHeld = secrets,
+        };
+    }
+
     /// <summary>The buyer registers an OAuth client under a grant in force; the secret's hash is the transient <c>clientSecretHash</c>.</summary>
     public async Task<GrantClient> RegisterClientAsync(string grantId, string clientId)
     {

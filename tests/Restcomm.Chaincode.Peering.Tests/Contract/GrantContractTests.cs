@@ -104,6 +104,8 @@ public class GrantContractTests
         await _ledger.Refused(403, "grant-not-in-force", B, "GetGrantClientCredentials", ["app-1"]);
         await _ledger.Refused(403, "grant-not-in-force", A, "RegisterGrantClient", ["g-1", "app-2"], new Dictionary<string, byte[]> { ["clientSecretHash"] = Encoding.UTF8.GetBytes(SecretHash) });
         Assert.Equal(2, _ledger.Stub.GetPrivateState(PairCollection).Count);
+        var before = await _ledger.Ok<GrantCopyHolding>(A, "GetGrantCopyHolding", ["g-1"]);
+        var beforeByC = await _ledger.Ok<GrantCopyHolding>(C, "GetGrantCopyHolding", ["g-1"]);
 
         await _ledger.Refused(403, "forbidden", C, "PurgeExpiredGrant", ["g-1"]);
         var expired = await _ledger.Ok<GrantState>(A, "PurgeExpiredGrant", ["g-1"]);
@@ -111,6 +113,12 @@ public class GrantContractTests
         Assert.Equal((GrantStatus.Expired, _ledger.Clock.Now), (expired.Status, expired.PurgedAt));
         Assert.Empty(_ledger.Stub.GetPrivateState(PairCollection));
         Assert.Equal(PeeringEvents.GrantExpired, _ledger.LastEvent().Change);
+        // Before the purge the hash is on every peer and the copy on the parties'; after it, neither (and C is never told about the copy).
+        Assert.Equal((true, (bool?)true, 1, PairCollection), (before.DetailsHashHeld, before.DetailsHeld, before.ClientSecretsHeld, before.Collection));
+        Assert.Equal((true, (bool?)null), (beforeByC.DetailsHashHeld, beforeByC.DetailsHeld));
+        var after = await _ledger.Ok<GrantCopyHolding>(B, "GetGrantCopyHolding", ["g-1"]);
+        Assert.Equal((false, (bool?)false, 0), (after.DetailsHashHeld, after.DetailsHeld, after.ClientSecretsHeld));
+        Assert.False((await _ledger.Ok<GrantCopyHolding>(C, "GetGrantCopyHolding", ["g-1"])).DetailsHashHeld);
     }
 
     [Fact]

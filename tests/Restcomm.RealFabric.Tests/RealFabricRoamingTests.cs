@@ -30,7 +30,18 @@ public sealed class RealFabricRoamingTests(FabricNetworkFixture network)
             await using var regulatorApi = await RestApiProcess.StartAsync("RegulatorMSP", "audit:read");
             using var regulator = regulatorApi.Client();
             var anchorId = $"roaming-emea~roaming~roaming-statement~{scenario.AgreementId}.{RoamingClearingScenario.Period}";
-            var disclosures = await DisclosedAsync(regulator, anchorId);
+            System.Text.Json.Nodes.JsonArray disclosures;
+            try
+            {
+                disclosures = await DisclosedAsync(regulator, anchorId);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException(
+                    e.Message + "\n--- Org1's API:\n" + apis[0].OutputTail() + "\n--- Org2's API:\n" + apis[1].OutputTail()
+                    + "\n--- the regulator's API:\n" + regulatorApi.OutputTail(), e);
+            }
+
             Assert.Equal(["Org1MSP", "Org2MSP"], disclosures.Select(d => (string?)d!["discloser"]));
             Assert.All(disclosures, d =>
             {

@@ -17,6 +17,7 @@ internal sealed class RestApiProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _data;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private RestApiProcess(Process process, string data, int port, string key)
     {
@@ -57,11 +58,11 @@ internal sealed class RestApiProcess : IAsyncDisposable
         start.Environment["Gateway__DataDirectory"] = data;
         start.Environment["Fabric__NetworkFile"] = Repository.NetworkJson;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var started = new RestApiProcess(process, data, port, token);
+        process.OutputDataReceived += (_, line) => started.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var started = new RestApiProcess(process, data, port, token);
         try
         {
             await started.WaitUntilHealthyAsync();
@@ -71,6 +72,23 @@ internal sealed class RestApiProcess : IAsyncDisposable
         {
             await started.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>The last lines the API wrote (standard output and error), for a failing test's message.</summary>
+    public string OutputTail(int lines = 40) => string.Join('\n', _output.TakeLast(lines));
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 400)
+        {
+            _output.TryDequeue(out _);
         }
     }
 

@@ -259,15 +259,18 @@ internal sealed partial class AnchoringService(
             string? transactionId = null, error = null;
             try
             {
-                var commit = await ledger.SubmitAsync(
-                    new LedgerCall(Settings.Channel, Settings.Chaincode, "Anchor", [job.RequestJson]), cancellationToken).ConfigureAwait(false);
-                var result = JsonSerializer.Deserialize<AnchorResult>(commit.Result.Span, AuditJson.Options)
+                var answer = await ledger.SubmitIfChangedAsync(
+                    new LedgerCall(Settings.Channel, Settings.Chaincode, "Anchor", [job.RequestJson]),
+                    bytes => JsonSerializer.Deserialize<AnchorResult>(bytes.Span, AuditJson.Options) is { Created: true },
+                    cancellationToken).ConfigureAwait(false);
+                var result = JsonSerializer.Deserialize<AnchorResult>(answer.Span, AuditJson.Options)
                     ?? throw new InvalidDataException("The audit chaincode answered with nothing.");
                 LogAnchored(logger, job.AnchorId, result.Created);
                 if (AnchorKinds.IsStatement(result.Anchor.Kind))
                 {
                     // The job is done once this organisation has disclosed the statement to the regulators as well; a
-                    // failure leaves it pending, and the next round's Anchor is a no-op before the disclosure is tried again.
+                    // failure leaves it pending, and the next round finds the anchor on the channel (no new transaction)
+                    // and tries the disclosure again.
                     await DiscloseAsync(result.Anchor, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -338,11 +341,14 @@ internal sealed partial class AnchoringService(
             NetPayeeMspId = figures.NetPayeeMspId,
             StatementHash = view.State.StatementHash,
         };
-        var commit = await ledger.SubmitAsync(new LedgerCall(
-            Settings.Channel, Settings.Chaincode, "Disclose", [anchor.Id],
-            Transient: new Dictionary<string, byte[]> { ["disclosure"] = JsonSerializer.SerializeToUtf8Bytes(disclosure, AuditJson.Options) },
-            EndorsingOrganisations: [own]), cancellationToken).ConfigureAwait(false);
-        var result = JsonSerializer.Deserialize<DisclosureResult>(commit.Result.Span, AuditJson.Options);
+        var answer = await ledger.SubmitIfChangedAsync(
+            new LedgerCall(
+                Settings.Channel, Settings.Chaincode, "Disclose", [anchor.Id],
+                Transient: new Dictionary<string, byte[]> { ["disclosure"] = JsonSerializer.SerializeToUtf8Bytes(disclosure, AuditJson.Options) },
+                EndorsingOrganisations: [own]),
+            bytes => JsonSerializer.Deserialize<DisclosureResult>(bytes.Span, AuditJson.Options) is { Created: true },
+            cancellationToken).ConfigureAwait(false);
+        var result = JsonSerializer.Deserialize<DisclosureResult>(answer.Span, AuditJson.Options);
         LogDisclosed(logger, anchor.Id, result?.Created ?? false);
     }
 

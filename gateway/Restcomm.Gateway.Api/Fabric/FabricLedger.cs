@@ -54,20 +54,41 @@ internal sealed class FabricLedger : ILedger, StoreEvents.IBlockFeed, IDisposabl
             var proposal = contract.NewProposal(call.Function, Options(call));
             await Internal.IdempotentSubmission.BeforeEndorseAsync(call.Channel, proposal.TransactionId, cancellationToken).ConfigureAwait(false);
             var endorsed = await proposal.EndorseAsync(cancellationToken).ConfigureAwait(false);
-            var submitted = await endorsed.SubmitAsync(cancellationToken).ConfigureAwait(false);
-            var status = await submitted.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-            if (!status.IsSuccessful)
-            {
-                throw new LedgerException(LedgerFailure.NotCommitted,
-                    $"Transaction {status.TransactionId} was invalidated at commit in block {status.BlockNumber}: {status.Code}.", status.TransactionId);
-            }
-
-            return new LedgerCommit(status.TransactionId, (long)status.BlockNumber, submitted.GetResult());
+            return await CommitAsync(endorsed, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Translate(ex) is { } ledger)
         {
             throw ledger;
         }
+    }
+
+    public async Task<ReadOnlyMemory<byte>> SubmitIfChangedAsync(LedgerCall call, Func<ReadOnlyMemory<byte>, bool> changes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var contract = _gateway.Value.GetNetwork(call.Channel).GetContract(call.Chaincode);
+            var endorsed = await contract.NewProposal(call.Function, Options(call)).EndorseAsync(cancellationToken).ConfigureAwait(false);
+            var answer = endorsed.GetResult();
+            return changes(answer) ? (await CommitAsync(endorsed, cancellationToken).ConfigureAwait(false)).Result : answer;
+        }
+        catch (Exception ex) when (Translate(ex) is { } ledger)
+        {
+            throw ledger;
+        }
+    }
+
+    /// <summary>Orders an endorsed transaction and waits for its commit; an invalidated one is <see cref="LedgerFailure.NotCommitted"/>.</summary>
+    private static async Task<LedgerCommit> CommitAsync(Transaction endorsed, CancellationToken cancellationToken)
+    {
+        var submitted = await endorsed.SubmitAsync(cancellationToken).ConfigureAwait(false);
+        var status = await submitted.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        if (!status.IsSuccessful)
+        {
+            throw new LedgerException(LedgerFailure.NotCommitted,
+                $"Transaction {status.TransactionId} was invalidated at commit in block {status.BlockNumber}: {status.Code}.", status.TransactionId);
+        }
+
+        return new LedgerCommit(status.TransactionId, (long)status.BlockNumber, submitted.GetResult());
     }
 
     public async Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken)

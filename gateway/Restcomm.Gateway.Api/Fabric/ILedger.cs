@@ -37,6 +37,19 @@ internal interface ILedger
     Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Endorses a transaction and orders it only when its endorsed answer says it changes the ledger
+    /// (<paramref name="changes"/>); returns the committed answer, or the endorsed one when nothing was ordered. A
+    /// transaction that writes nothing need not be ordered, and must not be when it was endorsed for a collection's own
+    /// policy: Fabric holds a transaction without writes to the chaincode's endorsement policy at commit. This default
+    /// evaluates first and then submits; a Fabric connection endorses once.
+    /// </summary>
+    async Task<ReadOnlyMemory<byte>> SubmitIfChangedAsync(LedgerCall call, Func<ReadOnlyMemory<byte>, bool> changes, CancellationToken cancellationToken)
+    {
+        var preview = await EvaluateAsync(call, cancellationToken).ConfigureAwait(false);
+        return changes(preview) ? (await SubmitAsync(call, cancellationToken).ConfigureAwait(false)).Result : preview;
+    }
+
+    /// <summary>
     /// What became of a transaction submitted earlier (e.g. by an API process that was killed before it answered); null
     /// while the ledger does not know it within a short wait (not committed yet, or never ordered).
     /// </summary>

@@ -41,6 +41,12 @@ internal sealed class InProcessAuditLedger
     /// <summary>Submits that commit and then fail, simulating a crash before the caller saw the answer.</summary>
     public int FailAfterCommit { get; set; }
 
+    /// <summary>Transactions ordered but invalidated at commit (a transaction that wrote nothing, endorsed by one organisation).</summary>
+    public int Invalidated { get; private set; }
+
+    /// <summary>Calls that were endorsed to be ordered only if they change something.</summary>
+    public int Endorsed { get; private set; }
+
     /// <summary>The anchors on the channel, from the stub's state.</summary>
     public IReadOnlyList<string> AnchorKeys => [.. _stub.State.Keys.Order(StringComparer.Ordinal)];
 
@@ -68,6 +74,16 @@ internal sealed class InProcessAuditLedger
         }
 
         public async Task<LedgerCommit> SubmitAsync(LedgerCall call, CancellationToken cancellationToken)
+            => (await RunAsync(call, changes: null, cancellationToken)).Commit!;
+
+        public async Task<ReadOnlyMemory<byte>> SubmitIfChangedAsync(LedgerCall call, Func<ReadOnlyMemory<byte>, bool> changes, CancellationToken cancellationToken)
+        {
+            ledger.Endorsed++;
+            return (await RunAsync(call, changes, cancellationToken)).Answer;
+        }
+
+        /// <summary>Runs the call; no commit when <paramref name="changes"/> says its answer changes nothing (then nothing is ordered).</summary>
+        private async Task<(LedgerCommit? Commit, ReadOnlyMemory<byte> Answer)> RunAsync(LedgerCall call, Func<ReadOnlyMemory<byte>, bool>? changes, CancellationToken cancellationToken)
         {
             Assert.Equal((Channel, "audit"), (call.Channel, call.Chaincode));
             Assert.Contains(call.Function, new[] { "Anchor", "Disclose" });
@@ -83,7 +99,23 @@ internal sealed class InProcessAuditLedger
                 throw new LedgerException(ChaincodeError.FromResponse(response.Status, response.Message));
             }
 
+            // The audit contract sets its event exactly when it writes.
             var created = ledger._stub.EventName is not null;
+            if (changes is not null && !changes(response.Payload))
+            {
+                Assert.False(created, "the answer said nothing changes, yet the chaincode wrote");
+                return (null, response.Payload);
+            }
+
+            if (!created && call.EndorsingOrganisations is { Count: 1 })
+            {
+                // Fabric holds a transaction that writes nothing to the chaincode's own endorsement policy (a majority of
+                // the operators here), which one organisation's endorsement does not meet: it is ordered, then invalidated.
+                ledger.Invalidated++;
+                ledger._blocks.Append(Channel, new BlockBuilder(Channel, (ulong)ledger._blocks.Height(Channel)).Read());
+                throw new LedgerException(LedgerFailure.NotCommitted,
+                    $"Transaction {ledger._stub.TxId} was invalidated at commit: ENDORSEMENT_POLICY_FAILURE.", ledger._stub.TxId);
+            }
             if (call.Function == "Anchor")
             {
                 ledger.Calls.Add((identity.MspId, call.Args[0], created));
@@ -107,7 +139,7 @@ internal sealed class InProcessAuditLedger
                 throw new IOException("simulated crash after the commit");
             }
 
-            return new LedgerCommit(ledger._stub.TxId, number, response.Payload);
+            return (new LedgerCommit(ledger._stub.TxId, number, response.Payload), response.Payload);
         }
 
         public Task<LedgerTransactionOutcome?> FindTransactionAsync(string channel, string transactionId, CancellationToken cancellationToken)

@@ -133,6 +133,31 @@ public abstract class StatementDisclosureTests<TDatabase>(TDatabase database) : 
     }
 
     [SkippableFact]
+    public async Task An_api_on_a_new_store_finds_its_statements_anchored_and_disclosed_and_orders_no_transaction_for_them()
+    {
+        var (store, feed) = await ProjectedAsync();
+        var audit = new InProcessAuditLedger(feed, Clock) { OtherChannels = Figures };
+        await Anchoring(store, audit, Org1).RunOnceAsync(CancellationToken.None).WaitAsync(Timeout);
+        var blocks = feed.Height(InProcessAuditLedger.Channel);
+        Assert.Equal(2, audit.Disclosures.Count);
+
+        // The same organisation's API on an empty store (a rebuilt read model, a second instance) plans both statements
+        // again: the anchors and disclosures are on the channel, so each job is done without ordering anything. A
+        // disclosure ordered again would write nothing and, endorsed by Org1 alone, be invalidated, keeping its job (and
+        // every later one) pending for ever.
+        var fresh = await NewStoreAsync();
+        await new ProjectionEngine(fresh, feed, [new RoamingProjection()]).RunChannelAsync(Channel, CancellationToken.None).WaitAsync(Timeout);
+        await Anchoring(fresh, audit, Org1).RunOnceAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Empty(await Jobs(fresh, AnchoringService.Pending));
+        Assert.Equal(["roaming-emea~roaming~roaming-statement~AG-12.2026-01", "roaming-emea~roaming~roaming-statement~AG-13.2026-01"], await Jobs(fresh, AnchoringService.Anchored));
+        Assert.Equal(0, audit.Invalidated);
+        Assert.Equal(blocks, feed.Height(InProcessAuditLedger.Channel));
+        Assert.Equal(2, audit.Disclosures.Count);
+        Assert.Equal(2, audit.Calls.Count);
+    }
+
+    [SkippableFact]
     public async Task A_member_verifies_a_statement_anchor_from_the_signing_block_and_a_tampered_or_lost_signature_says_so()
     {
         var (store, feed) = await ProjectedAsync();

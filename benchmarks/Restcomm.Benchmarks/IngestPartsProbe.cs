@@ -62,13 +62,7 @@ public static class IngestPartsProbe
             {
                 foreach (var b in batches)
                 {
-                    var builder = new UsageBatchBuilder();
-                    foreach (var record in b)
-                    {
-                        builder.Add(record);
-                    }
-
-                    sealedBatches.Add(builder.Build(template));
+                    sealedBatches.Add(UsageBatchBuilder.Build(template, b));
                 }
             });
             var verified = new List<VerifiedUsageBatch>();

@@ -375,15 +375,7 @@ public sealed record VerifiedUsageBatch(UsageBatchHeader Header, IReadOnlyList<U
     /// <param name="records">The records.</param>
     /// <returns>The header and the payload to send in the transient map.</returns>
     public static (UsageBatchHeader Header, byte[] Payload) Build(UsageBatchHeader template, IReadOnlyList<UsageRecord> records)
-    {
-        var builder = new UsageBatchBuilder();
-        foreach (var record in records)
-        {
-            builder.Add(record);
-        }
-
-        return builder.Build(template);
-    }
+        => UsageBatchBuilder.Build(template, records.Select(r => r.Encode()));
 
     private static string Describe(IEnumerable<ServiceTotal> totals)
         => string.Join(", ", totals.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Service}: {t.Records} records, quantity {t.Quantity}, charge {t.ChargeMinor}")));
@@ -457,6 +449,21 @@ public sealed class UsageBatchBuilder
         MerkleTree.LeafHash(encoding, _leaves.AsSpan(Count * 32, 32));
         _totals.Add(fields);
         Count++;
+    }
+
+    /// <summary>Seals records given as their canonical encodings, in batch order (<see cref="Build(UsageBatchHeader)"/>).</summary>
+    /// <param name="template">The header fields that name the batch.</param>
+    /// <param name="encodings">Each record's encoding.</param>
+    /// <returns>The header and the payload to send in the transient map.</returns>
+    public static (UsageBatchHeader Header, byte[] Payload) Build(UsageBatchHeader template, IEnumerable<byte[]> encodings)
+    {
+        var builder = new UsageBatchBuilder();
+        foreach (var encoding in encodings)
+        {
+            builder.Add(encoding);
+        }
+
+        return builder.Build(template);
     }
 
     /// <summary>The payload of the records added so far.</summary>

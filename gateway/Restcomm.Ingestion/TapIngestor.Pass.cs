@@ -480,13 +480,7 @@ public sealed partial class TapIngestor
         private static SealedBatch Seal(UsageBatchHeader template, int number, string period, long first, long last, IReadOnlyList<byte[]> records, IngestionBatch? existing)
         {
             var started = Stopwatch.GetTimestamp();
-            var builder = new UsageBatchBuilder();
-            foreach (var record in records)
-            {
-                builder.Add(record);
-            }
-
-            var (header, payload) = builder.Build(template with { BatchNumber = number, Period = period });
+            var (header, payload) = UsageBatchBuilder.Build(template with { BatchNumber = number, Period = period }, records);
             if (existing is not null && existing.PayloadHash != header.PayloadHash)
             {
                 throw new InvalidDataException(

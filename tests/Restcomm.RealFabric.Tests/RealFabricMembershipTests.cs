@@ -94,7 +94,7 @@ public sealed class RealFabricMembershipTests(FabricNetworkFixture network)
         Assert.Equal(roamingAfter, await SequenceAsync("roaming"));
 
         // Org4 proposes to Org1 through its own REST API at once; Org1 accepts; Org2 cannot read the pair's document.
-        var apis = await Task.WhenAll(RestApiProcess.StartAsync("Org4MSP"), RestApiProcess.StartAsync("Org1MSP"), RestApiProcess.StartAsync("Org2MSP"));
+        var apis = await RestApiProcesses.StartAsync("Org4MSP", "Org1MSP", "Org2MSP");
         try
         {
             using var d = apis[0].Client();
@@ -133,11 +133,7 @@ public sealed class RealFabricMembershipTests(FabricNetworkFixture network)
         }
         finally
         {
-            foreach (var api in apis)
-            {
-                await api.DisposeAsync();
-            }
-
+            await apis.DisposeAsync();
             Directory.Delete(emptyMsp, recursive: true);
         }
     }

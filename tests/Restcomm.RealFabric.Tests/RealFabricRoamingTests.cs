@@ -15,48 +15,38 @@ public sealed class RealFabricRoamingTests(FabricNetworkFixture network)
     public async Task A_and_B_settle_a_month_with_a_tiered_discount_and_a_net_while_C_sees_only_public_headers()
     {
         network.Require();
-        var apis = await Task.WhenAll(RestApiProcess.StartAsync("Org1MSP"), RestApiProcess.StartAsync("Org2MSP"), RestApiProcess.StartAsync("Org3MSP"));
+        await using var apis = await RestApiProcesses.StartAsync("Org1MSP", "Org2MSP", "Org3MSP");
+        using var a = apis[0].Client();
+        using var b = apis[1].Client();
+        using var c = apis[2].Client();
+
+        var scenario = new RoamingClearingScenario(a, b, c, RoamingClearingScenario.NewTag());
+        await scenario.RunAsync();
+
+        // Both parties' APIs anchor the signed statement on the audit channel and disclose its figures to the
+        // regulator, whose API reads them from its own peer (it is no member of roaming-emea).
+        await using var regulatorApi = await RestApiProcess.StartAsync("RegulatorMSP", "audit:read");
+        using var regulator = regulatorApi.Client();
+        var anchorId = $"roaming-emea~roaming~roaming-statement~{scenario.AgreementId}.{RoamingClearingScenario.Period}";
+        System.Text.Json.Nodes.JsonArray disclosures;
         try
         {
-            using var a = apis[0].Client();
-            using var b = apis[1].Client();
-            using var c = apis[2].Client();
-
-            var scenario = new RoamingClearingScenario(a, b, c, RoamingClearingScenario.NewTag());
-            await scenario.RunAsync();
-
-            // Both parties' APIs anchor the signed statement on the audit channel and disclose its figures to the
-            // regulator, whose API reads them from its own peer (it is no member of roaming-emea).
-            await using var regulatorApi = await RestApiProcess.StartAsync("RegulatorMSP", "audit:read");
-            using var regulator = regulatorApi.Client();
-            var anchorId = $"roaming-emea~roaming~roaming-statement~{scenario.AgreementId}.{RoamingClearingScenario.Period}";
-            System.Text.Json.Nodes.JsonArray disclosures;
-            try
-            {
-                disclosures = await DisclosedAsync(regulator, anchorId);
-            }
-            catch (TimeoutException e)
-            {
-                throw new TimeoutException(
-                    e.Message + "\n--- Org1's API:\n" + apis[0].OutputTail() + "\n--- Org2's API:\n" + apis[1].OutputTail()
-                    + "\n--- the regulator's API:\n" + regulatorApi.OutputTail(), e);
-            }
-
-            Assert.Equal(["Org1MSP", "Org2MSP"], disclosures.Select(d => (string?)d!["discloser"]));
-            Assert.All(disclosures, d =>
-            {
-                Assert.Equal("fetched", (string?)d!["status"]);
-                Assert.Equal(5820, (long?)d["disclosure"]!["netMinor"]);
-                Assert.Equal("Org2MSP", (string?)d["disclosure"]!["netPayerMspId"]);
-            });
+            disclosures = await DisclosedAsync(regulator, anchorId);
         }
-        finally
+        catch (TimeoutException e)
         {
-            foreach (var api in apis)
-            {
-                await api.DisposeAsync();
-            }
+            throw new TimeoutException(
+                e.Message + "\n--- Org1's API:\n" + apis[0].OutputTail() + "\n--- Org2's API:\n" + apis[1].OutputTail()
+                + "\n--- the regulator's API:\n" + regulatorApi.OutputTail(), e);
         }
+
+        Assert.Equal(["Org1MSP", "Org2MSP"], disclosures.Select(d => (string?)d!["discloser"]));
+        Assert.All(disclosures, d =>
+        {
+            Assert.Equal("fetched", (string?)d!["status"]);
+            Assert.Equal(5820, (long?)d["disclosure"]!["netMinor"]);
+            Assert.Equal("Org2MSP", (string?)d["disclosure"]!["netPayerMspId"]);
+        });
     }
 
     /// <summary>The statement's disclosures once the regulator's API has read both parties' (at most three minutes).</summary>

@@ -35,21 +35,11 @@ public sealed class RealFabricSettlementTests(FabricNetworkFixture network)
     private async Task RunAsync(Func<SettlementScenario, Task> story)
     {
         network.Require();
-        var apis = await Task.WhenAll(RestApiProcess.StartAsync("Org1MSP"), RestApiProcess.StartAsync("Org2MSP"), RestApiProcess.StartAsync("Org3MSP"));
-        try
-        {
-            using var a = apis[0].Client();
-            using var b = apis[1].Client();
-            using var c = apis[2].Client();
+        await using var apis = await RestApiProcesses.StartAsync("Org1MSP", "Org2MSP", "Org3MSP");
+        using var a = apis[0].Client();
+        using var b = apis[1].Client();
+        using var c = apis[2].Client();
 
-            await story(new SettlementScenario(a, b, c, SettlementScenario.NewTag()));
-        }
-        finally
-        {
-            foreach (var api in apis)
-            {
-                await api.DisposeAsync();
-            }
-        }
+        await story(new SettlementScenario(a, b, c, SettlementScenario.NewTag()));
     }
 }

@@ -153,3 +153,41 @@ internal sealed class RestApiProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>Several organisations' REST APIs (<see cref="RestApiProcess"/>), started together and stopped together.</summary>
+internal sealed class RestApiProcesses : IAsyncDisposable
+{
+    private readonly RestApiProcess[] _apis;
+
+    private RestApiProcesses(RestApiProcess[] apis) => _apis = apis;
+
+    /// <summary>The API of the <paramref name="index"/>th organisation asked for.</summary>
+    public RestApiProcess this[int index] => _apis[index];
+
+    /// <summary>Starts the APIs of <paramref name="mspIds"/> at once; when one fails, the others are stopped again.</summary>
+    public static async Task<RestApiProcesses> StartAsync(params string[] mspIds)
+    {
+        var starts = mspIds.Select(id => RestApiProcess.StartAsync(id)).ToArray();
+        try
+        {
+            return new RestApiProcesses(await Task.WhenAll(starts));
+        }
+        catch
+        {
+            foreach (var start in starts.Where(s => s.IsCompletedSuccessfully))
+            {
+                await start.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var api in _apis)
+        {
+            await api.DisposeAsync();
+        }
+    }
+}

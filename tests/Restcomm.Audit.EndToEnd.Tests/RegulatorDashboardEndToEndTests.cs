@@ -59,6 +59,7 @@ public sealed class RegulatorDashboardEndToEndTests(DashboardNetwork network, IT
         {
             var onLedger = await AuditReads.LedgerAnchorsAsync(regulator, channel);
             var inReadModel = await AuditReads.ReadModelAnchorsAsync(regulator, channel, kind);
+            output.WriteLine($"{channel}: {string.Join(" ", onLedger.OrderBy(a => a.FromBlock).Select(a => $"{a.FromBlock}-{a.ToBlock} ({a.AnchoredBy})"))}");
             Assert.Equal(onLedger.Select(a => a.Id).Order(StringComparer.Ordinal), inReadModel.Select(a => (string)a["anchor"]!["id"]!).Order(StringComparer.Ordinal));
             Assert.All(inReadModel, a => Assert.True((bool?)a["verified"] == true, $"the regulator's own verification of {a["anchor"]!["id"]}: {a["verified"]}"));
             Assert.All(onLedger, a => Assert.Contains(a.AnchoredBy, new[] { Org1, Org2 }));

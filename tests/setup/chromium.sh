@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Chromium for the headless-browser test of the API reference page (tests/Restcomm.Gateway.Browser.Tests): installs
+# Chromium for the headless-browser tests (the API reference page and the regulator's dashboard in
+# tests/Restcomm.Gateway.Browser.Tests, the live dashboard in tests/Restcomm.Audit.EndToEnd.Tests): installs
 # Debian's package when absent. Playwright drives this browser; it never downloads one of its own.
-# Without it the browser test skips and says why; nothing here fails the test run.
+# Without it the browser tests skip and say why; nothing here fails the test run.
 set -uo pipefail
 
 say() { echo "tests/setup/chromium.sh: $*" >&2; }

@@ -82,10 +82,19 @@ internal sealed partial class AnchoringService(
         var cursor = await ReadCursorAsync(connection, transaction, source, cancellationToken).ConfigureAwait(false);
         var from = cursor?.NextBlock ?? 0;
         var lastPlanned = cursor is null ? _started : DateTimeOffset.FromUnixTimeMilliseconds(cursor.PlannedAt);
-        // Ranges end on multiples of EveryBlocks, so operators anchoring the same source make the same anchors.
+        // Ranges end on multiples of EveryBlocks, so operators anchoring the same source make the same anchors. A range the
+        // interval cut short ends where one operator's applied blocks did, though: an anchor the channel already holds
+        // over the next block, ending within what is applied here, sets this range's end, so the operators' ranges line
+        // up again at once (the same range is a no-op when the read models agree and a conflict when they differ)
+        // instead of overlapping until the next multiple.
         var aligned = ((from / every) + 1) * every - 1;
+        var followed = await AnchoredEndAsync(connection, transaction, source, from, Math.Min(aligned, position.NextBlock - 1), cancellationToken).ConfigureAwait(false);
         long to;
-        if (aligned < position.NextBlock)
+        if (followed is { } end)
+        {
+            to = end;
+        }
+        else if (aligned < position.NextBlock)
         {
             to = aligned;
         }
@@ -195,6 +204,22 @@ internal sealed partial class AnchoringService(
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The end of an anchor of <paramref name="source"/> on the audit channel (this API's read model of it) that covers
+    /// block <paramref name="from"/> and ends by <paramref name="last"/>: preferably one starting at <paramref name="from"/>
+    /// (the same range), else the one ending first. Null when there is none.
+    /// </summary>
+    private static Task<long?> AnchoredEndAsync(
+        DbConnection connection, DbTransaction transaction, AnchorSource source, long from, long last, CancellationToken cancellationToken)
+        => connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
+            """
+            SELECT to_block FROM audit_anchors
+            WHERE source_channel = @Channel AND kind = @Kind AND chaincode = @Chaincode AND to_block >= @From AND to_block <= @Last AND from_block <= @From
+            ORDER BY CASE WHEN from_block = @From THEN 0 ELSE 1 END, to_block
+            LIMIT 1
+            """,
+            new { source.Channel, source.Kind, source.Chaincode, From = from, Last = last }, transaction, cancellationToken: cancellationToken));
 
     private static Task<CursorRow?> ReadCursorAsync(DbConnection connection, DbTransaction transaction, AnchorSource source, CancellationToken cancellationToken)
         => connection.QuerySingleOrDefaultAsync<CursorRow?>(new CommandDefinition(

@@ -26,6 +26,7 @@ public abstract class AnchoringTests<TDatabase>(TDatabase database) : StoreTestB
     private const int Blocks = 45;
     private const int Every = 10;
     private static readonly TestIdentity Operator = TestIdentity.Create("Org1MSP", "User1@org1.example.com");
+    private static readonly TestIdentity OtherOperator = TestIdentity.Create("Org2MSP", "User1@org2.example.com");
 
     private readonly IReadOnlyList<LedgerBlock> _history = EirBlocks.Generate(seed: 21, blocks: Blocks);
 
@@ -88,6 +89,34 @@ public abstract class AnchoringTests<TDatabase>(TDatabase database) : StoreTestB
         Assert.Equal(anchored.Count, audit.AnchorKeys.Count);
         await using var connection = await store.OpenConnectionAsync(CancellationToken.None);
         Assert.Equal(anchored.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_anchor_jobs WHERE status = 'anchored'"));
+    }
+
+    [SkippableFact]
+    public async Task A_range_another_operator_cut_short_is_followed_so_ranges_line_up_and_a_read_model_differing_there_is_a_conflict()
+    {
+        var (store, feed, projections) = await ProjectedAsync();
+        var (other, _, otherProjections) = await ProjectedAsync(blocks: 25);
+        var audit = new InProcessAuditLedger(feed, Clock);
+        // Org2 has applied 25 blocks: it anchors two full ranges, then, once the interval has passed, the five blocks it has.
+        var org2 = Anchoring(other, audit, otherProjections, OtherOperator);
+        await org2.RunOnceAsync(CancellationToken.None).WaitAsync(Timeout);
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        await org2.RunOnceAsync(CancellationToken.None).WaitAsync(Timeout);
+        // Org1 has applied all 45, but its read model lost a change of block 20–24; it reads the audit channel, then anchors.
+        await using var connection = await store.OpenConnectionAsync(CancellationToken.None);
+        await connection.ExecuteAsync(
+            "DELETE FROM change_feed WHERE seq = (SELECT MIN(seq) FROM change_feed WHERE application = 'eir' AND block_number >= 20 AND block_number <= 24)");
+        await new ProjectionEngine(store, feed, [new AuditProjection(Microsoft.Extensions.Options.Options.Create(Options()))])
+            .RunChannelAsync("audit", CancellationToken.None).WaitAsync(Timeout);
+        await Anchoring(store, audit, projections, Operator).RunOnceAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        // Org1 anchored Org2's 20–24 rather than 20–29 over it: the channel's ranges follow one another, each block once,
+        // and the range where Org1's read model differs is found out (its other ranges agree and are no-ops or new).
+        Assert.Equal([(0, 9), (10, 19), (20, 24), (25, 29), (30, 39)], Ranges(audit));
+        var jobs = (await connection.QueryAsync<(long From, long To, string Status)>(
+            "SELECT from_block, to_block, status FROM audit_anchor_jobs ORDER BY from_block")).ToList();
+        Assert.Equal([(0, 9, "anchored"), (10, 19, "anchored"), (20, 24, "conflict"), (25, 29, "anchored"), (30, 39, "anchored")], jobs);
+        Assert.Equal(2, audit.Calls.Count(c => c.Caller == "Org1MSP" && !c.Created));
     }
 
     [SkippableFact]
@@ -163,11 +192,11 @@ public abstract class AnchoringTests<TDatabase>(TDatabase database) : StoreTestB
         Assert.Equal(40, dashboard.Anchoring.Single().AnchoredTo + 1);
     }
 
-    private async Task<(GatewayStore Store, ListBlockFeed Feed, IReadOnlyList<IProjection> Projections)> ProjectedAsync()
+    private async Task<(GatewayStore Store, ListBlockFeed Feed, IReadOnlyList<IProjection> Projections)> ProjectedAsync(int blocks = Blocks)
     {
         var store = await NewStoreAsync();
         var feed = new ListBlockFeed();
-        foreach (var block in _history)
+        foreach (var block in _history.Take(blocks))
         {
             feed.Append("eir", block);
         }
@@ -182,9 +211,9 @@ public abstract class AnchoringTests<TDatabase>(TDatabase database) : StoreTestB
         return (store, feed, projections);
     }
 
-    private AnchoringService Anchoring(GatewayStore store, InProcessAuditLedger audit, IReadOnlyList<IProjection> projections)
-        => new(store, audit.As(Operator), projections, Microsoft.Extensions.Options.Options.Create(Options()),
-            Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MspId = "Org1MSP" }), Clock, NullLogger<AnchoringService>.Instance);
+    private AnchoringService Anchoring(GatewayStore store, InProcessAuditLedger audit, IReadOnlyList<IProjection> projections, TestIdentity? identity = null)
+        => new(store, audit.As(identity ?? Operator), projections, Microsoft.Extensions.Options.Options.Create(Options()),
+            Microsoft.Extensions.Options.Options.Create(new GatewayOptions { MspId = (identity ?? Operator).MspId }), Clock, NullLogger<AnchoringService>.Instance);
 
     private List<CanonicalChange> LedgerChanges(long from, long to)
     {

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Restcomm.Audit.EndToEnd.Tests.Support;
+
+/// <summary>An HTTP answer: status, headers and the JSON body.</summary>
+internal sealed record Answer(HttpStatusCode Status, string? MediaType, IReadOnlyDictionary<string, string> Headers, JsonNode Body)
+{
+    public string Text(string property) => (string?)Body[property] ?? throw new Xunit.Sdk.XunitException($"no '{property}' in {Body.ToJsonString()}");
+
+    public long Number(string property) => (long?)Body[property] ?? throw new Xunit.Sdk.XunitException($"no '{property}' in {Body.ToJsonString()}");
+
+    public Answer Expect(HttpStatusCode status)
+    {
+        Assert.True(Status == status, $"expected {(int)status}, got {(int)Status}: {Body.ToJsonString()}");
+        return this;
+    }
+}
+
+/// <summary>JSON over HTTP, every call bounded by <see cref="AuditNetwork.RequestTimeout"/>.</summary>
+internal static class Rest
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static Task<Answer> GetJsonAsync(this HttpClient client, string path) => SendAsync(client, HttpMethod.Get, path, null, null);
+
+    public static Task<Answer> DeleteJsonAsync(this HttpClient client, string path) => SendAsync(client, HttpMethod.Delete, path, null, null);
+
+    /// <summary>A POST with a fresh Idempotency-Key, as every writing POST needs.</summary>
+    public static Task<Answer> PostJsonAsync(this HttpClient client, string path, object body) => SendAsync(client, HttpMethod.Post, path, body, Guid.NewGuid().ToString());
+
+    public static async Task<Answer> SendAsync(this HttpClient client, HttpMethod method, string path, object? body, string? idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Web);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await client.SendAsync(request).WaitAsync(AuditNetwork.RequestTimeout);
+        var text = await response.Content.ReadAsStringAsync().WaitAsync(AuditNetwork.RequestTimeout);
+        var headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
+        return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, headers, JsonNode.Parse(text.Length == 0 ? "{}" : text)!);
+    }
+}

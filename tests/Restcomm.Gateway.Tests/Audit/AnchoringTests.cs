@@ -116,7 +116,8 @@ public abstract class AnchoringTests<TDatabase>(TDatabase database) : StoreTestB
         var jobs = (await connection.QueryAsync<(long From, long To, string Status)>(
             "SELECT from_block, to_block, status FROM audit_anchor_jobs ORDER BY from_block")).ToList();
         Assert.Equal([(0, 9, "anchored"), (10, 19, "anchored"), (20, 24, "conflict"), (25, 29, "anchored"), (30, 39, "anchored")], jobs);
-        Assert.Equal(2, audit.Calls.Count(c => c.Caller == "Org1MSP" && !c.Created));
+        // Org1 ordered only its two new ranges: the ranges already on the channel were found by their endorsement.
+        Assert.Equal([true, true], audit.Calls.Where(c => c.Caller == "Org1MSP").Select(c => c.Created));
     }
 
     [SkippableFact]

@@ -36,6 +36,20 @@ internal sealed class AllocationSampler : EventListener
         }
 
         var type = eventData.Payload[typeIndex] as string ?? "?";
+        var kindIndex = eventData.PayloadNames.IndexOf("AllocationKind");
+        if (kindIndex >= 0 && Convert.ToInt32(eventData.Payload[kindIndex], System.Globalization.CultureInfo.InvariantCulture) == 1)
+        {
+            // The large object heap (objects of 85,000 bytes and more), collected only with generation 2.
+            type += " (large object heap)";
+        }
+
+        var sizeIndex = eventData.PayloadNames.IndexOf("ObjectSize");
+        if (sizeIndex >= 0 && type.StartsWith("System.Byte[]", StringComparison.Ordinal))
+        {
+            var size = Convert.ToInt64(eventData.Payload[sizeIndex], System.Globalization.CultureInfo.InvariantCulture);
+            type += size < 1024 ? " < 1 KiB" : size < 16384 ? " 1-16 KiB" : size < 85000 ? " 16-83 KiB" : $" {size / 1024} KiB";
+        }
+
         var amount = Convert.ToInt64(eventData.Payload[amountIndex], System.Globalization.CultureInfo.InvariantCulture);
         _bytes.AddOrUpdate(type, amount, (_, total) => total + amount);
     }

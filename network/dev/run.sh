@@ -130,7 +130,11 @@ if [ -n "$(address_of audit)" ]; then
 fi
 
 rm -f "$RUN/network.json"
-"$DOTNET" "$DEVNET_DLL" "${DEVNET_ARGS[@]}" > >(tee "$RUN/logs/devnet.log") 2>&1 &
+# A 128 MiB generation-0 budget (the runtime reads it from the environment only): with hundreds of transactions in
+# flight, the default budget collected so often that GC pauses took ~28 % of the dev network's time
+# (benchmarks/RESULTS.md, "GC budget"). DEVNET_GC_GEN0_SIZE overrides it (hex bytes; empty keeps the runtime's default).
+DOTNET_GCgen0size=${DEVNET_GC_GEN0_SIZE-0x8000000} \
+  "$DOTNET" "$DEVNET_DLL" "${DEVNET_ARGS[@]}" > >(tee "$RUN/logs/devnet.log") 2>&1 &
 svc_pid[devnet]=$!
 essential+=(devnet)
 

@@ -31,6 +31,7 @@ public static class SettlementTransferDriver
         var payers = Option(args, "--payers", 128);
         var perPayer = Option(args, "--transfers-per-payer", 20);
         var rounds = Option(args, "--rounds", 3);
+        using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
         var root = Path.Combine(Path.GetTempPath(), "settlement-bench-" + Guid.NewGuid().ToString("N"));
         var members = new[] { "Org1MSP", "Org2MSP", "Org3MSP" };
         await using var chaincode = await ChaincodeServer.StartAsync(
@@ -58,11 +59,16 @@ public static class SettlementTransferDriver
             var funded = await FundAsync(contracts, payers, (long)perPayer * rounds).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"payers {payers} (one payment in flight each), {perPayer} payments each per round, payee Org3MSP; processors {Environment.ProcessorCount}, load {LoadAverage()}"));
-            Console.WriteLine("| round | committed | invalidated (MVCC/phantom) | refused | seconds | committed/s |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| round | committed | invalidated (MVCC/phantom) | refused | seconds | committed/s | process CPU ms/payment | KiB allocated/payment | GCs gen0/1/2 | GC pause % |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
             for (var round = 1; round <= rounds; round++)
             {
                 long committed = 0, invalidated = 0, refused = 0;
+                var allocated = GC.GetTotalAllocatedBytes();
+                var pause = GC.GetTotalPauseDuration();
+                int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                sampler?.Enabled = true;
                 var watch = Stopwatch.StartNew();
                 await Task.WhenAll(funded.Select(async payer =>
                 {
@@ -85,10 +91,13 @@ public static class SettlementTransferDriver
                     }
                 })).ConfigureAwait(false);
                 watch.Stop();
+                var payments = Math.Max(1, committed + invalidated);
+                var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {round} | {committed} | {invalidated} | {refused} | {watch.Elapsed.TotalSeconds:0.00} | {committed / watch.Elapsed.TotalSeconds:0} |"));
+                    $"| {round} | {committed} | {invalidated} | {refused} | {watch.Elapsed.TotalSeconds:0.00} | {committed / watch.Elapsed.TotalSeconds:0} | {cpuMs / payments:0.00} | {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / payments:0} | {GC.CollectionCount(0) - collections[0]}/{GC.CollectionCount(1) - collections[1]}/{GC.CollectionCount(2) - collections[2]} | {100 * (GC.GetTotalPauseDuration() - pause).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:0.0} |"));
             }
 
+            sampler?.Print(30);
             var payee = JsonSerializer.Deserialize<AccountBalance>(await contracts[2].EvaluateTransactionAsync("settlement:BalanceOf", "Org3MSP").ConfigureAwait(false), RoamingJson.Options)!;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"payee balance {payee.Balance} in {payee.Entries} entries; load {LoadAverage()}"));
             return 0;

@@ -1,3 +1,4 @@
+global using Restcomm.Tests.Shared;
 global using Microsoft.Extensions.DependencyInjection;
 
 // Each test class starts its own dev network, chaincodes and APIs: one at a time, so that the anchoring and

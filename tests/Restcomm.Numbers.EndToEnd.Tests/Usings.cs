@@ -1,1 +1,2 @@
+global using Restcomm.Tests.Shared;
 global using Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Restcomm.Audit.EndToEnd.Tests.Support;
+namespace Restcomm.Tests.Shared;
 
 /// <summary>An HTTP answer: status, headers and the JSON body.</summary>
 internal sealed record Answer(HttpStatusCode Status, string? MediaType, IReadOnlyDictionary<string, string> Headers, JsonNode Body)
@@ -19,9 +19,15 @@ internal sealed record Answer(HttpStatusCode Status, string? MediaType, IReadOnl
     }
 }
 
-/// <summary>JSON over HTTP, every call bounded by <see cref="AuditNetwork.RequestTimeout"/>.</summary>
+/// <summary>
+/// JSON over HTTP for the end-to-end suites (one source file linked into each), every call bounded by
+/// <see cref="RequestTimeout"/>.
+/// </summary>
 internal static class Rest
 {
+    /// <summary>How long one request may take: generous, for a busy 2-core machine running a network and several APIs.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(90);
+
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     public static Task<Answer> GetJsonAsync(this HttpClient client, string path) => SendAsync(client, HttpMethod.Get, path, null, null);
@@ -44,8 +50,8 @@ internal static class Rest
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using var response = await client.SendAsync(request).WaitAsync(AuditNetwork.RequestTimeout);
-        var text = await response.Content.ReadAsStringAsync().WaitAsync(AuditNetwork.RequestTimeout);
+        using var response = await client.SendAsync(request).WaitAsync(RequestTimeout);
+        var text = await response.Content.ReadAsStringAsync().WaitAsync(RequestTimeout);
         var headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
         return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, headers, JsonNode.Parse(text.Length == 0 ? "{}" : text)!);
     }

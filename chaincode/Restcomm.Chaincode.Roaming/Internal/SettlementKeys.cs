@@ -5,9 +5,13 @@ namespace Restcomm.Chaincode.Roaming.Internal;
 
 /// <summary>
 /// The settlement contract's keys. Token movements are one key per account, transaction and index
-/// (<c>settlement.entry</c>): a credit writes a new key and reads nothing of the payee, so payments to one account from
-/// any number of transactions never conflict; a debit reads the payer's whole range, so two debits of one account in
-/// one block conflict (a phantom read) instead of spending the same balance twice.
+/// (<c>settlement.entry</c>, the account's history): a credit writes new keys and reads nothing of the payee, so payments
+/// to one account from any number of transactions never conflict. An account's balance is its folded balance
+/// (<c>settlement.balance</c>, written only by the account's own debits) plus the credits received since
+/// (<c>settlement.credit</c>, one key per credit, folded and deleted by the next debit); an account never debited since
+/// folding began has no folded balance and sums its history. A debit reads and rewrites the folded balance and reads the
+/// credits' range, so two debits of one account in one block conflict (an MVCC or phantom read conflict) instead of
+/// spending the same balance twice, and a debit reads only what arrived since the account's last one.
 /// </summary>
 internal static class SettlementKeys
 {
@@ -16,6 +20,12 @@ internal static class SettlementKeys
 
     /// <summary><c>settlement.entry</c> [account, txid, index 4 digits] → <c>AccountEntry</c>.</summary>
     public const string Entry = "settlement.entry";
+
+    /// <summary><c>settlement.balance</c> [account] → the folded balance in minor units (decimal text).</summary>
+    public const string Balance = "settlement.balance";
+
+    /// <summary><c>settlement.credit</c> [account, txid, index 4 digits] → a credit not yet folded, in minor units (decimal text).</summary>
+    public const string Credit = "settlement.credit";
 
     /// <summary><c>settlement.allowance</c> [owner, spender] → <c>Allowance</c>.</summary>
     public const string Allowance = "settlement.allowance";
@@ -48,6 +58,11 @@ internal static class SettlementKeys
 
     public static string EntryKey(IChaincodeStub stub, string account, string txId, int index)
         => stub.CreateCompositeKey(Entry, account, txId, index.ToString("D4", CultureInfo.InvariantCulture));
+
+    public static string BalanceKey(IChaincodeStub stub, string account) => stub.CreateCompositeKey(Balance, account);
+
+    public static string CreditKey(IChaincodeStub stub, string account, string txId, int index)
+        => stub.CreateCompositeKey(Credit, account, txId, index.ToString("D4", CultureInfo.InvariantCulture));
 
     public static string AllowanceKey(IChaincodeStub stub, string owner, string spender) => stub.CreateCompositeKey(Allowance, owner, spender);
 

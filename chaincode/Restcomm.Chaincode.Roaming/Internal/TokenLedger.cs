@@ -6,14 +6,16 @@ using Restcomm.Roaming.Settlement;
 namespace Restcomm.Chaincode.Roaming.Internal;
 
 /// <summary>
-/// RCB balances of one transaction: the sum of an account's entries, read once per account and kept up to date with
-/// this transaction's own movements (Fabric does not show a transaction its own writes).
+/// RCB balances of one transaction: an account's folded balance plus the credits received since (or, for an account
+/// never debited since folding began, the sum of its history), read once per account and kept up to date with this
+/// transaction's own movements (Fabric does not show a transaction its own writes). See <see cref="SettlementKeys"/>.
 /// </summary>
 internal sealed class TokenLedger(RoamingTransaction tx, SettlementPolicy policy)
 {
     private readonly Dictionary<string, long> _available = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _pendingCredits = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Fold> _folds = new(StringComparer.Ordinal);
 
     /// <summary>Every entry this transaction wrote.</summary>
     public List<AccountEntry> Entries { get; } = [];
@@ -22,17 +24,76 @@ internal sealed class TokenLedger(RoamingTransaction tx, SettlementPolicy policy
         => await tx.GetAsync<TokenInfo>(SettlementKeys.TokenKey(tx.Stub)).ConfigureAwait(false)
            ?? new TokenInfo { Name = "Restcomm Consortium Balance", Symbol = "RCB", Decimals = policy.TokenDecimals, TotalSupply = 0 };
 
-    /// <summary>The balance as committed (the entries before this transaction), reading the account's whole range.</summary>
-    public async Task<long> CommittedBalanceAsync(string account)
+    /// <summary>The balance as committed before this transaction: the folded balance and the credits since, or the history's sum.</summary>
+    public async Task<long> CommittedBalanceAsync(string account) => (await FoldAsync(account).ConfigureAwait(false)).Committed;
+
+    /// <summary>Reads an account's committed balance once per transaction.</summary>
+    private async Task<Fold> FoldAsync(string account)
     {
-        long sum = 0;
-        await foreach (var entry in EntriesAsync(account).ConfigureAwait(false))
+        if (_folds.TryGetValue(account, out var fold))
         {
-            sum = checked(sum + entry.Amount);
+            return fold;
         }
 
-        return sum;
+        fold = new Fold();
+        var stored = await tx.Stub.GetStateAsync(SettlementKeys.BalanceKey(tx.Stub, account), tx.CancellationToken).ConfigureAwait(false);
+        if (stored is { Length: > 0 })
+        {
+            fold.Committed = ParseAmount(stored);
+            await foreach (var kv in tx.Stub.GetStateByPartialCompositeKeyAsync(SettlementKeys.Credit, [account]).WithCancellation(tx.CancellationToken).ConfigureAwait(false))
+            {
+                fold.Committed = checked(fold.Committed + ParseAmount(kv.Value.Span));
+                fold.Credits.Add(kv.Key);
+            }
+        }
+        else
+        {
+            // Never debited since folding began: the history holds every movement, including the credits whose keys
+            // wait to be folded (read, to be deleted, by the first debit).
+            await foreach (var entry in EntriesAsync(account).ConfigureAwait(false))
+            {
+                fold.Committed = checked(fold.Committed + entry.Amount);
+            }
+
+            fold.FromHistory = true;
+        }
+
+        _folds[account] = fold;
+        return fold;
     }
+
+    /// <summary>
+    /// Records a debit in the account's folded balance: the committed balance less this transaction's debits (its own
+    /// credits to the account keep keys of their own), and deletes the credits that balance now holds.
+    /// </summary>
+    private async Task FoldDebitAsync(string account, long amount)
+    {
+        var fold = await FoldAsync(account).ConfigureAwait(false);
+        if (fold.FromHistory && !fold.CreditsRead)
+        {
+            await foreach (var kv in tx.Stub.GetStateByPartialCompositeKeyAsync(SettlementKeys.Credit, [account]).WithCancellation(tx.CancellationToken).ConfigureAwait(false))
+            {
+                fold.Credits.Add(kv.Key);
+            }
+        }
+
+        fold.CreditsRead = true;
+        fold.Debited = checked(fold.Debited + amount);
+        await tx.Stub.PutStateAsync(SettlementKeys.BalanceKey(tx.Stub, account), FormatAmount(fold.Committed - fold.Debited), tx.CancellationToken).ConfigureAwait(false);
+        foreach (var key in fold.Credits)
+        {
+            await tx.Stub.DeleteStateAsync(key, tx.CancellationToken).ConfigureAwait(false);
+        }
+
+        fold.Credits.Clear();
+    }
+
+    private static long ParseAmount(ReadOnlySpan<byte> text)
+        => long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+            ? amount
+            : throw new ChaincodeException(Restcomm.Fabric.Ledger.ChaincodeErrorCodes.Internal, "a stored RCB amount is not a whole number", 500);
+
+    private static byte[] FormatAmount(long amount) => System.Text.Encoding.ASCII.GetBytes(amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async IAsyncEnumerable<AccountEntry> EntriesAsync(string account)
     {
@@ -109,6 +170,7 @@ internal sealed class TokenLedger(RoamingTransaction tx, SettlementPolicy policy
         }
 
         _available[account] = available - amount;
+        await FoldDebitAsync(account, amount).ConfigureAwait(false);
     }
 
     private void Credit(string account, long amount)
@@ -138,6 +200,21 @@ internal sealed class TokenLedger(RoamingTransaction tx, SettlementPolicy policy
             At = tx.Now,
         };
         await tx.PutAsync(SettlementKeys.EntryKey(tx.Stub, account, tx.Stub.TxId, index), entry).ConfigureAwait(false);
+        if (amount > 0)
+        {
+            await tx.Stub.PutStateAsync(SettlementKeys.CreditKey(tx.Stub, account, tx.Stub.TxId, index), FormatAmount(amount), tx.CancellationToken).ConfigureAwait(false);
+        }
+
         Entries.Add(entry);
+    }
+
+    /// <summary>An account's committed balance as this transaction read it, and what the transaction did to its folded balance.</summary>
+    private sealed class Fold
+    {
+        public long Committed;
+        public long Debited;
+        public bool FromHistory;
+        public bool CreditsRead;
+        public List<string> Credits { get; } = [];
     }
 }

@@ -101,20 +101,84 @@ public class TokenContractTests
     {
         await _ledger.MintAsync("Org1MSP", 1_000);
         await _ledger.MintAsync("Org2MSP", 1_000);
-        var before = _ledger.Roaming.Stub.State.Keys.ToHashSet();
+        var stub = _ledger.Roaming.Stub;
+        var before = stub.State.Keys.ToHashSet();
 
         await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "Transfer", "Org3MSP", "10");
-        var first = _ledger.Roaming.Stub.State.Keys.Except(before).ToHashSet();
+        var afterFirst = stub.State.Keys.ToHashSet();
         await _ledger.Ok<IReadOnlyList<AccountEntry>>(B, "Transfer", "Org3MSP", "20");
-        var second = _ledger.Roaming.Stub.State.Keys.Except(before).Except(first).ToList();
+        var afterSecond = stub.State.Keys.ToHashSet();
+        var first = afterFirst.Except(before).ToHashSet();
+        var second = afterSecond.Except(afterFirst).ToHashSet();
 
-        // Each transfer wrote two new keys (payer's debit, payee's credit) and changed no key that existed.
-        Assert.Equal(2, first.Count);
-        Assert.Equal(2, second.Count);
+        // Each transfer wrote four new keys (the payer's history entry and folded balance, the payee's history entry and
+        // credit) and deleted only its payer's credit from the mint: the payee's keys are new each time, so the two
+        // payments share no key.
+        Assert.Equal(4, first.Count);
+        Assert.Equal(4, second.Count);
+        Assert.Empty(first.Intersect(second));
+        Assert.StartsWith(Credit(stub, "Org1MSP"), Assert.Single(before.Except(afterFirst)), StringComparison.Ordinal);
+        Assert.StartsWith(Credit(stub, "Org2MSP"), Assert.Single(afterFirst.Except(afterSecond)), StringComparison.Ordinal);
+        Assert.Equal(2, second.Count(k => k.Contains("Org3MSP", StringComparison.Ordinal)));
         Assert.Equal(30, await _ledger.Balance("Org3MSP"));
         var history = await _ledger.Ok<IReadOnlyList<AccountEntry>>(C, "GetAccountHistory", "Org3MSP");
         Assert.Equal([("Org1MSP", 10L), ("Org2MSP", 20L)], history.Select(e => (e.Counterparty!, e.Amount)).Order().ToList());
     }
+
+    [Fact]
+    public async Task A_debit_folds_the_credits_received_since_the_last_one_into_the_payers_balance_and_reads_nothing_older()
+    {
+        await _ledger.MintAsync("Org1MSP", 1_000);
+        await _ledger.MintAsync("Org2MSP", 1_000);
+        var stub = _ledger.Roaming.Stub;
+
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "Transfer", "Org2MSP", "100");
+        Assert.Equal("900", Folded(stub, "Org1MSP"));
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(B, "Transfer", "Org1MSP", "30");
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(B, "Transfer", "Org1MSP", "20");
+        // Two credits wait, each under a key of its own; the folded balance is untouched by them.
+        Assert.Equal(2, stub.State.Keys.Count(k => k.StartsWith(Credit(stub, "Org1MSP"), StringComparison.Ordinal)));
+        Assert.Equal(("900", 950L), (Folded(stub, "Org1MSP"), await _ledger.Balance("Org1MSP")));
+
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "Transfer", "Org3MSP", "940");
+        await _ledger.Refused(412, "insufficient-funds", A, "Transfer", "Org3MSP", "11");
+
+        // The debit folded both credits (and deleted their keys): 900 + 30 + 20 - 940.
+        Assert.Equal("10", Folded(stub, "Org1MSP"));
+        Assert.DoesNotContain(stub.State.Keys, k => k.StartsWith(Credit(stub, "Org1MSP"), StringComparison.Ordinal));
+        Assert.Equal((10L, 1_050L, 940L), (await _ledger.Balance("Org1MSP"), await _ledger.Balance("Org2MSP"), await _ledger.Balance("Org3MSP")));
+        // The history keeps every movement.
+        Assert.Equal(5, (await _ledger.Ok<IReadOnlyList<AccountEntry>>(C, "GetAccountHistory", "Org1MSP")).Count);
+    }
+
+    [Fact]
+    public async Task An_account_with_history_but_no_folded_balance_sums_its_history_and_its_first_debit_folds_it()
+    {
+        await _ledger.MintAsync("Org2MSP", 100);
+        // Entries written before balances were folded: history only, no folded balance, no credit keys.
+        var stub = _ledger.Roaming.Stub;
+        foreach (var (tx, amount) in new[] { ("tx-a", 700L), ("tx-b", -200L), ("tx-c", 50L) })
+        {
+            var entry = new AccountEntry { Account = "Org1MSP/legacy", Amount = amount, Kind = "transfer", TxId = tx, At = DateTimeOffset.UnixEpoch };
+            await stub.PutStateAsync(SettlementKeys.EntryKey(stub, "Org1MSP/legacy", tx, 0), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(entry, Restcomm.Roaming.RoamingJson.Options));
+        }
+
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(B, "Transfer", "Org1MSP/legacy", "5");
+        Assert.Null(Folded(stub, "Org1MSP/legacy"));
+        await _ledger.Refused(412, "insufficient-funds", A, "TransferFrom", "Org1MSP/legacy", "Org2MSP", "556");
+        await _ledger.Ok<IReadOnlyList<AccountEntry>>(A, "TransferFrom", "Org1MSP/legacy", "Org2MSP", "500");
+
+        // 700 - 200 + 50 + 5 - 500: the credit received before the first debit was counted once, from the history.
+        Assert.Equal(("55", 55L), (Folded(stub, "Org1MSP/legacy"), await _ledger.Balance("Org1MSP/legacy")));
+        Assert.DoesNotContain(stub.State.Keys, k => k.StartsWith(Credit(stub, "Org1MSP/legacy"), StringComparison.Ordinal));
+        await _ledger.Refused(412, "insufficient-funds", A, "TransferFrom", "Org1MSP/legacy", "Org2MSP", "56");
+    }
+
+    private static string Credit(Restcomm.Fabric.Shim.Testing.InMemoryChaincodeStub stub, string account)
+        => stub.CreateCompositeKey(SettlementKeys.Credit, account);
+
+    private static string? Folded(Restcomm.Fabric.Shim.Testing.InMemoryChaincodeStub stub, string account)
+        => stub.State.TryGetValue(SettlementKeys.BalanceKey(stub, account), out var value) ? System.Text.Encoding.ASCII.GetString(value) : null;
 
     [Fact]
     public async Task One_chaincode_server_keeps_each_channels_own_members_for_votes_majorities_and_accounts()

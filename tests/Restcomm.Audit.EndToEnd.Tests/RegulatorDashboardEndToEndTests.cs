@@ -20,7 +20,6 @@ namespace Restcomm.Audit.EndToEnd.Tests;
 /// </summary>
 public sealed class RegulatorDashboardEndToEndTests(DashboardNetwork network, ITestOutputHelper output) : IClassFixture<DashboardNetwork>
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const string ConsentHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     private const string Org1 = AuditNetwork.Org1;
     private const string Org2 = AuditNetwork.Org2;
@@ -96,17 +95,12 @@ public sealed class RegulatorDashboardEndToEndTests(DashboardNetwork network, IT
     [SkippableFact]
     public async Task The_regulators_dashboard_in_chromium_charts_the_reported_figures_and_every_anchor_as_verified()
     {
-        Skip.IfNot(File.Exists(Chromium), $"No Chromium at {Chromium}: tests/setup/chromium.sh installs Debian's package (needs root and apt).");
+        Skip.If(HeadlessChromium.SkipReason is not null, HeadlessChromium.SkipReason);
         var figures = await network.OnceAsync(ReportAndPublishAsync);
         var address = network.Api(AuditNetwork.Regulator).BaseAddress;
 
         using var playwright = await Playwright.CreateAsync().WaitAsync(Timeout);
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        }).WaitAsync(Timeout);
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright, Timeout);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1300 } }).WaitAsync(Timeout);
         var errors = new List<string>();
         var requests = new List<string>();

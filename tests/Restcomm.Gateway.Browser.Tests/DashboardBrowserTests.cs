@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Restcomm.Audit;
 using Restcomm.Gateway.Store;
+using Restcomm.Tests.Shared;
 
 namespace Restcomm.Gateway.Browser.Tests;
 
@@ -20,7 +21,6 @@ namespace Restcomm.Gateway.Browser.Tests;
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly string[] Operators = ["Org1MSP", "Org2MSP", "Org3MSP"];
     private static readonly DateOnly First = new(2026, 1, 1);
@@ -36,19 +36,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [SkippableFact]
     public async Task The_dashboard_refuses_a_wrong_key_draws_every_chart_and_follows_the_date_filter()
     {
-        Skip.IfNot(File.Exists(Chromium), $"No Chromium at {Chromium}: tests/setup/chromium.sh installs Debian's package (needs root and apt).");
+        Skip.If(HeadlessChromium.SkipReason is not null, HeadlessChromium.SkipReason);
         var address = _api.Start();
         var store = _api.Services.GetRequiredService<GatewayStore>();
         await SeedAsync(store, days: 90);
         var key = (await store.ApiKeys.CreateAsync("RegulatorMSP", "dashboard", [ApiScopes.AuditRead], [], CancellationToken.None).WaitAsync(Timeout)).Token;
 
         using var playwright = await Playwright.CreateAsync().WaitAsync(Timeout);
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        }).WaitAsync(Timeout);
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright, Timeout);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1300 } }).WaitAsync(Timeout);
         var errors = new List<string>();
         var requests = new List<string>();

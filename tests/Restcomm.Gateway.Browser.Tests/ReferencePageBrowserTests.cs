@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Restcomm.Tests.Shared;
 
 namespace Restcomm.Gateway.Browser.Tests;
 
@@ -15,7 +16,6 @@ namespace Restcomm.Gateway.Browser.Tests;
 /// </summary>
 public sealed class ReferencePageBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly string[] Methods = ["get", "post", "put", "patch", "delete"];
     private readonly ApiHost _api = new();
@@ -27,19 +27,14 @@ public sealed class ReferencePageBrowserTests : IAsyncLifetime
     [SkippableFact]
     public async Task Docs_in_chromium_lists_every_operation_of_the_openapi_document_with_its_schemas()
     {
-        Skip.IfNot(File.Exists(Chromium), $"No Chromium at {Chromium}: tests/setup/chromium.sh installs Debian's package (needs root and apt).");
+        Skip.If(HeadlessChromium.SkipReason is not null, HeadlessChromium.SkipReason);
         var address = _api.Start();
         using var http = new HttpClient { BaseAddress = address, Timeout = Timeout };
         using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(Timeout));
         var operations = Operations(document.RootElement).ToList();
 
         using var playwright = await Playwright.CreateAsync().WaitAsync(Timeout);
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        }).WaitAsync(Timeout);
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright, Timeout);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } }).WaitAsync(Timeout);
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);

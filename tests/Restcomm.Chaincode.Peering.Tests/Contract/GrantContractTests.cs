@@ -119,6 +119,7 @@ public class GrantContractTests
         var after = await _ledger.Ok<GrantCopyHolding>(B, "GetGrantCopyHolding", ["g-1"]);
         Assert.Equal((false, (bool?)false, 0), (after.DetailsHashHeld, after.DetailsHeld, after.ClientSecretsHeld));
         Assert.False((await _ledger.Ok<GrantCopyHolding>(C, "GetGrantCopyHolding", ["g-1"])).DetailsHashHeld);
+        await _ledger.Refused(404, "not-found", C, "GetGrantCopyHolding", ["g-none"]);
     }
 
     [Fact]

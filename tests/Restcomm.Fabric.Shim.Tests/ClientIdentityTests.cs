@@ -67,4 +67,27 @@ public sealed class ClientIdentityTests
         Assert.Equal("RegulatorMSP", identity.MspId);
         Assert.Equal(test.Certificate.Thumbprint, identity.Certificate.Thumbprint);
     }
+
+    [Fact]
+    public void A_creator_read_again_is_the_same_identity_and_another_creator_is_not_mistaken_for_it()
+    {
+        var first = TestIdentity.Create("Org1MSP", "User1@org1.example.com");
+        var second = TestIdentity.Create("Org1MSP", "User2@org1.example.com");
+
+        var once = ClientIdentity.FromSerializedIdentity(first.SerializedIdentity.Span);
+        var again = ClientIdentity.FromSerializedIdentity(first.SerializedIdentity.ToArray());
+        var other = ClientIdentity.FromSerializedIdentity(second.SerializedIdentity.Span);
+
+        Assert.Same(once, again);
+        Assert.NotSame(once, other);
+        Assert.Contains("CN=User2@org1.example.com", other.Id, StringComparison.Ordinal);
+
+        // The same certificate under another MSP ID is another identity, and a refused creator stays refused.
+        var relabelled = SerializedIdentity.Parser.ParseFrom(first.SerializedIdentity.Span);
+        relabelled.Mspid = "Org2MSP";
+        Assert.Equal("Org2MSP", ClientIdentity.FromSerializedIdentity(relabelled.ToByteArray()).MspId);
+        var idemix = new SerializedIdentity { Mspid = "Org1MSP", IdBytes = ByteString.CopyFrom(1, 2, 3) }.ToByteArray();
+        Assert.Throws<ChaincodeException>(() => ClientIdentity.FromSerializedIdentity(idemix));
+        Assert.Throws<ChaincodeException>(() => ClientIdentity.FromSerializedIdentity(idemix));
+    }
 }

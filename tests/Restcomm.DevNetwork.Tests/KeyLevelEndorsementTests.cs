@@ -233,4 +233,47 @@ public sealed class ChannelStoreMigrationTests
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
     }
+
+    [Fact]
+    public void Key_metadata_is_found_after_its_block_commits_and_after_the_store_is_opened_again()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "devnet-tests", Guid.NewGuid().ToString("N"), "ledger.sqlite");
+        byte[] policy = [0x0a, 0x01, 0x01];
+        byte[] keyHash = [7, 7, 7];
+        static Ledger.BlockUpdate Block(ulong number) => new() { Number = number, Hash = [(byte)number], BlockBytes = [(byte)number] };
+        try
+        {
+            using (var store = new Ledger.ChannelStore(path))
+            {
+                var first = Block(0);
+                first.State.Add((new Ledger.StateWrite("plain", "a", [1], null, false), 0));
+                first.State.Add((new Ledger.StateWrite("guarded", "b", [2], null, false), 0));
+                first.Hashed.Add((new Ledger.HashedWrite("guarded", "pair", keyHash, [9]), 0));
+                store.Commit(first);
+                Assert.Null(store.GetMetadata("guarded", "b"));
+
+                var second = Block(1);
+                second.State.Add((new Ledger.StateWrite("guarded", "b", null, policy, true), 0));
+                second.Hashed.Add((new Ledger.HashedWrite("guarded", "pair", keyHash, null, policy, true), 0));
+                store.Commit(second);
+
+                Assert.Equal(policy, store.GetMetadata("guarded", "b"));
+                Assert.Equal(policy, store.GetHashedMetadata("guarded", "pair", keyHash));
+                Assert.Null(store.GetMetadata("plain", "a"));
+            }
+
+            using (var reopened = new Ledger.ChannelStore(path))
+            {
+                Assert.Equal(policy, reopened.GetMetadata("guarded", "b"));
+                Assert.Equal(policy, reopened.GetHashedMetadata("guarded", "pair", keyHash));
+                Assert.Null(reopened.GetMetadata("plain", "a"));
+                Assert.Null(reopened.GetHashedMetadata("guarded", "other", keyHash));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
 }

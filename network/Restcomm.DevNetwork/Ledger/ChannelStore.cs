@@ -72,6 +72,15 @@ internal sealed class ChannelStore : IDisposable
     private readonly SqliteConnection _writer;
     private readonly Lock _writeLock = new();
 
+    // Namespaces (and namespace/collection pairs of hashed private keys) where some key has ever carried metadata
+    // (key-level endorsement policies). Validation and the gateway's endorsement plan ask for the committed metadata of
+    // every written key; outside these scopes the answer is null without a query. A scope is added before the block
+    // that first writes metadata in it commits and is never removed while the store is open, so the set is always a
+    // superset of the truth.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _metadataScopes = new(StringComparer.Ordinal);
+
+    private static string HashedScope(string ns, string coll) => ns + "\0" + coll;
+
     public ChannelStore(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -98,6 +107,16 @@ internal sealed class ChannelStore : IDisposable
             {
                 _writer.Execute($"ALTER TABLE {table} ADD COLUMN metadata BLOB");
             }
+        }
+
+        foreach (var ns in _writer.Query<string>("SELECT DISTINCT ns FROM state WHERE metadata IS NOT NULL"))
+        {
+            _metadataScopes.TryAdd(ns, 0);
+        }
+
+        foreach (var scope in _writer.Query<(string Ns, string Coll)>("SELECT DISTINCT ns, coll FROM hashed_state WHERE metadata IS NOT NULL"))
+        {
+            _metadataScopes.TryAdd(HashedScope(scope.Ns, scope.Coll), 0);
         }
     }
 
@@ -148,30 +167,34 @@ internal sealed class ChannelStore : IDisposable
     }
 
     public VersionedValue? GetState(string ns, string key)
-    {
-        using var c = Open();
-        var row = c.QueryFirstOrDefault<StateRow>("SELECT value, block, txnum, metadata FROM state WHERE ns = @ns AND key = @key", new { ns, key = K(key) });
-        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), row.Metadata);
-    }
+        => ReadVersioned("SELECT value, block, txnum, metadata FROM state WHERE ns = $a AND key = $b", ns, K(key));
 
     /// <summary>Keys in [start, end) (end empty = unbounded), at most <paramref name="limit"/>, in byte order.</summary>
     public List<RangeEntry> GetRange(string ns, string start, string end, int limit)
     {
-        using var c = Open();
-        var sql = end.Length == 0
-            ? "SELECT key, value, block, txnum FROM state WHERE ns = @ns AND key >= @start ORDER BY key LIMIT @limit"
-            : "SELECT key, value, block, txnum FROM state WHERE ns = @ns AND key >= @start AND key < @end ORDER BY key LIMIT @limit";
-        return c.Query<StateRow>(sql, new { ns, start = K(start), end = K(end), limit })
-            .Select(r => new RangeEntry(Encoding.UTF8.GetString(r.Key), r.Value, new KeyVersion((ulong)r.Block, (ulong)r.TxNum)))
-            .ToList();
+        var reader = RentReader();
+        try
+        {
+            var command = end.Length == 0
+                ? reader.Command("SELECT key, value, block, txnum FROM state WHERE ns = $a AND key >= $b ORDER BY key LIMIT $c", ns, K(start), limit)
+                : reader.Command("SELECT key, value, block, txnum FROM state WHERE ns = $a AND key >= $b AND key < $c ORDER BY key LIMIT $d", ns, K(start), K(end), limit);
+            using var rows = command.ExecuteReader();
+            var result = new List<RangeEntry>();
+            while (rows.Read())
+            {
+                result.Add(new RangeEntry(Encoding.UTF8.GetString((byte[])rows[0]), (byte[])rows[1], new KeyVersion((ulong)rows.GetInt64(2), (ulong)rows.GetInt64(3))));
+            }
+
+            return result;
+        }
+        finally
+        {
+            ReturnReader(reader);
+        }
     }
 
     public VersionedValue? GetPrivate(string org, string ns, string coll, string key)
-    {
-        using var c = Open();
-        var row = c.QueryFirstOrDefault<StateRow>("SELECT value, block, txnum, metadata FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key", new { org, ns, coll, key = K(key) });
-        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), row.Metadata);
-    }
+        => ReadVersioned("SELECT value, block, txnum, metadata FROM private_state WHERE org = $a AND ns = $b AND coll = $c AND key = $d", org, ns, coll, K(key));
 
     public List<RangeEntry> GetPrivateRange(string org, string ns, string coll, string start, string end, int limit)
     {
@@ -185,15 +208,16 @@ internal sealed class ChannelStore : IDisposable
     }
 
     public VersionedValue? GetHashed(string ns, string coll, byte[] keyHash)
-    {
-        using var c = Open();
-        var row = c.QueryFirstOrDefault<StateRow>("SELECT valuehash AS value, block, txnum, metadata FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @keyHash", new { ns, coll, keyHash });
-        return row is null ? null : new VersionedValue(row.Value, new KeyVersion((ulong)row.Block, (ulong)row.TxNum), row.Metadata);
-    }
+        => ReadVersioned("SELECT valuehash, block, txnum, metadata FROM hashed_state WHERE ns = $a AND coll = $b AND keyhash = $c", ns, coll, keyHash);
 
     /// <summary>A public key's committed metadata (a serialized <c>StateMetadataResult</c>), or null.</summary>
     public byte[]? GetMetadata(string ns, string key)
     {
+        if (!_metadataScopes.ContainsKey(ns))
+        {
+            return null;
+        }
+
         using var c = Open();
         return c.QueryFirstOrDefault<byte[]?>("SELECT metadata FROM state WHERE ns = @ns AND key = @key", new { ns, key = K(key) });
     }
@@ -201,6 +225,11 @@ internal sealed class ChannelStore : IDisposable
     /// <summary>A private key's committed metadata, found by the key's hash (what every peer holds), or null.</summary>
     public byte[]? GetHashedMetadata(string ns, string coll, byte[] keyHash)
     {
+        if (!_metadataScopes.ContainsKey(HashedScope(ns, coll)))
+        {
+            return null;
+        }
+
         using var c = Open();
         return c.QueryFirstOrDefault<byte[]?>("SELECT metadata FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @keyHash", new { ns, coll, keyHash });
     }
@@ -216,15 +245,127 @@ internal sealed class ChannelStore : IDisposable
 
     public (int Code, ulong Block)? GetTransaction(string txId)
     {
-        using var c = Open();
-        var row = c.QueryFirstOrDefault<TxRow>("SELECT code, block FROM txs WHERE txid = @txId", new { txId });
-        return row is null ? null : ((int)row.Code, (ulong)row.Block);
+        var reader = RentReader();
+        try
+        {
+            using var row = reader.Command("SELECT code, block FROM txs WHERE txid = $a", txId).ExecuteReader();
+            return row.Read() ? ((int)row.GetInt64(0), (ulong)row.GetInt64(1)) : null;
+        }
+        finally
+        {
+            ReturnReader(reader);
+        }
     }
 
-    public bool TransactionExists(string txId)
+    public bool TransactionExists(string txId) => GetTransaction(txId) is not null;
+
+    // The hot reads (state, ranges, private and hashed state, transactions: several per transaction endorsed or
+    // validated) run on connections this store keeps open, each with its statements prepared once: through pooled
+    // connections and Dapper every call parsed its SQL again, looked its parameters up by name and allocated the
+    // command, the parameters and the binder. Reads see the database memory-mapped rather than through read(2).
+    private VersionedValue? ReadVersioned(string sql, params object[] values)
     {
-        using var c = Open();
-        return c.ExecuteScalar<long>("SELECT COUNT(1) FROM txs WHERE txid = @txId", new { txId }) > 0;
+        var reader = RentReader();
+        try
+        {
+            using var row = reader.Command(sql, values).ExecuteReader();
+            return row.Read() ? new VersionedValue((byte[])row[0], new KeyVersion((ulong)row.GetInt64(1), (ulong)row.GetInt64(2)), row.IsDBNull(3) ? null : (byte[])row[3]) : null;
+        }
+        finally
+        {
+            ReturnReader(reader);
+        }
+    }
+
+    private const int KeptReaders = 16;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Reader> _readers = new();
+    private int _idleReaders;
+    private volatile bool _disposed;
+
+    private Reader RentReader()
+    {
+        if (_readers.TryDequeue(out var reader))
+        {
+            Interlocked.Decrement(ref _idleReaders);
+            return reader;
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new Reader(_connectionString);
+    }
+
+    private void ReturnReader(Reader reader)
+    {
+        if (Interlocked.Increment(ref _idleReaders) <= KeptReaders && !_disposed)
+        {
+            _readers.Enqueue(reader);
+            if (_disposed)
+            {
+                DisposeIdleReaders(); // the store was disposed meanwhile
+            }
+
+            return;
+        }
+
+        Interlocked.Decrement(ref _idleReaders);
+        reader.Dispose();
+    }
+
+    private void DisposeIdleReaders()
+    {
+        while (_readers.TryDequeue(out var reader))
+        {
+            reader.Dispose();
+        }
+    }
+
+    private sealed class Reader : IDisposable
+    {
+        private static readonly string[] Names = ["$a", "$b", "$c", "$d", "$e"];
+        private readonly SqliteConnection _connection;
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        public Reader(string connectionString)
+        {
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+            using var pragma = _connection.CreateCommand();
+            pragma.CommandText = "PRAGMA mmap_size = 1073741824";
+            pragma.ExecuteNonQuery();
+        }
+
+        public SqliteCommand Command(string sql, params object[] values)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = sql;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    command.Parameters.Add(new SqliteParameter(Names[i], values[i]));
+                }
+
+                command.Prepare();
+                _commands[sql] = command;
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
+
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            _connection.Dispose();
+        }
     }
 
     public byte[]? GetBlock(ulong number)
@@ -289,6 +430,22 @@ internal sealed class ChannelStore : IDisposable
 
     private void CommitLocked(BlockUpdate u)
     {
+        foreach (var (w, _) in u.State)
+        {
+            if (w.Metadata is not null)
+            {
+                _metadataScopes.TryAdd(w.Namespace, 0);
+            }
+        }
+
+        foreach (var (w, _) in u.Hashed)
+        {
+            if (w.Metadata is not null)
+            {
+                _metadataScopes.TryAdd(HashedScope(w.Namespace, w.Collection), 0);
+            }
+        }
+
         using var tx = _writer.BeginTransaction();
         if (u.PendingThrough > 0)
         {
@@ -447,6 +604,9 @@ internal sealed class ChannelStore : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
+        DisposeIdleReaders();
+
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }

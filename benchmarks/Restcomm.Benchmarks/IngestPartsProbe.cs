@@ -103,7 +103,7 @@ public static class IngestPartsProbe
                     {
                         Header = v.Header, FileId = v.Header.FileId, VisitedMspId = "Org1MSP", HomeMspId = "Org2MSP", Collection = "pair-Org1MSP-Org2MSP",
                         Status = UsageBatchStatus.Submitted, TxId = new string('0', 64), SubmittedAt = DateTimeOffset.UnixEpoch, Usage = a.Usage(),
-                        Findings = [.. a.Findings.Select(f => new UsageFinding { Index = f.Index, Code = f.Code })],
+                        Findings = UsageFindingSummary.Summarise(a.Findings),
                     };
                     stateBytes += JsonSerializer.SerializeToUtf8Bytes(state, RoamingJson.Options).Length * 2; // the state and the event
                 }

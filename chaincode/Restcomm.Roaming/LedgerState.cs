@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Restcomm.Roaming;
 
 /// <summary>Where an agreement stands.</summary>
@@ -160,8 +162,13 @@ public sealed record UsageBatchState
     /// <summary>Usage per service at the agreement's decimal places, as submitted.</summary>
     public required IReadOnlyList<ServiceUsage> Usage { get; init; }
 
-    /// <summary>Findings (index and code; the details are computed for the parties by <c>GetUsageRecords</c>).</summary>
-    public IReadOnlyList<UsageFinding> Findings { get; init; } = [];
+    /// <summary>
+    /// Findings, one entry per code with the count and the records' indices as ranges (the details are computed for the
+    /// parties by <c>GetUsageRecords</c>). A state written with one <c>{index, code}</c> entry per record reads as the
+    /// same summary.
+    /// </summary>
+    [JsonConverter(typeof(UsageFindingsJsonConverter))]
+    public IReadOnlyList<UsageFindingSummary> Findings { get; init; } = [];
 
     /// <summary>Records rejected so far.</summary>
     public IReadOnlyList<RecordRejection> Rejections { get; init; } = [];

@@ -10,12 +10,15 @@ public sealed class TapIngestionOptions
 
     /// <summary>
     /// What a transaction carries besides the records' payload: the proposal, header and signatures, plus the public
-    /// state and event the chaincode writes (a finding per record at most, <see cref="PublicBytesPerRecord"/>).
+    /// state, event and answer the chaincode writes beside the findings' records (<see cref="PublicBytesPerRecord"/>).
     /// </summary>
     public const int EnvelopeReserveBytes = 64 * 1024;
 
-    /// <summary>Worst-case public bytes per record in a batch's state and event (a finding's index and code, twice).</summary>
-    public const int PublicBytesPerRecord = 96;
+    /// <summary>
+    /// Worst-case public bytes per record in a batch's state, event and answer: findings are summarised per code, so a
+    /// record with a finding costs at most its index (10 digits) and a separator in its code's ranges, three times.
+    /// </summary>
+    public const int PublicBytesPerRecord = 3 * (10 + 1);
 
     /// <summary>Largest canonical record with its length prefix in the payload (the strings at their maximum length).</summary>
     public const int MaxRecordPayloadBytes = 2 + 61 + (1 + 15) + (3 * (1 + 64));
@@ -87,7 +90,7 @@ public sealed class TapIngestionOptions
             throw new ArgumentException("the batch linger must be positive and the retry delays ordered");
         }
 
-        // The worst batch the limits allow: a full payload, plus a finding per record in the public state and event.
+        // The worst batch the limits allow: a full payload, plus every record named in its findings' ranges.
         var worst = (long)BatchBytes + ((long)BatchRecords * PublicBytesPerRecord) + EnvelopeReserveBytes;
         if (worst > MaxMessageBytes)
         {

@@ -110,12 +110,16 @@ public sealed class UsageBatcherTests
     [Fact]
     public void Settings_whose_largest_batch_cannot_fit_the_channel_message_limit_are_refused()
     {
-        var tooBig = new TapIngestionOptions { AgreementId = "A", BatchBytes = 9 * 1024 * 1024, BatchRecords = 20_000 };
-        var fits = new TapIngestionOptions { AgreementId = "A", BatchBytes = 4 * 1024 * 1024, BatchRecords = 20_000 };
+        // A payload that fits with the envelope alone, 100,000 bytes to spare for the records named in the findings.
+        const int payload = TapIngestionOptions.DefaultMaxMessageBytes - TapIngestionOptions.EnvelopeReserveBytes - 100_000;
+        var tooBig = new TapIngestionOptions { AgreementId = "A", BatchBytes = payload, BatchRecords = 20_000 };
+        var fits = new TapIngestionOptions { AgreementId = "A", BatchBytes = payload, BatchRecords = 100_000 / TapIngestionOptions.PublicBytesPerRecord };
+        var smallerPayload = new TapIngestionOptions { AgreementId = "A", BatchBytes = 4 * 1024 * 1024, BatchRecords = 20_000 };
         var smallChannel = new TapIngestionOptions { AgreementId = "A", MaxMessageBytes = 1024 * 1024 };
 
         var refused = Assert.Throws<ArgumentException>(tooBig.Check);
         fits.Check();
+        smallerPayload.Check();
         Assert.Throws<ArgumentException>(smallChannel.Check);
         Assert.Contains("message limit", refused.Message, StringComparison.Ordinal);
     }

@@ -81,7 +81,7 @@ internal sealed class UsageBook(RoamingTransaction tx)
             TxId = tx.Stub.TxId,
             SubmittedAt = tx.Now,
             Usage = assessment.Usage(),
-            Findings = [.. assessment.Findings.Select(f => new UsageFinding { Index = f.Index, Code = f.Code })],
+            Findings = UsageFindingSummary.Summarise(assessment.Findings),
             Sequence = sequence,
         };
         await tx.PutPrivateAsync(agreement.Collection, RoamingKeys.RecordsKey(tx.Stub, header.FileId, header.BatchNumber), payload).ConfigureAwait(false);

@@ -82,7 +82,7 @@ public static class RoamingEndpoints
         read.MapGet("/batches", ListBatches).WithName("RoamingListBatches")
             .WithSummary("Usage batch headers in submission order, filtered by agreement, period, status, visited or home operator.");
         read.MapGet("/batches/{fileId}/{batchNumber:int}", GetBatch).WithName("RoamingGetBatch")
-            .WithSummary("A usage batch's public state: header, findings (codes), rejections, accepted usage.");
+            .WithSummary("A usage batch's public state: header, findings (per code: count and record ranges), rejections, accepted usage.");
         read.MapGet("/batches/{fileId}/{batchNumber:int}/records", GetRecords).WithName("RoamingGetBatchRecords").ProducesLedgerProblems(Problems)
             .WithSummary("A batch's records with the re-validation findings at the agreement's rates (parties only).");
         read.MapGet("/batches/{fileId}/{batchNumber:int}/records/{index:int}/proof", GetProof).WithName("RoamingGetRecordProof").ProducesLedgerProblems(Problems)

@@ -109,7 +109,7 @@ public class AgreementContractTests
         Assert.Empty(january.Batch.Findings);
         Assert.Empty(february.Batch.Findings);
         var februaryAtOldRate = await _ledger.SubmitAsync(A, Samples.Batch([Samples.Record(RoamingService.MocLocal, 61, 240, day: 41)], file: 3));
-        Assert.Equal("rate-mismatch", Assert.Single(februaryAtOldRate.Batch.Findings).Code);
+        Assert.Equal(new UsageFindingSummary { Code = "rate-mismatch", Count = 1, Records = "0" }, Assert.Single(februaryAtOldRate.Batch.Findings));
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public class AgreementContractTests
 
         Assert.Equal((AgreementStatus.Terminated, new DateOnly(2025, 1, 15)), (terminated.Status, terminated.ValidTo));
         var result = await _ledger.SubmitAsync(A, Samples.Batch([Samples.Record(RoamingService.SmsMo, 1, 50, day: 14), Samples.Record(RoamingService.SmsMo, 1, 50, day: 16)]));
-        Assert.Equal((1, "outside-validity"), (Assert.Single(result.Batch.Findings).Index, result.Batch.Findings[0].Code));
+        Assert.Equal(new UsageFindingSummary { Code = "outside-validity", Count = 1, Records = "1" }, Assert.Single(result.Batch.Findings));
         await _ledger.Refused(412, "failed-precondition", A, "TerminateAgreement", [Samples.AgreementId, "2025-01-20", "again"]);
     }
 

@@ -1,3 +1,4 @@
+using Restcomm.Chaincode.Roaming.Internal;
 using Restcomm.Chaincode.Roaming.Tests.Support;
 using Restcomm.Roaming;
 using static Restcomm.Chaincode.Roaming.Tests.Support.RoamingLedger;
@@ -134,12 +135,116 @@ public class UsageContractTests
 
         var result = await _ledger.SubmitAsync(A, Samples.Batch(records));
 
-        var finding = Assert.Single(result.Batch.Findings);
-        Assert.Equal((0, "rate-mismatch"), (finding.Index, finding.Code));
-        Assert.Null(finding.Detail);   // details reveal rates: parties only
+        Assert.Equal(new UsageFindingSummary { Code = "rate-mismatch", Count = 1, Records = "0" }, Assert.Single(result.Batch.Findings));
+        // Details reveal rates: parties only.
+        var publicText = string.Concat(_ledger.Stub.State.Values.Select(v => System.Text.Encoding.UTF8.GetString(v)));
+        Assert.DoesNotContain("expectedChargeMinor", publicText, StringComparison.Ordinal);
+        Assert.DoesNotContain("detail", publicText, StringComparison.Ordinal);
         var view = await _ledger.Ok<UsageRecordsView>(B, "GetUsageRecords", [result.Batch.FileId, "1"]);
-        Assert.Equal(240, view.Findings.Single().ExpectedChargeMinor);
+        var finding = Assert.Single(view.Findings);
+        Assert.Equal((0, "rate-mismatch", 240L), (finding.Index, finding.Code, finding.ExpectedChargeMinor));
+        Assert.NotNull(finding.Detail);
         Assert.Equal(records, view.Records);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_every_record_mismatches_has_one_finding_entry_naming_all_its_records()
+    {
+        await Agreed();
+        const int n = 250;
+        var records = Enumerable.Range(0, n).Select(i => Samples.Record(RoamingService.SmsMo, 1, 55, seconds: i)).ToList();   // 50 by the rates
+
+        var result = await _ledger.SubmitAsync(A, Samples.Batch(records));
+
+        var expected = new UsageFindingSummary { Code = "rate-mismatch", Count = n, Records = $"0-{n - 1}" };
+        Assert.Equal(expected, Assert.Single(result.Batch.Findings));
+        Assert.Equal(expected, Assert.Single(_ledger.LastEvent().Batch!.Findings));
+        Assert.Equal(expected, Assert.Single((await _ledger.Ok<UsageBatchState>(C, "GetUsageBatch", [result.Batch.FileId, "1"])).Findings));
+    }
+
+    [Fact]
+    public async Task A_mixed_batch_names_exactly_the_records_of_each_finding_code()
+    {
+        await Agreed();
+        var ok = Samples.Record(RoamingService.SmsMo, 1, 50);
+        var mismatch = Samples.Record(RoamingService.SmsMo, 1, 55);
+        var noRate = Samples.Record(RoamingService.MocInternational, 60, 500);   // no international rate in A's network
+        var outside = Samples.Record(RoamingService.SmsMo, 1, 50, day: 0);      // 31 December 2024: before the validity
+        IReadOnlyList<UsageRecord> kinds = [ok, mismatch, mismatch, mismatch, noRate, ok, mismatch, outside, noRate, mismatch, mismatch, ok];
+        var records = kinds.Select((r, i) => r with { CallReference = $"mixed-{i}" }).ToList();
+
+        var result = await _ledger.SubmitAsync(A, Samples.Batch(records));
+
+        Assert.Equal(
+        [
+            new UsageFindingSummary { Code = "no-rate", Count = 2, Records = "4,8" },
+            new UsageFindingSummary { Code = "outside-validity", Count = 1, Records = "7" },
+            new UsageFindingSummary { Code = "rate-mismatch", Count = 6, Records = "1-3,6,9-10" },
+        ], result.Batch.Findings);
+        // The parties' per-record view names the same records.
+        var view = await _ledger.Ok<UsageRecordsView>(B, "GetUsageRecords", [result.Batch.FileId, "1"]);
+        Assert.Equal(result.Batch.Findings, UsageFindingSummary.Summarise(view.Findings));
+        foreach (var summary in result.Batch.Findings)
+        {
+            Assert.Equal(view.Findings.Where(f => f.Code == summary.Code).Select(f => f.Index), summary.Indices());
+        }
+    }
+
+    [Fact]
+    public async Task The_public_state_event_and_answer_of_a_thousand_mismatching_records_stay_small()
+    {
+        await Agreed();
+        var records = Enumerable.Range(0, 1000).Select(i => Samples.Record(RoamingService.SmsMo, 1, 55, seconds: i)).ToList();
+        var batch = Samples.Batch(records);
+
+        var response = await _ledger.Invoke(A, "SubmitUsageBatch", [Json(batch.Header)], Records(batch.Payload));
+
+        Assert.True(response.IsSuccess, response.Message);
+        var state = _ledger.Stub.State[RoamingKeys.BatchKey(_ledger.Stub, Samples.TadigA, Samples.TadigB, 1, 1)];
+        // One entry per record would be about 40 bytes each, 40 KB per copy; the summary is one short entry.
+        Assert.InRange(state.Length, 1, 2048);
+        Assert.InRange(_ledger.Stub.EventPayload.Length, 1, 2048);
+        Assert.InRange(response.Payload.Length, 1, 2048);
+        Assert.Contains("\"findings\":[{\"code\":\"rate-mismatch\",\"count\":1000,\"records\":\"0-999\"}]", System.Text.Encoding.UTF8.GetString(state), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_batch_stored_with_one_finding_per_record_is_read_and_reconciled_in_the_summary_form()
+    {
+        await Agreed();
+        var records = Samples.UsageInA().ToList();
+        records[0] = records[0] with { ChargeMinor = 250 };
+        records[2] = records[2] with { ChargeMinor = 60 };
+        var result = await _ledger.SubmitAsync(A, Samples.Batch(records));
+        var key = RoamingKeys.BatchKey(_ledger.Stub, Samples.TadigA, Samples.TadigB, 1, 1);
+        // The state as the chaincode wrote it before findings were summarised.
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(_ledger.Stub.State[key])!;
+        stored["findings"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"index":0,"code":"rate-mismatch"},{"index":2,"code":"rate-mismatch"}]""");
+        await _ledger.Stub.PutStateAsync(key, System.Text.Encoding.UTF8.GetBytes(stored.ToJsonString()));
+
+        var seen = await _ledger.Ok<UsageBatchState>(C, "GetUsageBatch", [result.Batch.FileId, "1"]);
+        var rejected = await _ledger.Ok<UsageBatchState>(B, "RejectUsageRecords", [result.Batch.FileId, "1", Json(new[] { new RecordRejection { Index = 0, ErrorCode = 200 } })]);
+
+        var expected = new UsageFindingSummary { Code = "rate-mismatch", Count = 2, Records = "0,2" };
+        Assert.Equal(expected, Assert.Single(seen.Findings));
+        Assert.Equal(expected, Assert.Single(rejected.Findings));
+        Assert.Contains("\"findings\":[{\"code\":\"rate-mismatch\",\"count\":2,\"records\":\"0,2\"}]", System.Text.Encoding.UTF8.GetString(_ledger.Stub.State[key]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_contract_metadata_describes_a_batchs_findings_as_one_entry_per_code()
+    {
+        var response = await _ledger.Invoke(C, "org.hyperledger.fabric:GetMetadata", []);
+
+        Assert.True(response.IsSuccess, response.Message);
+        using var metadata = System.Text.Json.JsonDocument.Parse(response.Payload);
+        var schemas = metadata.RootElement.GetProperty("components").GetProperty("schemas");
+        var findings = schemas.GetProperty("UsageBatchState").GetProperty("properties").GetProperty("findings");
+        Assert.Equal("array", findings.GetProperty("type").GetString());
+        Assert.Equal("#/components/schemas/UsageFindingSummary", findings.GetProperty("items").GetProperty("$ref").GetString());
+        var entry = schemas.GetProperty("UsageFindingSummary").GetProperty("properties");
+        Assert.Equal(["code", "count", "records"], entry.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("string", "integer", "string"), (entry.GetProperty("code").GetProperty("type").GetString(), entry.GetProperty("count").GetProperty("type").GetString(), entry.GetProperty("records").GetProperty("type").GetString()));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Restcomm.Fabric.Ledger;
 using Restcomm.Fabric.Ledger.Testing;
 using Restcomm.Fabric.Protos.Peer;
@@ -103,6 +104,29 @@ public abstract class RoamingProjectionTests<TDatabase>(TDatabase database) : St
 
         Assert.Equal(Enumerable.Range(1, 14), seen);
         await Assert.ThrowsAsync<FormatException>(() => model.ListBatchesAsync(Channel, new BatchFilter(), 3, "bm90LWEtY3Vyc29y", CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task A_batch_event_written_with_one_finding_per_record_is_kept_and_fed_in_the_summary_form()
+    {
+        var store = await NewStoreAsync();
+        // The event as the chaincode set it before findings were summarised.
+        var change = JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(
+            new RoamingChange { Change = RoamingEvents.BatchSubmitted, TxId = "tx1", Batch = Batch("AG-1", 1, UsageBatchStatus.Submitted) }, RoamingJson.Options))!;
+        change["batch"]!["findings"] = JsonNode.Parse("""[{"index":0,"code":"rate-mismatch"},{"index":1,"code":"rate-mismatch"},{"index":2,"code":"rate-mismatch"},{"index":7,"code":"no-rate"}]""");
+        var block = new BlockBuilder(Channel, 1);
+        block.AddTransaction("tx1", "roaming", RoamingEvents.Name, System.Text.Encoding.UTF8.GetBytes(change.ToJsonString()), TxValidationCode.Valid);
+
+        await RunAsync(store, [new BlockBuilder(Channel, 0).Read(), block.Read()]);
+
+        var batch = await new RoamingReadModel(store).GetBatchAsync(Channel, "CDAAAAABBBBB00001", 1, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(
+            [new UsageFindingSummary { Code = "no-rate", Count = 1, Records = "7" }, new UsageFindingSummary { Code = "rate-mismatch", Count = 3, Records = "0-2" }],
+            batch.Item!.Findings);
+        var fed = (await store.ChangeFeed.ReadAsync(["roaming"], 0, 100, CancellationToken.None).WaitAsync(Timeout)).Items.Single();
+        Assert.Equal(
+            """[{"code":"no-rate","count":1,"records":"7"},{"code":"rate-mismatch","count":3,"records":"0-2"}]""",
+            JsonNode.Parse(fed.PayloadJson)!["batch"]!["findings"]!.ToJsonString());
     }
 
     private async Task RunAsync(GatewayStore store, IReadOnlyList<LedgerBlock> blocks)

@@ -56,7 +56,10 @@ internal sealed class RoamingClearingScenario(HttpClient a, HttpClient b, HttpCl
         var fileB = FileId.Format(TadigB, TadigA, 1);
         Written(await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 1, 1, [Moc(300, 600, 0), Moc(300, 600, 1), Moc(300, 600, 2), Moc(300, 600, 3)]))).Expect(HttpStatusCode.Created);
         // The SMS is priced 55 where the agreement says 50: a finding for the home operator, not a refusal.
-        Written(await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 1, 2, [Moc(240, 480, 10), Moc(240, 480, 11), Moc(240, 480, 12), Sms(55, 13)]))).Expect(HttpStatusCode.Created);
+        var mispriced = Written(await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 1, 2, [Moc(240, 480, 10), Moc(240, 480, 11), Moc(240, 480, 12), Sms(55, 13)]))).Expect(HttpStatusCode.Created);
+        // The public state names the finding's code and records, no detail.
+        const string publicFindings = """[{"code":"rate-mismatch","count":1,"records":"3"}]""";
+        Assert.Equal(publicFindings, mispriced.Body["batch"]!["findings"]!.ToJsonString());
         var last = Written(await a.PostJsonAsync("/v1/roaming/batches", Batch(TadigA, TadigB, 2, 1, [Data(1_048_576, 2000, 20), Data(1_048_576, 2000, 21)]))).Expect(HttpStatusCode.Created);
         Assert.Equal("submitted", (string?)last.Body["batch"]!["status"]);
         Written(await b.PostJsonAsync("/v1/roaming/batches", Batch(TadigB, TadigA, 1, 1, [Moc(120, 200, 30), Moc(120, 200, 31)]))).Expect(HttpStatusCode.Created);
@@ -82,6 +85,8 @@ internal sealed class RoamingClearingScenario(HttpClient a, HttpClient b, HttpCl
         Assert.True(page1.Number("blockHeight") >= last.Number("blockNumber") + 1);
 
         // B re-validates batch 2: the SMS is a rate mismatch (expected 50).
+        var header = (await b.GetJsonAsync($"/v1/roaming/batches/{file1}/2")).Expect(HttpStatusCode.OK);
+        Assert.Equal(publicFindings, header.Body["batch"]!["findings"]!.ToJsonString());
         var records = (await b.GetJsonAsync($"/v1/roaming/batches/{file1}/2/records")).Expect(HttpStatusCode.OK);
         Assert.Equal(4, records.Body["records"]!.AsArray().Count);
         var finding = Assert.Single(records.Body["findings"]!.AsArray());

@@ -300,7 +300,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
         var data = new BlockData();
         foreach (var e in envelopes)
         {
-            data.Data.Add(ByteString.CopyFrom(e));
+            data.Data.Add(UnsafeByteOperations.UnsafeWrap(e)); // the accepted envelopes are never changed
         }
         var block = new Block
         {
@@ -508,7 +508,7 @@ internal sealed partial class ChannelLedger : IAsyncDisposable
                 tx.Code = (int)TxValidationCode.NilEnvelope;
                 return tx;
             }
-            var envelope = TransactionEnvelope.Read(ByteString.CopyFrom(envelopeBytes));
+            var envelope = TransactionEnvelope.Read(UnsafeByteOperations.UnsafeWrap(envelopeBytes)); // read only, never changed
             var env = envelope.Envelope;
             var ch = envelope.ChannelHeader;
             var sh = envelope.SignatureHeader;

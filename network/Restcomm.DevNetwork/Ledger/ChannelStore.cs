@@ -321,7 +321,9 @@ internal sealed class ChannelStore : IDisposable
 
     private sealed class Reader : IDisposable
     {
-        private static readonly string[] Names = ["$a", "$b", "$c", "$d", "$e"];
+        private static readonly string[] Names = ["$a", "$b", "$c", "$d", "$e", "$f", "$g"];
+
+        public static string ParameterName(int index) => Names[index];
         private readonly SqliteConnection _connection;
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
@@ -428,6 +430,33 @@ internal sealed class ChannelStore : IDisposable
         }
     }
 
+    // A block's writes run as statements prepared once on the writer connection (under the write lock), rather than
+    // through Dapper, which parsed the SQL and allocated a command and its parameters for every written key.
+    private readonly Dictionary<string, SqliteCommand> _writes = new(StringComparer.Ordinal);
+
+    private void Write(SqliteTransaction tx, string sql, params object?[] values)
+    {
+        if (!_writes.TryGetValue(sql, out var command))
+        {
+            command = _writer.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters.Add(new SqliteParameter(Reader.ParameterName(i), values[i] ?? DBNull.Value));
+            }
+
+            _writes[sql] = command;
+        }
+
+        command.Transaction = tx;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        command.ExecuteNonQuery();
+    }
+
     private void CommitLocked(BlockUpdate u)
     {
         foreach (var (w, _) in u.State)
@@ -449,73 +478,78 @@ internal sealed class ChannelStore : IDisposable
         using var tx = _writer.BeginTransaction();
         if (u.PendingThrough > 0)
         {
-            _writer.Execute("DELETE FROM pending WHERE seq <= @s", new { s = u.PendingThrough }, tx);
+            Write(tx, "DELETE FROM pending WHERE seq <= $a", u.PendingThrough);
         }
         var n = (long)u.Number;
-        _writer.Execute("INSERT INTO blocks (num, hash, bytes) VALUES (@n, @hash, @bytes)", new { n, hash = u.Hash, bytes = u.BlockBytes }, tx);
-        _writer.Execute("INSERT OR IGNORE INTO txs (txid, block, txnum, code) VALUES (@TxId, @Block, @TxNum, @Code)",
-            u.Transactions.Select(t => new { t.TxId, Block = n, TxNum = (long)t.TxNum, t.Code }), tx);
+        Write(tx, "INSERT INTO blocks (num, hash, bytes) VALUES ($a, $b, $c)", n, u.Hash, u.BlockBytes);
+        foreach (var t in u.Transactions)
+        {
+            Write(tx, "INSERT OR IGNORE INTO txs (txid, block, txnum, code) VALUES ($a, $b, $c, $d)", t.TxId, n, (long)t.TxNum, t.Code);
+        }
         foreach (var (w, txNum) in u.State)
         {
             if (w.MetadataOnly)
             {
-                _writer.Execute("UPDATE state SET metadata = @meta, block = @n, txnum = @txNum WHERE ns = @ns AND key = @key",
-                    new { ns = w.Namespace, key = K(w.Key), meta = w.Metadata, n, txNum = (long)txNum }, tx);
+                Write(tx, "UPDATE state SET metadata = $c, block = $d, txnum = $e WHERE ns = $a AND key = $b", w.Namespace, K(w.Key), w.Metadata, n, (long)txNum);
             }
             else if (w.Value is null)
             {
-                _writer.Execute("DELETE FROM state WHERE ns = @ns AND key = @key", new { ns = w.Namespace, key = K(w.Key) }, tx);
+                Write(tx, "DELETE FROM state WHERE ns = $a AND key = $b", w.Namespace, K(w.Key));
             }
             else
             {
-                _writer.Execute("""
-                    INSERT INTO state (ns, key, value, block, txnum, metadata) VALUES (@ns, @key, @value, @n, @txNum, @meta)
+                Write(tx, """
+                    INSERT INTO state (ns, key, value, block, txnum, metadata) VALUES ($a, $b, $c, $d, $e, $f)
                     ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, block = excluded.block, txnum = excluded.txnum, metadata = COALESCE(excluded.metadata, state.metadata)
-                    """, new { ns = w.Namespace, key = K(w.Key), value = w.Value, n, txNum = (long)txNum, meta = w.Metadata }, tx);
+                    """, w.Namespace, K(w.Key), w.Value, n, (long)txNum, w.Metadata);
             }
         }
         foreach (var (w, txNum) in u.Hashed)
         {
             if (w.MetadataOnly)
             {
-                _writer.Execute("UPDATE hashed_state SET metadata = @meta, block = @n, txnum = @txNum WHERE ns = @ns AND coll = @coll AND keyhash = @kh",
-                    new { ns = w.Namespace, coll = w.Collection, kh = w.KeyHash, meta = w.Metadata, n, txNum = (long)txNum }, tx);
+                Write(tx, "UPDATE hashed_state SET metadata = $d, block = $e, txnum = $f WHERE ns = $a AND coll = $b AND keyhash = $c", w.Namespace, w.Collection, w.KeyHash, w.Metadata, n, (long)txNum);
             }
             else if (w.ValueHash is null)
             {
-                _writer.Execute("DELETE FROM hashed_state WHERE ns = @ns AND coll = @coll AND keyhash = @kh", new { ns = w.Namespace, coll = w.Collection, kh = w.KeyHash }, tx);
+                Write(tx, "DELETE FROM hashed_state WHERE ns = $a AND coll = $b AND keyhash = $c", w.Namespace, w.Collection, w.KeyHash);
             }
             else
             {
-                _writer.Execute("""
-                    INSERT INTO hashed_state (ns, coll, keyhash, valuehash, block, txnum) VALUES (@ns, @coll, @kh, @vh, @n, @txNum)
+                Write(tx, """
+                    INSERT INTO hashed_state (ns, coll, keyhash, valuehash, block, txnum) VALUES ($a, $b, $c, $d, $e, $f)
                     ON CONFLICT (ns, coll, keyhash) DO UPDATE SET valuehash = excluded.valuehash, block = excluded.block, txnum = excluded.txnum
-                    """, new { ns = w.Namespace, coll = w.Collection, kh = w.KeyHash, vh = w.ValueHash, n, txNum = (long)txNum }, tx);
+                    """, w.Namespace, w.Collection, w.KeyHash, w.ValueHash, n, (long)txNum);
             }
         }
         foreach (var (w, txNum) in u.Private)
         {
             if (w.MetadataOnly)
             {
-                _writer.Execute("UPDATE private_state SET metadata = @meta, block = @n, txnum = @txNum WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key",
-                    new { org = w.Org, ns = w.Namespace, coll = w.Collection, key = K(w.Key), meta = w.Metadata, n, txNum = (long)txNum }, tx);
+                Write(tx, "UPDATE private_state SET metadata = $e, block = $f, txnum = $g WHERE org = $a AND ns = $b AND coll = $c AND key = $d",
+                    w.Org, w.Namespace, w.Collection, K(w.Key), w.Metadata, n, (long)txNum);
             }
             else if (w.Value is null)
             {
-                _writer.Execute("DELETE FROM private_state WHERE org = @org AND ns = @ns AND coll = @coll AND key = @key", new { org = w.Org, ns = w.Namespace, coll = w.Collection, key = K(w.Key) }, tx);
+                Write(tx, "DELETE FROM private_state WHERE org = $a AND ns = $b AND coll = $c AND key = $d", w.Org, w.Namespace, w.Collection, K(w.Key));
             }
             else
             {
-                _writer.Execute("""
-                    INSERT INTO private_state (org, ns, coll, key, value, block, txnum) VALUES (@org, @ns, @coll, @key, @value, @n, @txNum)
+                Write(tx, """
+                    INSERT INTO private_state (org, ns, coll, key, value, block, txnum) VALUES ($a, $b, $c, $d, $e, $f, $g)
                     ON CONFLICT (org, ns, coll, key) DO UPDATE SET value = excluded.value, block = excluded.block, txnum = excluded.txnum
-                    """, new { org = w.Org, ns = w.Namespace, coll = w.Collection, key = K(w.Key), value = w.Value, n, txNum = (long)txNum }, tx);
+                    """, w.Org, w.Namespace, w.Collection, K(w.Key), w.Value, n, (long)txNum);
             }
         }
-        _writer.Execute("INSERT OR REPLACE INTO history (ns, key, block, txnum, txid, value, ts) VALUES (@Ns, @Key, @N, @TxNum, @TxId, @Value, @Ts)",
-            u.History.Select(h => new { Ns = h.Namespace, Key = K(h.Key), N = n, TxNum = (long)h.TxNum, h.TxId, h.Value, Ts = h.TimestampTicks }), tx);
-        _writer.Execute("INSERT OR REPLACE INTO private_rwsets (block, txnum, ns, coll, rwset) VALUES (@N, @TxNum, @Ns, @Coll, @Rwset)",
-            u.PrivateRwsets.Select(p => new { N = n, TxNum = (long)p.TxNum, Ns = p.Namespace, Coll = p.Collection, p.Rwset }), tx);
+        foreach (var h in u.History)
+        {
+            Write(tx, "INSERT OR REPLACE INTO history (ns, key, block, txnum, txid, value, ts) VALUES ($a, $b, $c, $d, $e, $f, $g)",
+                h.Namespace, K(h.Key), n, (long)h.TxNum, h.TxId, h.Value, h.TimestampTicks);
+        }
+        foreach (var r in u.PrivateRwsets)
+        {
+            Write(tx, "INSERT OR REPLACE INTO private_rwsets (block, txnum, ns, coll, rwset) VALUES ($a, $b, $c, $d, $e)", n, (long)r.TxNum, r.Namespace, r.Collection, r.Rwset);
+        }
         foreach (var purge in u.Purges)
         {
             PurgeFromPrivateStore(purge, n, tx);
@@ -606,6 +640,14 @@ internal sealed class ChannelStore : IDisposable
     {
         _disposed = true;
         DisposeIdleReaders();
+        lock (_writeLock)
+        {
+            foreach (var command in _writes.Values)
+            {
+                command.Dispose();
+            }
+        }
+
 
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

@@ -9,10 +9,13 @@ internal static class TxIds
     /// <summary>Fabric's transaction ID: lowercase hex of SHA-256(nonce ‖ creator).</summary>
     public static string Compute(ByteString nonce, ByteString creator)
     {
-        var buffer = new byte[nonce.Length + creator.Length];
+        var length = nonce.Length + creator.Length;
+        Span<byte> buffer = length <= 4096 ? stackalloc byte[length] : new byte[length];
         nonce.Span.CopyTo(buffer);
-        creator.Span.CopyTo(buffer.AsSpan(nonce.Length));
-        return Convert.ToHexStringLower(SHA256.HashData(buffer));
+        creator.Span.CopyTo(buffer[nonce.Length..]);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer, digest);
+        return Convert.ToHexStringLower(digest);
     }
 }
 

@@ -108,9 +108,32 @@ public static class IngestPartsProbe
                     stateBytes += JsonSerializer.SerializeToUtf8Bytes(state, RoamingJson.Options).Length * 2; // the state and the event
                 }
             });
+            // What compressing the private payload would save (bytes the peers handle per record) and cost (CPU).
+            var raw = sealedBatches.Sum(b => (long)b.Payload.Length);
+            var compressions = new List<string>();
+            foreach (var (name, compress) in new (string, Func<byte[], byte[]>)[]
+            {
+                ("zlib fastest", p => Compress(p, s => new System.IO.Compression.ZLibStream(s, System.IO.Compression.CompressionLevel.Fastest))),
+                ("zlib optimal", p => Compress(p, s => new System.IO.Compression.ZLibStream(s, System.IO.Compression.CompressionLevel.Optimal))),
+                ("brotli q1", p => Compress(p, s => new System.IO.Compression.BrotliStream(s, new System.IO.Compression.BrotliCompressionOptions { Quality = 1 }))),
+                ("brotli q4", p => Compress(p, s => new System.IO.Compression.BrotliStream(s, new System.IO.Compression.BrotliCompressionOptions { Quality = 4 }))),
+            })
+            {
+                long compressed = 0;
+                var cpu = Time(() =>
+                {
+                    foreach (var (_, p) in sealedBatches)
+                    {
+                        compressed += compress(p).Length;
+                    }
+                });
+                compressions.Add($"{name}: {compressed / (double)records.Count:F1} bytes/record ({100.0 * compressed / raw:F0} %), {cpu.TotalMilliseconds * 1000 / records.Count:F2} µs/record");
+            }
+
             if (round == 1)
             {
                 double Per(TimeSpan t) => t.TotalMilliseconds * 1000 / records.Count;
+                Console.WriteLine($"  private payload {raw / (double)records.Count:F1} bytes/record; compressed: {string.Join("; ", compressions)}");
                 Console.WriteLine($"{count:N0} call events → {records.Count:N0} records in {batches.Count} batches of ≤ {batchSize}; one thread; µs per record:");
                 Console.WriteLine($"  client: decode+validate with CallEvent objects {decode.TotalMilliseconds * 1000 / count:F2} per call event, map to canonical encodings + BER hash {Per(map):F2}, seal (builder: leaf hashes, totals, root, payload) {Per(seal):F2}");
                 Console.WriteLine($"  chaincode, per endorsing peer: verify payload (read figures, leaf hashes, totals, root) {Per(verify):F2}, rate (Assess) {Per(assess):F2}, public state + event JSON {Per(json):F2} ({findings:N0} findings, {stateBytes / (double)records.Count:F0} bytes/record)");
@@ -118,6 +141,17 @@ public static class IngestPartsProbe
         }
 
         return 0;
+    }
+
+    private static byte[] Compress(byte[] payload, Func<Stream, Stream> compressor)
+    {
+        using var output = new MemoryStream();
+        using (var stream = compressor(output))
+        {
+            stream.Write(payload);
+        }
+
+        return output.ToArray();
     }
 
     // Process CPU time, not wall time: the machine is shared, and a thread waiting for a core must not count.

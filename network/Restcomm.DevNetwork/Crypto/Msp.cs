@@ -17,16 +17,18 @@ internal sealed class Identity(string mspId, MSPRole.Types.MSPRoleType role, ECP
     public byte[] Serialized => serialized;
     public X509Certificate2 Certificate => certificate;
 
-    // Importing a key into OpenSSL costs more than a verification; keep a few per identity.
-    private readonly ConcurrentBag<ECDsa> _keys = [];
+    // Importing a key into OpenSSL costs more than a verification; keep a few per identity. (A queue, whose Count is
+    // cheap: a bag's takes every per-thread lock, on every verification.)
+    private readonly ConcurrentQueue<ECDsa> _keys = new();
 
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        if (VerifiedSignatures.Contains(serialized, data, signature))
+        var digest = VerifiedSignatures.Of(serialized, data, signature);
+        if (VerifiedSignatures.Contains(digest))
         {
             return true;
         }
-        if (!_keys.TryTake(out var key))
+        if (!_keys.TryDequeue(out var key))
         {
             key = ECDsa.Create(publicKey);
         }
@@ -35,7 +37,7 @@ internal sealed class Identity(string mspId, MSPRole.Types.MSPRoleType role, ECP
             var valid = EcdsaSignatures.Verify(key, data, signature);
             if (valid)
             {
-                VerifiedSignatures.Add(serialized, data, signature);
+                VerifiedSignatures.Add(digest);
             }
             return valid;
         }
@@ -43,7 +45,7 @@ internal sealed class Identity(string mspId, MSPRole.Types.MSPRoleType role, ECP
         {
             if (_keys.Count < 8)
             {
-                _keys.Add(key);
+                _keys.Enqueue(key);
             }
             else
             {

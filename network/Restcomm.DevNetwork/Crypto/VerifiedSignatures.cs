@@ -25,19 +25,27 @@ internal static class VerifiedSignatures
 
     /// <summary>True when exactly this signature by this signer over this data was verified or made before.</summary>
     public static bool Contains(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
-        Known.ContainsKey(Of(signer, data, signature));
+        Contains(Of(signer, data, signature));
+
+    /// <summary>True when the signature this digest names (<see cref="Of"/>) was verified or made before.</summary>
+    public static bool Contains(Digest digest) => Known.ContainsKey(digest);
 
     /// <summary>Remembers a signature that verified (or that this process made).</summary>
-    public static void Add(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    public static void Add(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        Add(Of(signer, data, signature));
+
+    /// <summary>Remembers the signature this digest names (<see cref="Of"/>): a verifier looks it up and adds it with one hash.</summary>
+    public static void Add(Digest digest)
     {
-        if (Known.TryAdd(Of(signer, data, signature), 0) && Interlocked.Increment(ref s_added) >= Capacity)
+        if (Known.TryAdd(digest, 0) && Interlocked.Increment(ref s_added) >= Capacity)
         {
             Interlocked.Exchange(ref s_added, 0);
             Known.Clear(); // bounded memory; the next transactions simply verify again
         }
     }
 
-    private static Digest Of(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    /// <summary>The digest that names a signature by a signer over data.</summary>
+    public static Digest Of(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         // Length-prefixed so that no two different triples give the same input.
         var length = 12 + signer.Length + data.Length + signature.Length;
@@ -67,5 +75,5 @@ internal static class VerifiedSignatures
         }
     }
 
-    private readonly record struct Digest(ulong A, ulong B, ulong C, ulong D);
+    public readonly record struct Digest(ulong A, ulong B, ulong C, ulong D);
 }

@@ -28,7 +28,9 @@ public sealed class CliCrashTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_cli_killed_at_random_points_and_resumed_leaves_every_batch_on_the_ledger_once_with_the_files_totals()
     {
-        var (path, header) = await _files.GenerateAsync(24_000, seed: 23);
+        // About 30,000 usage records in 60 batches: enough that a kill scheduled in the first 12,000 records, plus its
+        // delay, still finds batches left however fast the dev network commits them.
+        var (path, header) = await _files.GenerateAsync(48_000, seed: 23);
         var bc = header.BatchControl!;
         await _network.AgreeAsync(Agreements.Document(bc.Sender!, bc.Recipient!));
         var store = Path.Combine(_network.Root, "cli-store.db");
@@ -43,7 +45,7 @@ public sealed class CliCrashTests(ITestOutputHelper output) : IAsyncLifetime
         var killedWithBatchesLeft = 0;
         for (var round = 0; round < 4; round++)
         {
-            var trigger = new KillTrigger(random.Next(2) == 0 ? "batched" : "committed", random.Next(500, 9_000), TimeSpan.FromMilliseconds(random.Next(0, 400)));
+            var trigger = new KillTrigger(random.Next(2) == 0 ? "batched" : "committed", random.Next(500, 12_000), TimeSpan.FromMilliseconds(random.Next(0, 150)));
             var run = await RunCliAsync(path, store, resume: round > 0, trigger);
             var states = await OutboxStatesAsync(store, bc.Sender!, bc.Recipient!);
             output.WriteLine($"round {round}: kill at {trigger}: killed {run.Killed}, exit {run.ExitCode}, outbox {states}");

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Restcomm.Ingestion.Tests.Infrastructure;
 using Restcomm.Roaming.EndToEnd.Tests.Support;
-using Restcomm.Roaming.Scenario;
 using Restcomm.Tap3;
 
 namespace Restcomm.Roaming.EndToEnd.Tests;
@@ -39,7 +38,7 @@ public sealed class TapUploadEndToEndTests(RoamingNetwork network) : IClassFixtu
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        using var response = await a.SendAsync(request).WaitAsync(Rest.Timeout);
+        using var response = await a.SendAsync(request).WaitAsync(Rest.RequestTimeout);
         var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, accepted.ToString());
         var location = response.Headers.Location!.OriginalString;

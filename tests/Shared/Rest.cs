@@ -8,6 +8,9 @@ namespace Restcomm.Tests.Shared;
 /// <summary>An HTTP answer: status, headers and the JSON body.</summary>
 internal sealed record Answer(HttpStatusCode Status, string? MediaType, IReadOnlyDictionary<string, string> Headers, JsonNode Body)
 {
+    /// <summary>The body as it came (a downloaded file, for instance); <see cref="Body"/> is parsed only from JSON.</summary>
+    public byte[] Bytes { get; init; } = [];
+
     public string Text(string property) => (string?)Body[property] ?? throw new Xunit.Sdk.XunitException($"no '{property}' in {Body.ToJsonString()}");
 
     public long Number(string property) => (long?)Body[property] ?? throw new Xunit.Sdk.XunitException($"no '{property}' in {Body.ToJsonString()}");
@@ -28,7 +31,11 @@ internal static class Rest
     /// <summary>How long one request may take: generous, for a busy 2-core machine running a network and several APIs.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(90);
 
-    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// How request bodies are written: the web defaults unless a suite whose API reads its domain's own JSON (enum
+    /// names, for instance) sets its options once, from a module initializer.
+    /// </summary>
+    public static JsonSerializerOptions BodyOptions { get; set; } = new(JsonSerializerDefaults.Web);
 
     public static Task<Answer> GetJsonAsync(this HttpClient client, string path) => SendAsync(client, HttpMethod.Get, path, null, null);
 
@@ -42,7 +49,7 @@ internal static class Rest
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: Web);
+            request.Content = JsonContent.Create(body, options: BodyOptions);
         }
 
         if (idempotencyKey is not null)
@@ -51,8 +58,10 @@ internal static class Rest
         }
 
         using var response = await client.SendAsync(request).WaitAsync(RequestTimeout);
-        var text = await response.Content.ReadAsStringAsync().WaitAsync(RequestTimeout);
+        var bytes = await response.Content.ReadAsByteArrayAsync().WaitAsync(RequestTimeout);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var text = mediaType is not null && mediaType.Contains("json", StringComparison.Ordinal) ? System.Text.Encoding.UTF8.GetString(bytes) : "";
         var headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
-        return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, headers, JsonNode.Parse(text.Length == 0 ? "{}" : text)!);
+        return new Answer(response.StatusCode, mediaType, headers, JsonNode.Parse(text.Length == 0 ? "{}" : text)!) { Bytes = bytes };
     }
 }

@@ -192,7 +192,7 @@ internal sealed class SettlementScenario(HttpClient a, HttpClient b, HttpClient 
     private static async Task PassedAsync(JsonNode deadline)
     {
         var wait = deadline.GetValue<DateTimeOffset>() - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(0.5);
-        Assert.True(wait < Rest.Timeout, $"the deadline {deadline} is {wait} away");
+        Assert.True(wait < Rest.RequestTimeout, $"the deadline {deadline} is {wait} away");
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait);

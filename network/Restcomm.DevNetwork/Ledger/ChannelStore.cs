@@ -81,7 +81,7 @@ internal sealed class ChannelStore : IDisposable
 
     private static string HashedScope(string ns, string coll) => ns + "\0" + coll;
 
-    public ChannelStore(string path)
+    public ChannelStore(string path, long logSegmentBytes = SegmentedLog.DefaultSegmentBytes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, Cache = SqliteCacheMode.Private }.ToString();
@@ -98,7 +98,7 @@ internal sealed class ChannelStore : IDisposable
             CREATE TABLE IF NOT EXISTS history (ns TEXT NOT NULL, key BLOB NOT NULL, block INTEGER NOT NULL, txnum INTEGER NOT NULL, txid TEXT NOT NULL, value BLOB, ts INTEGER NOT NULL, PRIMARY KEY (ns, key, block, txnum)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS private_rwsets (block INTEGER NOT NULL, txnum INTEGER NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, rwset BLOB NOT NULL, PRIMARY KEY (block, txnum, ns, coll)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS private_expiry (expiring INTEGER NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, keyhash BLOB NOT NULL, key BLOB, committed INTEGER NOT NULL, PRIMARY KEY (expiring, ns, coll, keyhash, committed)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, txid TEXT NOT NULL, envelope BLOB NOT NULL, pvt BLOB);
+            CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
             """);
         // Ledgers written before private data carried metadata (key-level policies on private keys).
         foreach (var table in new[] { "hashed_state", "private_state" })
@@ -119,11 +119,22 @@ internal sealed class ChannelStore : IDisposable
             _metadataScopes.TryAdd(HashedScope(scope.Ns, scope.Coll), 0);
         }
 
+        if (!_writer.Query<string>("SELECT name FROM pragma_table_info('blocks')").Contains("seg"))
+        {
+            // Ledgers whose blocks are all in the table: later blocks go to the block files, these stay where they are.
+            _writer.Execute("ALTER TABLE blocks ADD COLUMN seg INTEGER; ALTER TABLE blocks ADD COLUMN off INTEGER; ALTER TABLE blocks ADD COLUMN len INTEGER");
+        }
+
+        _blocks = new SegmentedLog(Path.ChangeExtension(path, null) + ".blocks", logSegmentBytes);
+        _accepted = new SegmentedLog(Path.ChangeExtension(path, null) + ".accepted", logSegmentBytes);
+        _acceptedThrough = _writer.QueryFirstOrDefault<long?>("SELECT value FROM marks WHERE name = 'accepted_through'") ?? 0;
+        _recovered = RecoverAccepted();
+
         // The block writer never checkpoints: SQLite's automatic checkpoint ran inside the commit of whichever block
         // pushed the WAL past 1,000 pages (most blocks of 200 payments), copying pages into the database and syncing
         // it while the channel's only committer waited. A background checkpoint does that work beside it instead.
         _writer.Execute("PRAGMA wal_autocheckpoint=0");
-        _checkpointer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
+        _checkpointer = new Timer(_ => CheckpointCore(wait: false), null, CheckpointInterval, CheckpointInterval);
     }
 
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(500);
@@ -135,9 +146,15 @@ internal sealed class ChannelStore : IDisposable
     internal int Checkpoints => Volatile.Read(ref _checkpoints);
 
     /// <summary>Copies what the WAL holds into the database without waiting for readers or the writer (PASSIVE).</summary>
-    internal void Checkpoint()
+    internal void Checkpoint() => CheckpointCore(wait: true);
+
+    private void CheckpointCore(bool wait)
     {
-        if (!_checkpointLock.TryEnter())
+        if (wait)
+        {
+            _checkpointLock.Enter();
+        }
+        else if (!_checkpointLock.TryEnter())
         {
             return; // the previous one is still running
         }
@@ -149,14 +166,27 @@ internal sealed class ChannelStore : IDisposable
                 return;
             }
 
+            // What the ledger's WAL records must not outlive what it points to: the logs are synced first, and a
+            // checkpoint syncs the WAL before copying it, so the blocks committed before it are durable after it.
+            var through = Volatile.Read(ref _acceptedThrough);
+            _blocks.Sync();
+            _accepted.Sync();
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-            command.ExecuteNonQuery();
+            using (var result = command.ExecuteReader())
+            {
+                // (busy, frames in the WAL, frames checkpointed): only a checkpoint that reached the WAL's end synced all of it.
+                if (result.Read() && result.GetInt64(0) == 0 && result.GetInt64(1) == result.GetInt64(2))
+                {
+                    ReleaseAccepted(through);
+                }
+            }
+
             Interlocked.Increment(ref _checkpoints);
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or IOException)
         {
             // Busy or interrupted: the next tick tries again, and the WAL keeps every commit meanwhile.
         }
@@ -416,10 +446,28 @@ internal sealed class ChannelStore : IDisposable
         }
     }
 
+    // A block's bytes are appended to the block files (as a peer's block store keeps them) and the table holds where
+    // they are: in the table itself each block was written twice more (the WAL, then the checkpoint), about 1.3 MB a
+    // block of 200 payments.
+    private readonly SegmentedLog _blocks;
+
     public byte[]? GetBlock(ulong number)
     {
-        using var c = Open();
-        return c.QueryFirstOrDefault<byte[]>("SELECT bytes FROM blocks WHERE num = @n", new { n = (long)number });
+        var reader = RentReader();
+        try
+        {
+            using var row = reader.Command("SELECT bytes, seg, off, len FROM blocks WHERE num = $a", (long)number).ExecuteReader();
+            if (!row.Read())
+            {
+                return null;
+            }
+
+            return row.IsDBNull(1) ? (byte[])row[0] : _blocks.Read(new LogPosition(row.GetInt32(1), row.GetInt64(2), row.GetInt32(3)));
+        }
+        finally
+        {
+            ReturnReader(reader);
+        }
     }
 
     public List<PrivateRwsetRecord> GetPrivateRwsets(ulong block)
@@ -430,33 +478,141 @@ internal sealed class ChannelStore : IDisposable
             .ToList();
     }
 
+    // Transactions the orderer accepted and no block holds yet: appended to a log of their own beside the ledger rather
+    // than inserted into (and, once in a block, deleted from) a table of the ledger's database. Those inserts wrote
+    // each envelope twice more (the WAL, then the checkpoint), waited for a block's commit to release the writer, and
+    // made every reader drop its page cache at each of them. The ledger records the last accepted transaction a block
+    // holds ("accepted_through", in the block's own SQLite transaction); a segment of the log is deleted once a
+    // checkpoint has made the blocks holding all of its transactions durable.
+    private readonly SegmentedLog _accepted;
+    private readonly Dictionary<int, long> _acceptedLastSeq = [];
+    private readonly List<PendingTransaction> _recovered;
+    private long _acceptedThrough;
+    private long _nextSeq;
+
+    private List<PendingTransaction> RecoverAccepted()
+    {
+        var recovered = new List<PendingTransaction>();
+        var last = _acceptedThrough;
+        foreach (var segment in _accepted.Segments.Where(s => s != _accepted.CurrentSegment).ToList())
+        {
+            var highest = 0L;
+            foreach (var (_, record) in _accepted.ReadSegment(segment))
+            {
+                var pending = DecodeAccepted(record);
+                highest = Math.Max(highest, pending.Seq);
+                if (pending.Seq > _acceptedThrough)
+                {
+                    recovered.Add(pending);
+                }
+            }
+
+            last = Math.Max(last, highest);
+            if (highest <= _acceptedThrough)
+            {
+                _accepted.Delete(segment);
+            }
+            else
+            {
+                _acceptedLastSeq[segment] = highest;
+            }
+        }
+
+        _nextSeq = last + 1;
+
+        // Ledgers written before the log kept accepted transactions in a table: they move to the log, in their order.
+        if (_writer.QueryFirstOrDefault<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'pending'") is not null)
+        {
+            var rows = _writer.Query<PendingRow>("SELECT seq AS Seq, txid AS TxId, envelope AS Envelope, pvt AS Pvt FROM pending ORDER BY seq").ToList();
+            var seqs = rows.Count == 0 ? [] : AddPending([.. rows.Select(r => (r.TxId, r.Envelope, r.Pvt))]);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                recovered.Add(new PendingTransaction(seqs[i], rows[i].TxId, rows[i].Envelope, rows[i].Pvt));
+            }
+
+            _writer.Execute("DROP TABLE pending");
+        }
+
+        return recovered;
+    }
+
+    private static byte[] EncodeAccepted(long seq, string txId, byte[] envelope, byte[]? pvt)
+    {
+        var id = Encoding.UTF8.GetByteCount(txId);
+        var record = new byte[8 + 4 + id + 4 + envelope.Length + 4 + (pvt?.Length ?? 0)];
+        var at = 0;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(record, seq);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(at += 8), id);
+        Encoding.UTF8.GetBytes(txId, record.AsSpan(at += 4));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(at += id), envelope.Length);
+        envelope.CopyTo(record.AsSpan(at += 4));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(at += envelope.Length), pvt?.Length ?? -1);
+        pvt?.CopyTo(record.AsSpan(at + 4));
+        return record;
+    }
+
+    private static PendingTransaction DecodeAccepted(byte[] record)
+    {
+        var span = record.AsSpan();
+        var seq = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(span);
+        var id = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
+        var at = 12;
+        var txId = Encoding.UTF8.GetString(span.Slice(at, id));
+        var envelopeLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(span[(at += id)..]);
+        var envelope = span.Slice(at += 4, envelopeLength).ToArray();
+        var pvtLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(span[(at += envelopeLength)..]);
+        return new PendingTransaction(seq, txId, envelope, pvtLength < 0 ? null : span.Slice(at + 4, pvtLength).ToArray());
+    }
+
     /// <summary>
-    /// Keeps accepted transactions until a block holds them, in one SQLite transaction (WAL, <c>synchronous=NORMAL</c>:
-    /// no disk sync per call, and a killed process loses nothing the call returned for); returns each one's sequence number.
+    /// Keeps accepted transactions until a block holds them, in one append to the accepted log (no disk sync per call,
+    /// as the ledger's WAL with <c>synchronous=NORMAL</c>: a killed process loses nothing the call returned for);
+    /// returns each one's sequence number. Runs beside a block's commit, not after it.
     /// </summary>
     public long[] AddPending(IReadOnlyList<(string TxId, byte[] Envelope, byte[]? Private)> accepted)
     {
-        var seqs = new long[accepted.Count];
-        lock (_writeLock)
+        lock (_acceptedLastSeq)
         {
-            using var tx = _writer.BeginTransaction();
+            var seqs = new long[accepted.Count];
+            var records = new ReadOnlyMemory<byte>[accepted.Count];
             for (var i = 0; i < accepted.Count; i++)
             {
-                var (txId, envelope, pvt) = accepted[i];
-                seqs[i] = _writer.ExecuteScalar<long>("INSERT INTO pending (txid, envelope, pvt) VALUES (@txId, @envelope, @pvt) RETURNING seq", new { txId, envelope, pvt }, tx);
+                seqs[i] = _nextSeq++;
+                records[i] = EncodeAccepted(seqs[i], accepted[i].TxId, accepted[i].Envelope, accepted[i].Private);
             }
-            tx.Commit();
+
+            if (accepted.Count > 0)
+            {
+                var positions = _accepted.Append(records);
+                foreach (var segment in positions.Select(p => p.Segment).Distinct())
+                {
+                    _acceptedLastSeq[segment] = seqs[^1];
+                }
+            }
+
+            return seqs;
         }
-        return seqs;
     }
 
-    /// <summary>Accepted transactions no block holds yet, in the order they were accepted.</summary>
-    public List<PendingTransaction> Pending()
+    /// <summary>Accepted transactions no block held when the store opened, in the order they were accepted.</summary>
+    public List<PendingTransaction> Pending() => [.. _recovered];
+
+    /// <summary>Deletes the accepted log's closed segments whose transactions are all in blocks made durable.</summary>
+    private void ReleaseAccepted(long durableThrough)
     {
-        lock (_writeLock)
+        List<int> done;
+        lock (_acceptedLastSeq)
         {
-            return [.. _writer.Query<PendingRow>("SELECT seq AS Seq, txid AS TxId, envelope AS Envelope, pvt AS Pvt FROM pending ORDER BY seq")
-                .Select(r => new PendingTransaction(r.Seq, r.TxId, r.Envelope, r.Pvt))];
+            done = [.. _acceptedLastSeq.Where(e => e.Key != _accepted.CurrentSegment && e.Value <= durableThrough).Select(e => e.Key)];
+            foreach (var segment in done)
+            {
+                _acceptedLastSeq.Remove(segment);
+            }
+        }
+
+        foreach (var segment in done)
+        {
+            _accepted.Delete(segment);
         }
     }
 
@@ -524,10 +680,11 @@ internal sealed class ChannelStore : IDisposable
         using var tx = _writer.BeginTransaction();
         if (u.PendingThrough > 0)
         {
-            Write(tx, "DELETE FROM pending WHERE seq <= $a", u.PendingThrough);
+            Write(tx, "INSERT INTO marks (name, value) VALUES ('accepted_through', $a) ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)", u.PendingThrough);
         }
         var n = (long)u.Number;
-        Write(tx, "INSERT INTO blocks (num, hash, bytes) VALUES ($a, $b, $c)", n, u.Hash, u.BlockBytes);
+        var at = _blocks.Append([u.BlockBytes])[0]; // a commit that fails below leaves bytes nothing points to
+        Write(tx, "INSERT INTO blocks (num, hash, bytes, seg, off, len) VALUES ($a, $b, x'', $c, $d, $e)", n, u.Hash, at.Segment, at.Offset, at.Length);
         foreach (var t in u.Transactions)
         {
             Write(tx, "INSERT OR IGNORE INTO txs (txid, block, txnum, code) VALUES ($a, $b, $c, $d)", t.TxId, n, (long)t.TxNum, t.Code);
@@ -604,6 +761,10 @@ internal sealed class ChannelStore : IDisposable
             u.Expiries.Select(e => new { Expiring = (long)e.Expiring, Ns = e.Namespace, Coll = e.Collection, e.KeyHash, Key = e.Key is null ? null : K(e.Key), N = n }), tx);
         ExpirePrivateData(n, tx);
         tx.Commit();
+        if (u.PendingThrough > 0)
+        {
+            Volatile.Write(ref _acceptedThrough, Math.Max(_acceptedThrough, u.PendingThrough));
+        }
     }
 
     /// <summary>
@@ -702,6 +863,8 @@ internal sealed class ChannelStore : IDisposable
 
 
         _writer.Dispose();
+        _accepted.Dispose();
+        _blocks.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 }

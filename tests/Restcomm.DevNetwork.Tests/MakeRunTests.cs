@@ -226,7 +226,7 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>devnet.json with every 127.0.0.1 port it names moved to a free one (the same port to the same one).</summary>
-    private static string WithFreePorts(string json)
+    private string WithFreePorts(string json)
     {
         var ports = new Dictionary<string, int>();
         return Address().Replace(json, match =>
@@ -253,11 +253,24 @@ public sealed partial class MakeRunTests(ITestOutputHelper output) : IDisposable
         throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
     }
 
-    private static int FreePort()
+    private readonly HashSet<int> _handedOut = [];
+
+    /// <summary>
+    /// A free loopback port not handed out before in this test: the system may give a port it gave a moment ago, once
+    /// its probe released it (an API and a chaincode were once given the same one).
+    /// </summary>
+    private int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (_handedOut.Add(port))
+            {
+                return port;
+            }
+        }
     }
 
     [GeneratedRegex(@"127\.0\.0\.1:(\d+)")]

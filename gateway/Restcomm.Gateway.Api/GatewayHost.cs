@@ -28,6 +28,23 @@ internal static class GatewayHost
     // Framework endpoints mapped for every method are narrowed to GET/HEAD: anonymous means read-only.
     private static readonly Microsoft.AspNetCore.Routing.HttpMethodMetadata ReadOnlyMethods = new(["GET", "HEAD"]);
 
+    /// <summary>Why the host could not start, in one line: the address in use, or the message of what failed.</summary>
+    public static string DescribeStartupFailure(Exception e)
+    {
+        if (e is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } inUse)
+        {
+            return inUse.Message + " (another process listens there: choose another port with --urls)";
+        }
+
+        // The error itself, not the wrappers around it (a failed service factory, an aggregate of one).
+        while (e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException && e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message;
+    }
+
     /// <summary>Builds the host and opens its store (migrations applied) without blocking a thread on it.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken)
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,7 +31,7 @@ public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abst
         var history = EirBlocks.Generate(seed: 42, blocks: blocks);
         var location = await NewLocationAsync();
         await using var peer = await BlockDeliverServer.StartAsync(history, TimeSpan.FromMilliseconds(5));
-        var (cert, key) = WriteIdentity();
+        var (cert, key) = ClientIdentityFiles.Write(_directory);
         var store = await OpenAsync(location);
 
         using (var first = StartApi(peer.Endpoint, cert, key, location))
@@ -182,18 +180,6 @@ public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abst
             Assert.True(deadline.Elapsed < ProcessTimeout, "The API did not project the blocks in time.");
             await Task.Delay(20);
         }
-    }
-
-    private (string Cert, string Key) WriteIdentity()
-    {
-        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=User1@org1.example.com", ecdsa, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var cert = Path.Combine(_directory, "cert.pem");
-        var key = Path.Combine(_directory, "priv_sk");
-        File.WriteAllText(cert, certificate.ExportCertificatePem());
-        File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
-        return (cert, key);
     }
 }
 

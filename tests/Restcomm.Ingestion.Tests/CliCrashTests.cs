@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Restcomm.Gateway.Store;
 using Restcomm.Ingestion.Tests.Infrastructure;
+using Restcomm.Tests.Shared.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Restcomm.Ingestion.Tests;
@@ -105,7 +106,7 @@ public sealed class CliCrashTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = here.Parent!.Name;
-        var dll = Path.Combine(RoamingDevNetwork.RepositoryRoot(), "gateway", "Restcomm.Cli", "bin", configuration, here.Name, "restcomm.dll");
+        var dll = Path.Combine(InProcessDevNetwork.RepositoryRoot(), "gateway", "Restcomm.Cli", "bin", configuration, here.Name, "restcomm.dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
         return dll;
     }

@@ -1,17 +1,13 @@
-using System.Net;
-using System.Net.Sockets;
 using Restcomm.Chaincode.Audit;
 using Restcomm.Chaincode.Audit.Internal;
 using Restcomm.Chaincode.Eir;
 using Restcomm.Chaincode.Eir.Internal;
 using Restcomm.Chaincode.Numbers;
 using Restcomm.Chaincode.Numbers.Internal;
-using Restcomm.DevNetwork.Chaincode;
 using Restcomm.DevNetwork.Configuration;
 using Restcomm.Fabric.Shim;
 using Restcomm.Gateway.Store;
-using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
-using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
+using Restcomm.Tests.Shared.EndToEnd;
 
 namespace Restcomm.Audit.EndToEnd.Tests.Support;
 
@@ -33,11 +29,9 @@ public abstract class AuditNetwork : IAsyncLifetime
     /// <summary>The source channels anchored, each with its chaincode and anchor kind.</summary>
     public static readonly (string Channel, string Kind)[] Sources = [("eir", "eir-changes"), ("numbers", "numbers-changes")];
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "audit-e2e", Guid.NewGuid().ToString("N"));
-    private readonly List<ChaincodeServer> _chaincodes = [];
+    private readonly InProcessDevNetwork _dev = new("audit-e2e");
     private readonly Dictionary<string, ApiHost> _apis = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
-    private DevNetworkHost _network = null!;
 
     public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
 
@@ -45,9 +39,9 @@ public abstract class AuditNetwork : IAsyncLifetime
     public static TimeSpan RequestTimeout { get; } = TimeSpan.FromSeconds(90);
 
     /// <summary>The temporary folder holding crypto material, ledgers and stores.</summary>
-    public string Root => _root;
+    public string Root => _dev.Root;
 
-    public string NetworkJson => Path.Combine(_root, "network.json");
+    public string NetworkJson => _dev.NetworkJson;
 
     /// <summary>The scopes of an operator's key (what make run's key has for these channels).</summary>
     public static IReadOnlyList<string> OperatorScopes { get; } =
@@ -61,7 +55,7 @@ public abstract class AuditNetwork : IAsyncLifetime
     protected abstract IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Apis { get; }
 
     /// <summary>Blocks committed on a channel so far (the next block's number).</summary>
-    public long Height(string channel) => (long)_network.Ledgers[channel].Height;
+    public long Height(string channel) => (long)_dev.Network.Ledgers[channel].Height;
 
     internal ApiHost Api(string mspId) => _apis[mspId];
 
@@ -73,9 +67,7 @@ public abstract class AuditNetwork : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_root);
         var config = MakeRunConfig();
-        var crypto = Path.Combine(_root, "crypto");
         var members = new HashSet<string>(StringComparer.Ordinal) { "Org1MSP", "Org2MSP", "Org3MSP" };
         foreach (var (name, chaincode) in new (string, IChaincode)[]
                  {
@@ -84,44 +76,14 @@ public abstract class AuditNetwork : IAsyncLifetime
                      ("audit", AuditChaincode.Create(new AuditPolicy())),
                  })
         {
-            // As make run starts each host: with the shim's TLS variables the dev network prints for it.
-            var options = ChaincodeServerOptions.FromEnvironment(new Dictionary<string, string>(ChaincodeTls.ShimEnvironment(config, crypto, name))
-            {
-                ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
-                ["CORE_CHAINCODE_ID_NAME"] = $"{name}:1.0",
-            });
-            var server = await ChaincodeServer.StartAsync(options, chaincode).WaitAsync(Timeout);
-            _chaincodes.Add(server);
-            config.Channels.Single(c => c.Name == name).Chaincodes.Single().Address = server.Address;
+            await _dev.StartChaincodeAsync(config, name, chaincode, Timeout);
         }
 
-        // A probed free port can be taken by another process before the network binds it: pick new ones.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                _network = await DevNetworkHost.StartAsync(new DevNetworkOptions
-                {
-                    Config = config,
-                    CryptoRoot = crypto,
-                    DataDir = Path.Combine(_root, "ledger"),
-                    NetworkJsonPath = NetworkJson,
-                    LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-                }, CancellationToken.None).WaitAsync(Timeout);
-                break;
-            }
-            catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (var org in config.Orgs)
-                {
-                    org.Gateway = $"127.0.0.1:{FreePort()}";
-                }
-            }
-        }
+        await _dev.StartNetworkAsync(config, Timeout);
 
         var started = await Task.WhenAll(Apis.Select(async api =>
         {
-            var directory = Path.Combine(_root, "api", api.Key.ToLowerInvariant());
+            var directory = Path.Combine(_dev.Root, "api", api.Key.ToLowerInvariant());
             Directory.CreateDirectory(directory);
             // Webhook receivers on this machine are allowed, as make run allows them.
             var settings = new Dictionary<string, string>(api.Value) { ["Webhooks:AllowLoopback"] = "true" };
@@ -130,7 +92,7 @@ public abstract class AuditNetwork : IAsyncLifetime
         foreach (var api in started)
         {
             _apis[api.MspId] = api;
-            _keys[api.MspId] = await api.CreateKeyAsync(api.MspId == Regulator ? RegulatorScopes : OperatorScopes);
+            _keys[api.MspId] = await api.CreateKeyAsync([.. api.MspId == Regulator ? RegulatorScopes : OperatorScopes]);
         }
     }
 
@@ -141,24 +103,7 @@ public abstract class AuditNetwork : IAsyncLifetime
             await api.DisposeAsync();
         }
 
-        if (_network is not null)
-        {
-            await _network.DisposeAsync();
-        }
-
-        foreach (var chaincode in _chaincodes)
-        {
-            await chaincode.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _dev.DisposeAsync();
     }
 
     /// <summary>The last log lines of every in-process API, for a failing test's output.</summary>
@@ -167,11 +112,11 @@ public abstract class AuditNetwork : IAsyncLifetime
 
     /// <summary>
     /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the eir, numbers and audit channels, each with its own
-    /// chaincode (addresses are set once the servers listen), the organisations' gateways on free ports.
+    /// chaincode (addresses are set once the servers listen).
     /// </summary>
     private static DevNetworkConfig MakeRunConfig()
     {
-        var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
+        var config = InProcessDevNetwork.LoadMakeRunConfig();
         config.Channels.RemoveAll(c => c.Name is not ("eir" or "numbers" or "audit"));
         Assert.Equal(3, config.Channels.Count);
         foreach (var channel in config.Channels)
@@ -181,31 +126,6 @@ public abstract class AuditNetwork : IAsyncLifetime
             Assert.Contains(Regulator, channel.Readers);
         }
 
-        foreach (var org in config.Orgs)
-        {
-            org.Gateway = $"127.0.0.1:{FreePort()}";
-        }
-
         return config;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Restcomm.Fabric.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,18 +1,12 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Restcomm.Chaincode.Peering.Internal;
 using Restcomm.Chaincode.Peering.Tests.Support;
-using Restcomm.DevNetwork.Chaincode;
-using Restcomm.DevNetwork.Configuration;
 using Restcomm.Fabric.Client;
 using Restcomm.Fabric.Protos.Ledger.KvRwset;
 using Restcomm.Fabric.Protos.Peer;
-using Restcomm.Fabric.Shim;
 using Restcomm.Peering;
-using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
-using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
+using Restcomm.Tests.Shared.EndToEnd;
 
 namespace Restcomm.Chaincode.Peering.Tests.EndToEnd;
 
@@ -25,45 +19,24 @@ public sealed class PeeringDevNetworkTests : IAsyncLifetime
 {
     private const string Channel = "roaming-emea";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "peering-e2e", Guid.NewGuid().ToString("N"));
+    private readonly InProcessDevNetwork _dev = new("peering-e2e");
     private readonly List<Gateway> _gateways = [];
-    private ChaincodeServer _chaincode = null!;
-    private DevNetworkHost _network = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_root);
-        var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
+        var config = InProcessDevNetwork.LoadMakeRunConfig();
         config.Channels.RemoveAll(c => c.Name != Channel);
         var channel = Assert.Single(config.Channels);
         channel.Chaincodes.RemoveAll(c => c.Name != "peering");
         var peering = Assert.Single(channel.Chaincodes);
         Assert.True(peering.TlsRequired && peering.ClientAuthRequired);
-        foreach (var org in config.Orgs)
-        {
-            org.Gateway = $"127.0.0.1:{FreePort()}";
-        }
-
-        var options = ChaincodeServerOptions.FromEnvironment(new Dictionary<string, string>(ChaincodeTls.ShimEnvironment(config, Path.Combine(_root, "crypto"), "peering"))
-        {
-            ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
-            ["CORE_CHAINCODE_ID_NAME"] = "peering:1.0",
-        });
-        _chaincode = await ChaincodeServer.StartAsync(options, PeeringChaincode.Create(new PeeringPolicy())).WaitAsync(Timeout);
-        peering.Address = _chaincode.Address;
-        _network = await DevNetworkHost.StartAsync(new DevNetworkOptions
-        {
-            Config = config,
-            CryptoRoot = Path.Combine(_root, "crypto"),
-            DataDir = Path.Combine(_root, "ledger"),
-            NetworkJsonPath = Path.Combine(_root, "network.json"),
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        }, CancellationToken.None).WaitAsync(Timeout);
+        await _dev.StartChaincodeAsync(config, "peering", PeeringChaincode.Create(new PeeringPolicy()), Timeout);
+        await _dev.StartNetworkAsync(config, Timeout);
     }
 
     private Restcomm.Fabric.Client.Contract ContractOf(string mspId)
     {
-        var gateway = FabricNetworkDescription.Load(Path.Combine(_root, "network.json")).GetOrg(mspId).Connect();
+        var gateway = FabricNetworkDescription.Load(_dev.NetworkJson).GetOrg(mspId).Connect();
         _gateways.Add(gateway);
         return gateway.GetNetwork(Channel).GetContract("peering");
     }
@@ -74,7 +47,7 @@ public sealed class PeeringDevNetworkTests : IAsyncLifetime
 
     private bool AnyStoreHolds(string text)
     {
-        var store = _network.Ledgers[Channel].Store;
+        var store = _dev.Network.Ledgers[Channel].Store;
         var held = new List<string>();
         foreach (var collection in new[] { PeeringLedger.PairCollection, "pair-Org1MSP-Org3MSP", "pair-Org2MSP-Org3MSP" })
         {
@@ -104,7 +77,7 @@ public sealed class PeeringDevNetworkTests : IAsyncLifetime
             On(PeeringLedger.Seller, "g-e2e", PeeringLedger.Json(new GrantTerms { DurationSeconds = 4 })), cts.Token));
 
         // The seller's profile is on the seller's peer only; the copy on the pair's peers only.
-        var store = _network.Ledgers[Channel].Store;
+        var store = _dev.Network.Ledgers[Channel].Store;
         Assert.NotEmpty(store.PrivateKeys("Org2MSP", "peering", "_implicit_org_Org2MSP"));
         Assert.Empty(store.PrivateKeys("Org1MSP", "peering", "_implicit_org_Org2MSP"));
         Assert.Empty(store.PrivateKeys("Org3MSP", "peering", "_implicit_org_Org2MSP"));
@@ -146,42 +119,6 @@ public sealed class PeeringDevNetworkTests : IAsyncLifetime
             gateway.Dispose();
         }
 
-        if (_network is not null)
-        {
-            await _network.DisposeAsync();
-        }
-
-        if (_chaincode is not null)
-        {
-            await _chaincode.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Restcomm.Fabric.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await _dev.DisposeAsync();
     }
 }

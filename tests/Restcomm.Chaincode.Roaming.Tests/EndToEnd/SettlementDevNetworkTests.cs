@@ -1,16 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Restcomm.Chaincode.Roaming.Internal;
 using Restcomm.Chaincode.Roaming.Tests.Support;
-using Restcomm.DevNetwork.Chaincode;
-using Restcomm.DevNetwork.Configuration;
 using Restcomm.Fabric.Client;
 using Restcomm.Fabric.Protos.Peer;
-using Restcomm.Fabric.Shim;
 using Restcomm.Roaming;
-using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
-using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
+using Restcomm.Tests.Shared.EndToEnd;
 
 namespace Restcomm.Chaincode.Roaming.Tests.EndToEnd;
 
@@ -22,45 +16,24 @@ public sealed class SettlementDevNetworkTests : IAsyncLifetime
 {
     private const string Channel = "roaming-emea";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "roaming-e2e", Guid.NewGuid().ToString("N"));
+    private readonly InProcessDevNetwork _dev = new("roaming-e2e");
     private readonly List<Gateway> _gateways = [];
-    private ChaincodeServer _chaincode = null!;
-    private DevNetworkHost _network = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_root);
-        var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
+        var config = InProcessDevNetwork.LoadMakeRunConfig();
         config.Channels.RemoveAll(c => c.Name != Channel);
         var channel = Assert.Single(config.Channels);
         channel.Chaincodes.RemoveAll(c => c.Name != "roaming");
         var roaming = Assert.Single(channel.Chaincodes);
         Assert.True(roaming.TlsRequired && roaming.ClientAuthRequired);
-        foreach (var org in config.Orgs)
-        {
-            org.Gateway = $"127.0.0.1:{FreePort()}";
-        }
-
-        var options = ChaincodeServerOptions.FromEnvironment(new Dictionary<string, string>(ChaincodeTls.ShimEnvironment(config, Path.Combine(_root, "crypto"), "roaming"))
-        {
-            ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
-            ["CORE_CHAINCODE_ID_NAME"] = "roaming:1.0",
-        });
-        _chaincode = await ChaincodeServer.StartAsync(options, RoamingChaincode.Create(new RoamingPolicy(), new SettlementPolicy { Members = [Samples.A, Samples.B, Samples.C] })).WaitAsync(Timeout);
-        roaming.Address = _chaincode.Address;
-        _network = await DevNetworkHost.StartAsync(new DevNetworkOptions
-        {
-            Config = config,
-            CryptoRoot = Path.Combine(_root, "crypto"),
-            DataDir = Path.Combine(_root, "ledger"),
-            NetworkJsonPath = Path.Combine(_root, "network.json"),
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        }, CancellationToken.None).WaitAsync(Timeout);
+        await _dev.StartChaincodeAsync(config, "roaming", RoamingChaincode.Create(new RoamingPolicy(), new SettlementPolicy { Members = [Samples.A, Samples.B, Samples.C] }), Timeout);
+        await _dev.StartNetworkAsync(config, Timeout);
     }
 
     private Restcomm.Fabric.Client.Contract ContractOf(string mspId)
     {
-        var gateway = FabricNetworkDescription.Load(Path.Combine(_root, "network.json")).GetOrg(mspId).Connect();
+        var gateway = FabricNetworkDescription.Load(_dev.NetworkJson).GetOrg(mspId).Connect();
         _gateways.Add(gateway);
         return gateway.GetNetwork(Channel).GetContract("roaming");
     }
@@ -121,42 +94,6 @@ public sealed class SettlementDevNetworkTests : IAsyncLifetime
             gateway.Dispose();
         }
 
-        if (_network is not null)
-        {
-            await _network.DisposeAsync();
-        }
-
-        if (_chaincode is not null)
-        {
-            await _chaincode.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Restcomm.Fabric.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await _dev.DisposeAsync();
     }
 }

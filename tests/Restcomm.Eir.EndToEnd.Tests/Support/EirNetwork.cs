@@ -1,12 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Restcomm.Chaincode.Eir;
 using Restcomm.Chaincode.Eir.Internal;
-using Restcomm.DevNetwork.Chaincode;
 using Restcomm.DevNetwork.Configuration;
-using Restcomm.Fabric.Shim;
-using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
-using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
+using Restcomm.Tests.Shared.EndToEnd;
 
 namespace Restcomm.Eir.EndToEnd.Tests.Support;
 
@@ -34,10 +29,7 @@ public sealed class EirNetwork : IAsyncLifetime
     /// <summary>The writer role the chaincode requires here (<c>EIR_WRITER_ATTRIBUTE</c>).</summary>
     public const string WriterAttribute = "eir.reporter";
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "eir-e2e", Guid.NewGuid().ToString("N"));
-    private ChaincodeServer _chaincode = null!;
-    private ChaincodeServerOptions _chaincodeOptions = null!;
-    private DevNetworkHost _network = null!;
+    private readonly InProcessDevNetwork _dev = new("eir-e2e");
 
     public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(30);
 
@@ -65,50 +57,18 @@ public sealed class EirNetwork : IAsyncLifetime
     /// <summary>A key of operator C with eir:read and eir:write.</summary>
     public string KeyC { get; private set; } = "";
 
-    public string NetworkJson => Path.Combine(_root, "network.json");
+    public string NetworkJson => _dev.NetworkJson;
 
     /// <summary>Blocks committed on the eir channel so far (the next block's number).</summary>
-    public long LedgerHeight => (long)_network.Ledgers[Channel].Height;
+    public long LedgerHeight => (long)_dev.Network.Ledgers[Channel].Height;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_root);
         var config = MakeRunConfig();
-        // As make run starts the eir host: with the shim's TLS variables the dev network prints for it.
-        _chaincodeOptions = ChaincodeServerOptions.FromEnvironment(new Dictionary<string, string>(
-            ChaincodeTls.ShimEnvironment(config, Path.Combine(_root, "crypto"), "eir"))
-        {
-            ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
-            ["CORE_CHAINCODE_ID_NAME"] = "eir:1.0",
-        });
-        _chaincode = await ChaincodeServer.StartAsync(_chaincodeOptions, EirChaincode.Create(Policy)).WaitAsync(Timeout);
-        _chaincodeOptions.Address = _chaincode.Address;
-        config.Channels[0].Chaincodes[0].Address = _chaincode.Address;
-        // A probed free port can be taken by another process before the network binds it: pick new ones.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                _network = await DevNetworkHost.StartAsync(new DevNetworkOptions
-                {
-                    Config = config,
-                    CryptoRoot = Path.Combine(_root, "crypto"),
-                    DataDir = Path.Combine(_root, "ledger"),
-                    NetworkJsonPath = NetworkJson,
-                    LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-                }, CancellationToken.None).WaitAsync(Timeout);
-                break;
-            }
-            catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (var org in config.Orgs)
-                {
-                    org.Gateway = $"127.0.0.1:{FreePort()}";
-                }
-            }
-        }
+        await _dev.StartChaincodeAsync(config, "eir", EirChaincode.Create(Policy), Timeout);
+        await _dev.StartNetworkAsync(config, Timeout);
 
-        var clerk = Path.Combine(_root, "crypto", "peerOrganizations", "org3.example.com", "users", $"{UserWithoutWriterRole}@org3.example.com", "msp");
+        var clerk = Path.Combine(_dev.CryptoRoot, "peerOrganizations", "org3.example.com", "users", $"{UserWithoutWriterRole}@org3.example.com", "msp");
         var apis = await Task.WhenAll(
             StartApiAsync(OperatorA, new ShiftedClock()),
             StartApiAsync(OperatorB, new ShiftedClock()),
@@ -126,25 +86,19 @@ public sealed class EirNetwork : IAsyncLifetime
     }
 
     /// <summary>Stops the dev network and starts it again on the same ledger and ports (the APIs keep running).</summary>
-    internal async Task RestartNetworkAsync(TimeSpan down)
-    {
-        var options = _network.Options;
-        await _network.DisposeAsync();
-        await Task.Delay(down);
-        _network = await DevNetworkHost.StartAsync(options, CancellationToken.None).WaitAsync(Timeout);
-    }
+    internal Task RestartNetworkAsync(TimeSpan down) => _dev.RestartNetworkAsync(down, Timeout);
 
     /// <summary>Stops the eir chaincode server and starts a new one on the same address (the network keeps running).</summary>
     internal async Task RestartChaincodeAsync(TimeSpan down, Func<Task>? whileDown = null)
     {
-        await _chaincode.DisposeAsync();
+        await _dev.StopChaincodeAsync("eir");
         await Task.Delay(down);
         if (whileDown is not null)
         {
             await whileDown();
         }
 
-        _chaincode = await ChaincodeServer.StartAsync(_chaincodeOptions, EirChaincode.Create(Policy)).WaitAsync(Timeout);
+        await _dev.StartChaincodeAgainAsync("eir", EirChaincode.Create(Policy), Timeout);
     }
 
     /// <summary>Stops operator B's API (its store stays on disk).</summary>
@@ -163,24 +117,7 @@ public sealed class EirNetwork : IAsyncLifetime
             }
         }
 
-        if (_network is not null)
-        {
-            await _network.DisposeAsync();
-        }
-
-        if (_chaincode is not null)
-        {
-            await _chaincode.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _dev.DisposeAsync();
     }
 
     private static EirPolicy Policy => new()
@@ -191,7 +128,7 @@ public sealed class EirNetwork : IAsyncLifetime
 
     private Task<OperatorApi> StartApiAsync(string mspId, ShiftedClock clock, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var directory = Path.Combine(_root, "api", mspId.ToLowerInvariant());
+        var directory = Path.Combine(_dev.Root, "api", mspId.ToLowerInvariant());
         Directory.CreateDirectory(directory);
         // Webhook receivers of the tests listen on 127.0.0.1, which an API refuses unless told otherwise.
         var merged = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Webhooks:AllowLoopback"] = "true" };
@@ -199,44 +136,18 @@ public sealed class EirNetwork : IAsyncLifetime
     }
 
     /// <summary>
-    /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the eir channel and its eir chaincode, with the
-    /// organisations' gateways on free ports (the chaincode's address is set once its server listens). Its TLS
-    /// settings stay as devnet.json has them.
+    /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the eir channel and its eir chaincode (its address
+    /// is set once its server listens). Its TLS settings stay as devnet.json has them.
     /// </summary>
     private static DevNetworkConfig MakeRunConfig()
     {
-        var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
+        var config = InProcessDevNetwork.LoadMakeRunConfig();
         config.Channels.RemoveAll(c => c.Name != Channel);
         var channel = Assert.Single(config.Channels);
         channel.Chaincodes.RemoveAll(c => c.Name != "eir");
         Assert.Single(channel.Chaincodes);
-        foreach (var org in config.Orgs)
-        {
-            org.Gateway = $"127.0.0.1:{FreePort()}";
-        }
-
         Assert.All(config.Orgs.Where(o => o.MspId != Regulator), o => Assert.Equal("true", o.Users[0].Attributes.GetValueOrDefault(WriterAttribute)));
         config.Org(OperatorC).Users.Add(new UserConfig { Name = UserWithoutWriterRole });
         return config;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Restcomm.Fabric.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

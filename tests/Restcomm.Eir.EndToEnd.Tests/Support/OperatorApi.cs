@@ -1,90 +1,41 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
 using Restcomm.Gateway.Api.Eir;
-using Restcomm.Gateway.Store;
+using Restcomm.Tests.Shared.EndToEnd;
 
 namespace Restcomm.Eir.EndToEnd.Tests.Support;
 
 /// <summary>
-/// One operator's real REST API host (the same <c>GatewayHost</c> that <c>make run</c> starts), served by Kestrel on a
-/// free 127.0.0.1 port, connected to the dev network through the network.json the network wrote, with its SQLite store
-/// in <see cref="DataDirectory"/> and a clock the test may shift. Stopping it and starting another on the same
-/// directory is an API restart.
+/// One operator's real REST API host (see <see cref="GatewayApiHost{TEntryPoint}"/>) with a clock the test may shift,
+/// its start and its HTTP calls bounded by <see cref="EirNetwork.RequestTimeout"/>, its other waits by
+/// <see cref="EirNetwork.Timeout"/>.
 /// </summary>
-internal sealed class OperatorApi : WebApplicationFactory<EirProjection>
+internal sealed class OperatorApi : GatewayApiHost<EirProjection>
 {
-    private readonly string _networkJson;
-    private readonly IReadOnlyDictionary<string, string> _settings;
+    private static readonly GatewayApiOptions Options = new()
+    {
+        KeyName = "eir-e2e",
+        // Four hosts start at once, each with every application's services: a loaded machine needs the longer bound.
+        StartTimeout = EirNetwork.RequestTimeout,
+        StoreTimeout = EirNetwork.Timeout,
+        RequestTimeout = EirNetwork.RequestTimeout,
+    };
 
     private OperatorApi(string mspId, string dataDirectory, string networkJson, ShiftedClock clock, IReadOnlyDictionary<string, string> settings)
+        : base(mspId, dataDirectory, networkJson, settings, Options)
     {
-        MspId = mspId;
-        DataDirectory = dataDirectory;
-        _networkJson = networkJson;
-        _settings = settings;
         Clock = clock;
-        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
-    public string MspId { get; }
-
-    public string DataDirectory { get; }
-
     public ShiftedClock Clock { get; }
-
-    /// <summary>http://127.0.0.1:port of the running API.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
-
-    public ConcurrentQueue<string> LogLines { get; } = new();
 
     public EirProjection Projection => Services.GetRequiredService<EirProjection>();
 
     /// <summary>Starts the API of <paramref name="mspId"/>; <paramref name="settings"/> adds configuration, e.g.
     /// <c>Fabric:ClientCertFile</c> to act as another user than the network file's.</summary>
-    public static async Task<OperatorApi> StartAsync(
+    public static Task<OperatorApi> StartAsync(
         string mspId, string dataDirectory, string networkJson, ShiftedClock clock, IReadOnlyDictionary<string, string>? settings = null)
-    {
-        var api = new OperatorApi(mspId, dataDirectory, networkJson, clock, settings ?? new Dictionary<string, string>());
-        try
-        {
-            // Four hosts start at once, each with every application's services: a loaded machine needs the longer bound.
-            await Task.Run(api.StartServer).WaitAsync(EirNetwork.RequestTimeout);
-            var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            api.BaseAddress = new Uri(address);
-            return api;
-        }
-        catch
-        {
-            await api.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>Creates an API key in this API's own store, as <c>restcomm keys create</c> does.</summary>
-    public Task<string> CreateKeyAsync(params string[] scopes) => CreateKeyAsync(ApiScopes.DefaultReadOnlyOrganisations, scopes);
-
-    /// <summary>Creates an API key, with <paramref name="readOnlyOrganisations"/> for the store's check (empty to bypass it).</summary>
-    public async Task<string> CreateKeyAsync(IReadOnlyCollection<string> readOnlyOrganisations, params string[] scopes)
-    {
-        var created = await Services.GetRequiredService<GatewayStore>().ApiKeys
-            .CreateAsync(MspId, "eir-e2e", scopes, readOnlyOrganisations, CancellationToken.None).WaitAsync(EirNetwork.Timeout);
-        return created.Token;
-    }
-
-    /// <summary>A plain HTTP client (real sockets) to this API, authenticated with <paramref name="apiKey"/>.</summary>
-    public HttpClient Client(string apiKey)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = EirNetwork.RequestTimeout };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return client;
-    }
+        => StartServerAsync(new OperatorApi(mspId, dataDirectory, networkJson, clock, settings ?? new Dictionary<string, string>()));
 
     /// <summary>Waits until this API's index reflects every block below <paramref name="blockHeight"/>.</summary>
     public Task CaughtUpAsync(long blockHeight)
@@ -92,42 +43,7 @@ internal sealed class OperatorApi : WebApplicationFactory<EirProjection>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Gateway:MspId", MspId);
-        builder.UseSetting("Gateway:DataDirectory", DataDirectory);
-        builder.UseSetting("Gateway:LogFormat", "text");
-        builder.UseSetting("Fabric:NetworkFile", _networkJson);
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
-
-        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(LogLines)));
+        base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    }
-
-    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-                => lines.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} {exception?.Message}");
-        }
     }
 }

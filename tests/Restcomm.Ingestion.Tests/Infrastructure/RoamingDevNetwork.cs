@@ -1,16 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Restcomm.Chaincode.Roaming;
 using Restcomm.Chaincode.Roaming.Internal;
-using Restcomm.DevNetwork.Chaincode;
-using Restcomm.DevNetwork.Configuration;
 using Restcomm.Fabric.Client;
-using Restcomm.Fabric.Shim;
 using Restcomm.Roaming;
-using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
-using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
+using Restcomm.Tests.Shared.EndToEnd;
 
 namespace Restcomm.Ingestion.Tests.Infrastructure;
 
@@ -22,42 +16,23 @@ public sealed class RoamingDevNetwork : IAsyncLifetime
 {
     public const string Channel = "roaming-emea";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly InProcessDevNetwork _dev = new("restcomm-ingest-e2e");
     private readonly List<Restcomm.Fabric.Client.Gateway> _gateways = [];
-    private ChaincodeServer? _chaincode;
-    private DevNetworkHost? _network;
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "restcomm-ingest-e2e", Guid.NewGuid().ToString("N"));
+    /// <summary>The temporary folder (deleted on dispose), where a test may keep its store.</summary>
+    public string Root => _dev.Root;
 
-    public string NetworkJson => Path.Combine(Root, "network.json");
+    public string NetworkJson => _dev.NetworkJson;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Root);
-        var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
+        var config = InProcessDevNetwork.LoadMakeRunConfig();
         config.Channels.RemoveAll(c => c.Name != Channel);
         var channel = Assert.Single(config.Channels);
         channel.Chaincodes.RemoveAll(c => c.Name != "roaming");
-        var roaming = Assert.Single(channel.Chaincodes);
-        foreach (var org in config.Orgs)
-        {
-            org.Gateway = $"127.0.0.1:{FreePort()}";
-        }
-
-        var options = ChaincodeServerOptions.FromEnvironment(new Dictionary<string, string>(ChaincodeTls.ShimEnvironment(config, Path.Combine(Root, "crypto"), "roaming"))
-        {
-            ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
-            ["CORE_CHAINCODE_ID_NAME"] = "roaming:1.0",
-        });
-        _chaincode = await ChaincodeServer.StartAsync(options, RoamingChaincode.Create(new RoamingPolicy())).WaitAsync(Timeout);
-        roaming.Address = _chaincode.Address;
-        _network = await DevNetworkHost.StartAsync(new DevNetworkOptions
-        {
-            Config = config,
-            CryptoRoot = Path.Combine(Root, "crypto"),
-            DataDir = Path.Combine(Root, "ledger"),
-            NetworkJsonPath = NetworkJson,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        }, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Single(channel.Chaincodes);
+        await _dev.StartChaincodeAsync(config, "roaming", RoamingChaincode.Create(new RoamingPolicy()), Timeout);
+        await _dev.StartNetworkAsync(config, Timeout);
     }
 
     /// <summary>The roaming chaincode as an organisation's user (with the roaming roles in its certificate).</summary>
@@ -113,43 +88,7 @@ public sealed class RoamingDevNetwork : IAsyncLifetime
             gateway.Dispose();
         }
 
-        if (_network is not null)
-        {
-            await _network.DisposeAsync();
-        }
-
-        if (_chaincode is not null)
-        {
-            await _chaincode.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Restcomm.Fabric.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await _dev.DisposeAsync();
     }
 }
 

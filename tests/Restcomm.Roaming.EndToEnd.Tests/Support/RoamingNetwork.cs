@@ -1,12 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Restcomm.Chaincode.Roaming;
 using Restcomm.Chaincode.Roaming.Internal;
-using Restcomm.DevNetwork.Chaincode;
 using Restcomm.DevNetwork.Configuration;
-using Restcomm.Fabric.Shim;
-using DevNetworkHost = Restcomm.DevNetwork.DevNetwork;
-using DevNetworkOptions = Restcomm.DevNetwork.DevNetworkOptions;
+using Restcomm.Tests.Shared.EndToEnd;
 
 namespace Restcomm.Roaming.EndToEnd.Tests.Support;
 
@@ -32,9 +27,7 @@ public sealed class RoamingNetwork : IAsyncLifetime
     /// <summary>Operator D: a peer and material from the start, on no channel (devnet.json).</summary>
     public const string OperatorD = "Org4MSP";
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "roaming-api-e2e", Guid.NewGuid().ToString("N"));
-    private ChaincodeServer _chaincode = null!;
-    private DevNetworkHost _network = null!;
+    private readonly InProcessDevNetwork _dev = new("roaming-api-e2e");
 
     public static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(60);
 
@@ -50,73 +43,39 @@ public sealed class RoamingNetwork : IAsyncLifetime
 
     public string KeyC { get; private set; } = "";
 
-    public string NetworkJson => Path.Combine(_root, "network.json");
+    public string NetworkJson => _dev.NetworkJson;
 
     /// <summary>Blocks committed on the channel so far (the next block's number).</summary>
-    public long LedgerHeight => (long)_network.Ledgers[Channel].Height;
+    public long LedgerHeight => (long)_dev.Network.Ledgers[Channel].Height;
 
     /// <summary>The members of a chaincode's collection as the channel's current configuration makes them.</summary>
     public IReadOnlyList<string> CollectionMembers(string channel, string chaincode, string collection) =>
-        _network.Ledgers[channel].Definition.Chaincodes[chaincode].Collection(collection)?.Members ?? [];
+        _dev.Network.Ledgers[channel].Definition.Chaincodes[chaincode].Collection(collection)?.Members ?? [];
 
     /// <summary>The organisations of <paramref name="channel"/>'s current configuration.</summary>
-    public IReadOnlyList<string> OrgsOf(string channel) => _network.Ledgers[channel].Definition.Orgs;
+    public IReadOnlyList<string> OrgsOf(string channel) => _dev.Network.Ledgers[channel].Definition.Orgs;
 
     /// <summary>Blocks committed on <paramref name="channel"/> so far.</summary>
-    public long HeightOf(string channel) => (long)_network.Ledgers[channel].Height;
+    public long HeightOf(string channel) => (long)_dev.Network.Ledgers[channel].Height;
 
     /// <summary>Starts another API of <paramref name="mspId"/> on the same network, with its own store and <paramref name="settings"/>.</summary>
     internal Task<OperatorApi> StartExtraApiAsync(string mspId, IReadOnlyDictionary<string, string> settings)
     {
-        var directory = Path.Combine(_root, "api", mspId.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6]);
+        var directory = Path.Combine(_dev.Root, "api", mspId.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6]);
         Directory.CreateDirectory(directory);
         return OperatorApi.StartAsync(mspId, directory, NetworkJson, settings);
     }
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_root);
         var config = MakeRunConfig();
-        var options = ChaincodeServerOptions.FromEnvironment(new Dictionary<string, string>(
-            ChaincodeTls.ShimEnvironment(config, Path.Combine(_root, "crypto"), "roaming"))
-        {
-            ["CHAINCODE_SERVER_ADDRESS"] = "127.0.0.1:0",
-            ["CORE_CHAINCODE_ID_NAME"] = "roaming:1.0",
-        });
-        _chaincode = await ChaincodeServer.StartAsync(options, RoamingChaincode.Create(new RoamingPolicy(), new SettlementPolicy
+        await _dev.StartChaincodeAsync(config, "roaming", RoamingChaincode.Create(new RoamingPolicy(), new SettlementPolicy
         {
             // As make run starts it: the channel's members; vote windows of seconds so a dispute resolves inside a test.
             Members = [OperatorA, OperatorB, OperatorC],
             MinimumVoteSeconds = 1,
-        })).WaitAsync(Timeout);
-        foreach (var channel in config.Channels)
-        {
-            channel.Chaincodes[0].Address = _chaincode.Address;
-        }
-
-        // A probed free port can be taken by another process before the network binds it: pick new ones.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                _network = await DevNetworkHost.StartAsync(new DevNetworkOptions
-                {
-                    Config = config,
-                    CryptoRoot = Path.Combine(_root, "crypto"),
-                    DataDir = Path.Combine(_root, "ledger"),
-                    NetworkJsonPath = NetworkJson,
-                    LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-                }, CancellationToken.None).WaitAsync(Timeout);
-                break;
-            }
-            catch (IOException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (var org in config.Orgs)
-                {
-                    org.Gateway = $"127.0.0.1:{FreePort()}";
-                }
-            }
-        }
+        }), Timeout);
+        await _dev.StartNetworkAsync(config, Timeout);
 
         var apis = await Task.WhenAll(StartApiAsync(OperatorA), StartApiAsync(OperatorB), StartApiAsync(OperatorC));
         (A, B, C) = (apis[0], apis[1], apis[2]);
@@ -135,41 +94,23 @@ public sealed class RoamingNetwork : IAsyncLifetime
             }
         }
 
-        if (_network is not null)
-        {
-            await _network.DisposeAsync();
-        }
-
-        if (_chaincode is not null)
-        {
-            await _chaincode.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _dev.DisposeAsync();
     }
 
     private Task<OperatorApi> StartApiAsync(string mspId)
     {
-        var directory = Path.Combine(_root, "api", mspId.ToLowerInvariant());
+        var directory = Path.Combine(_dev.Root, "api", mspId.ToLowerInvariant());
         Directory.CreateDirectory(directory);
         return OperatorApi.StartAsync(mspId, directory, NetworkJson);
     }
 
     /// <summary>
     /// network/dev/devnet.json as <c>make run</c> uses it, reduced to the two consortium channels (roaming-emea with A, B
-    /// and C; roaming-apac with B and C) and their roaming chaincode (pair collections included), with the organisations'
-    /// gateways on free ports.
+    /// and C; roaming-apac with B and C) and their roaming chaincode (pair collections included).
     /// </summary>
     private static DevNetworkConfig MakeRunConfig()
     {
-        var config = DevNetworkConfig.Load(Path.Combine(RepositoryRoot(), "network", "dev", "devnet.json"));
+        var config = InProcessDevNetwork.LoadMakeRunConfig();
         config.Channels.RemoveAll(c => c.Name is not (Channel or ApacChannel));
         Assert.Equal(2, config.Channels.Count);
         foreach (var channel in config.Channels)
@@ -181,31 +122,6 @@ public sealed class RoamingNetwork : IAsyncLifetime
         }
 
         Assert.Equal([OperatorB, OperatorC], config.Channels.Single(c => c.Name == ApacChannel).Members);
-        foreach (var org in config.Orgs)
-        {
-            org.Gateway = $"127.0.0.1:{FreePort()}";
-        }
-
         return config;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Restcomm.Fabric.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Restcomm.Fabric.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -166,10 +166,9 @@ internal sealed class ChannelStore : IDisposable
                 return;
             }
 
-            // What the ledger's WAL records must not outlive what it points to: the logs are synced first, and a
-            // checkpoint syncs the WAL before copying it, so the blocks committed before it are durable after it.
+            // The accepted log is synced here, and a checkpoint syncs the WAL before copying it: the blocks committed
+            // before it are durable after it, and so may the log's segments whose transactions they hold be deleted.
             var through = Volatile.Read(ref _acceptedThrough);
-            _blocks.Sync();
             _accepted.Sync();
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
@@ -683,7 +682,11 @@ internal sealed class ChannelStore : IDisposable
             Write(tx, "INSERT INTO marks (name, value) VALUES ('accepted_through', $a) ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)", u.PendingThrough);
         }
         var n = (long)u.Number;
-        var at = _blocks.Append([u.BlockBytes])[0]; // a commit that fails below leaves bytes nothing points to
+        // The block is on disk before the index that points to it commits (as a peer syncs its block file), so no
+        // crash, not even of the machine, leaves the ledger naming a block its files lost; a commit that fails below
+        // leaves bytes nothing points to.
+        var at = _blocks.Append([u.BlockBytes])[0];
+        _blocks.Sync();
         Write(tx, "INSERT INTO blocks (num, hash, bytes, seg, off, len) VALUES ($a, $b, x'', $c, $d, $e)", n, u.Hash, at.Segment, at.Offset, at.Length);
         foreach (var t in u.Transactions)
         {

@@ -44,23 +44,11 @@ public sealed class ApiStartupTests : IDisposable
 
     private async Task<(int ExitCode, string Stderr)> RunApiAsync(string url, params string[] settings)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "Restcomm.Gateway.Api.dll"), "--urls", url,
-            "--Gateway:MspId", "Org1MSP", "--Gateway:DataDirectory", _directory, "--Fabric:NetworkFile", "", "--Fabric:GatewayEndpoint", "127.0.0.1:1",
-        }.Concat(settings))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        var start = ApiProcessStart.For(_directory,
+        [
+            "--urls", url, "--Gateway:MspId", "Org1MSP", "--Gateway:DataDirectory", _directory,
+            "--Fabric:NetworkFile", "", "--Fabric:GatewayEndpoint", "127.0.0.1:1", .. settings,
+        ]);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -117,17 +117,9 @@ public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abst
 
     private Process StartApi(string endpoint, string cert, string key, StoreLocation location)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Restcomm.Gateway.Api.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-        {
-            dll, "--urls", "http://127.0.0.1:0",
+        var start = ApiProcessStart.For(_directory,
+        [
+            "--urls", "http://127.0.0.1:0",
             "--Gateway:MspId", "Org1MSP", "--Gateway:DataDirectory", _directory, "--Gateway:LogFormat", "text",
             "--Gateway:Store", location.ConnectionString,
             "--Fabric:NetworkFile", "", "--Fabric:GatewayEndpoint", endpoint,
@@ -136,12 +128,7 @@ public abstract class ProcessKillTests<TDatabase>(TDatabase database, Xunit.Abst
             // Anchoring plans a range every 5 blocks; this peer serves blocks only, so anchors stay pending (planned).
             "--Audit:EveryBlocks", AnchorEvery.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Audit:PollInterval", "00:00:00.050",
             "--Audit:Interval", "01:00:00", "--Fabric:SubmitTimeout", "00:00:02",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        ]);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

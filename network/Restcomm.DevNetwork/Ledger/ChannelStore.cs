@@ -484,6 +484,9 @@ internal sealed class ChannelStore : IDisposable
     // holds ("accepted_through", in the block's own SQLite transaction); a segment of the log is deleted once a
     // checkpoint has made the blocks holding all of its transactions durable.
     private readonly SegmentedLog _accepted;
+    private readonly Lock _acceptedLock = new();
+
+    // The highest sequence number in each segment of the log (under _acceptedLock).
     private readonly Dictionary<int, long> _acceptedLastSeq = [];
     private readonly List<PendingTransaction> _recovered;
     private long _acceptedThrough;
@@ -570,7 +573,7 @@ internal sealed class ChannelStore : IDisposable
     /// </summary>
     public long[] AddPending(IReadOnlyList<(string TxId, byte[] Envelope, byte[]? Private)> accepted)
     {
-        lock (_acceptedLastSeq)
+        lock (_acceptedLock)
         {
             var seqs = new long[accepted.Count];
             var records = new ReadOnlyMemory<byte>[accepted.Count];
@@ -600,7 +603,7 @@ internal sealed class ChannelStore : IDisposable
     private void ReleaseAccepted(long durableThrough)
     {
         List<int> done;
-        lock (_acceptedLastSeq)
+        lock (_acceptedLock)
         {
             done = [.. _acceptedLastSeq.Where(e => e.Key != _accepted.CurrentSegment && e.Value <= durableThrough).Select(e => e.Key)];
             foreach (var segment in done)
